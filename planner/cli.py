@@ -1,0 +1,166 @@
+"""The `planner` command line: thin wrappers around the library. Exit codes: 0 ok, 1 no answer, 2 bad input."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from planner import __version__
+from planner.errors import InputError, PlannerError
+
+EXIT_OK, EXIT_SOLVER, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the click group, turning planner errors into messages and exit codes (no tracebacks)."""
+    try:
+        cli.main(args=argv, prog_name="planner", standalone_mode=False)
+    except InputError as e:
+        for w in e.warnings:
+            click.echo(f"warning: {w}", err=True)
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_INPUT)
+    except PlannerError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted: nothing was written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing was written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(EXIT_INPUT)
+    except Exception as e:  # a bug: say so plainly; PLANNER_DEBUG=1 shows the traceback
+        if os.environ.get("PLANNER_DEBUG"):
+            raise
+        click.echo(f"internal error ({type(e).__name__}: {e}). This is a bug in the planner; rerun with "
+                   f"PLANNER_DEBUG=1 for details and report it.", err=True)
+        sys.exit(3)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planner")
+def cli() -> None:
+    """Site investment planner: what to build at an energy site (generation, storage, grid line,
+    AI data centre, Bitcoin mining), how big, and what it is worth (NPV), from an Excel workbook."""
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def template(path: Path, force: bool) -> None:
+    """Write the input workbook template (a valid, runnable scenario) to PATH."""
+    from planner.scenario.template import template_scenario, write_workbook
+
+    if path.exists() and not force:
+        raise PlannerError(f"{path} already exists; use --force to overwrite it")
+    write_workbook(template_scenario(), path)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+def validate(workbook: Path) -> None:
+    """Check WORKBOOK and print every problem found (exit 0 if valid, 2 if not)."""
+    from planner.scenario.reader import read_workbook
+
+    sc = read_workbook(workbook)
+    for w in sc.warnings:
+        click.echo(f"warning: {w}")
+    click.echo(f"{workbook}: valid ({sc.n_steps} hours, site {sc.site.name!r})")
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+def params(workbook: Path) -> None:
+    """List every input's dotted name with its value in WORKBOOK and its unit."""
+    from planner.scenario.params import all_params, get_param
+    from planner.scenario.reader import read_workbook
+
+    sc = read_workbook(workbook)
+    for p in all_params():
+        if p.numeric:
+            click.echo(f"{p.name:55s} {get_param(sc, p.name)!s:>14}  {p.unit}")
+
+
+@cli.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default outputs/<site-name>/).")
+@click.option("--gap", type=click.FloatRange(0, 1), default=0.005, show_default=True,
+              help="Relative MIP gap at which to stop.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=1800, show_default=True,
+              help="Solver time limit in seconds; the best plan found so far is returned, flagged.")
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="Solver threads (default: HiGHS).")
+@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option("--no-marginals", is_flag=True, help="Skip the one-unit-more/less NPV re-solves.")
+@click.option("--no-report", is_flag=True, help="Write only summary.json, dispatch.csv and cashflow.csv.")
+@click.option("--solver-log", is_flag=True, help="Show HiGHS's own log.")
+def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, threads: int | None, force: bool,
+        no_marginals: bool, no_report: bool, solver_log: bool) -> None:
+    """Optimise the site in WORKBOOK and write the results and reports."""
+    from planner.run import optimise, write_outputs
+    from planner.scenario.reader import read_workbook
+    from planner.solve import SolveOptions
+
+    sc = read_workbook(workbook)
+    for w in sc.warnings:
+        click.echo(f"warning: {w}", err=True)
+    out_dir = out_dir or Path("outputs") / sc.site.name
+    if out_dir.exists() and not force:
+        raise PlannerError(f"{out_dir} already exists; use --force to replace it or -o to choose another folder")
+    click.echo(f"site {sc.site.name!r}: {sc.n_steps} hours; solving with HiGHS (gap {gap:g}, "
+               f"time limit {time_limit:g} s)")
+    opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log)
+    result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals)
+    writers = []
+    if not no_report:
+        try:
+            from planner.report import write_reports
+            writers.append(write_reports)
+        except ImportError:  # reports not available in this build
+            pass
+    write_outputs(result, out_dir, force=force, extra_writers=writers)
+    _print_summary(result, out_dir)
+
+
+def _print_progress(state: dict) -> None:
+    inc = state.get("incumbent")
+    bound = state.get("bound")
+    gap = state.get("gap")
+    parts = [f"  {state['elapsed_s']:7.1f} s"]
+    parts.append(f"incumbent NPV {inc / 1e6:,.2f} M USD" if inc is not None else "no plan yet")
+    if bound is not None and abs(bound) < 1e20:
+        parts.append(f"bound {bound / 1e6:,.2f} M USD")
+    if gap is not None and gap < 1e20:
+        parts.append(f"gap {100 * gap:.2f} %")
+    click.echo("  ".join(parts), err=True)
+
+
+def _print_summary(result, out_dir: Path) -> None:
+    s = result.solver
+    flag = "" if s.status == "optimal" else f"  [{s.status.upper()}: best plan found, not proven]"
+    click.echo(f"\nsolver: {s.status}, gap {100 * (s.mip_gap or 0):.3f} %, {s.seconds:.1f} s, {s.nodes} nodes{flag}")
+    pf = result.proforma
+    irr = "n/a" if pf.irr is None else f"{100 * pf.irr:.1f} %"
+    click.echo(f"NPV {result.npv_usd / 1e6:,.2f} M USD (pro-forma {pf.npv_usd / 1e6:,.2f} M USD)   "
+               f"IRR {irr}   capex {result.capex_usd / 1e6:,.1f} M USD")
+    click.echo("build:")
+    for k, v in result.sizes.items():
+        if v:
+            click.echo(f"  {k:22s} {v:12,.2f}")
+    e = result.energy_mwh
+    click.echo("energy by use (MWh/yr): " + ", ".join(
+        f"{k} {e[k]:,.0f}" for k in ("site_load", "ai", "mining", "export", "battery_losses", "curtailed") if e[k]))
+    click.echo(f"wrote {out_dir}/")
+
+
+if __name__ == "__main__":
+    main()

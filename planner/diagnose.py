@@ -1,0 +1,102 @@
+"""Explain an infeasible scenario in the user's terms with an elastic copy of the model.
+
+The copy gives each hard requirement (energy balance, firm AI load, site capacity, land, budget) a
+non-negative slack and minimises their weighted sum; whatever slack remains says which requirement
+fails, when, and by how much.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.model import build
+from planner.scenario.scenario import Scenario
+from planner.solve import SolveOptions, make_solver
+
+TOL = 1e-5
+
+
+def diagnose(sc: Scenario, opts: SolveOptions | None = None) -> list[str]:
+    """Plain-language reasons why the scenario has no feasible plan (empty if none found)."""
+    opts = opts or SolveOptions()
+    built = build(sc, elastic=True)
+    m, ctx = built.m, built.ctx
+    w = ctx.w.tolist()
+    terms = []
+    for var in ctx.slacks.values():
+        if var.is_indexed():
+            terms.append(pyo.quicksum(w[t] * var[t] for t in ctx.T))
+        else:
+            terms.append(1e3 * var)
+    m.objective.deactivate()
+    m.elastic_objective = pyo.Objective(expr=pyo.quicksum(terms), sense=pyo.minimize)
+    opt = make_solver(opts)
+    res = opt.solve(m)
+    if res.solution_status.name not in ("feasible", "optimal"):
+        return ["the elastic copy of the model could not be solved either; check the inputs for contradictions"]
+    res.solution_loader.load_vars()
+    stamps = pd.DatetimeIndex(sc.hourly["timestamp"])
+    out = []
+    for name, var in ctx.slacks.items():
+        if var.is_indexed():
+            vals = np.array([var[t].value or 0.0 for t in ctx.T])
+            if vals.max() > TOL:
+                out.append(_hourly_message(name, vals, stamps, sc, built))
+        elif (var.value or 0.0) > TOL:
+            out.append(_scalar_message(name, float(var.value), sc))
+    return out
+
+
+def _hourly_message(name: str, short: np.ndarray, stamps: pd.DatetimeIndex, sc: Scenario, built) -> str:
+    hours = np.flatnonzero(short > TOL)
+    when = describe_hours(hours, stamps)
+    peak = float(short.max())
+    if name == "firm_ai":
+        it = float(pyo.value(built.ctx.sizes["ai_it_mw"]))
+        return (f"firm AI load cannot be served: with {it:g} MW of AI IT load (firm fraction "
+                f"{sc.ai.firm_fraction:g}, PUE {sc.ai.pue:g}) the supply that can be built within the limits falls "
+                f"short by up to {peak:.3g} MW of IT load in {len(hours)} hour(s), {when}. Allow firm supply "
+                f"(gas, geothermal, nuclear), a battery or grid import, lower AI.min_new_blocks, or set "
+                f"AI.firmness = sla")
+    if name == "energy_balance":
+        return (f"demand cannot be met: supply falls short by up to {peak:.3g} MW in {len(hours)} hour(s), {when}"
+                f" (site load {'and required loads ' if sc.ai.min_new_blocks else ''}need energy that no allowed "
+                f"generation, storage or import can give). Allow more supply, or set SiteLoad.unserved_policy = voll")
+    if name == "site_capacity":
+        return (f"site capacity of {sc.site.site_capacity_mw:g} MW is exceeded by up to {peak:.3g} MW in "
+                f"{len(hours)} hour(s), {when}, by loads that must be served; raise Site.site_capacity_mw")
+    return f"{name}: violated by up to {peak:.3g} in {len(hours)} hour(s), {when}"
+
+
+def _scalar_message(name: str, excess: float, sc: Scenario) -> str:
+    if name == "capex_budget":
+        return (f"capex budget of {sc.site.capex_budget_usd / 1e6:,.1f} M USD is too small for the minimum builds "
+                f"and requirements: they need {excess:,.2f} M USD more")
+    if name == "land":
+        return (f"land area of {sc.site.land_area_ha:g} ha is too small for the minimum builds: "
+                f"{excess:.3g} ha more are needed")
+    return f"{name}: violated by {excess:.3g}"
+
+
+def describe_hours(hours: np.ndarray, stamps: pd.DatetimeIndex, most: int = 3) -> str:
+    """'e.g. 02:00-06:00 on 01 Jan, 02:00-05:00 on 02 Jan and 12 more periods' for a set of step indices."""
+    runs = []
+    start = prev = int(hours[0])
+    for h in list(hours[1:]) + [None]:
+        if h is not None and int(h) == prev + 1:
+            prev = int(h)
+            continue
+        runs.append((start, prev))
+        if h is not None:
+            start = prev = int(h)
+    parts = []
+    for a, b in runs[:most]:
+        ta, tb = stamps[a], stamps[b] + pd.Timedelta(hours=1)
+        if ta.date() == stamps[b].date():
+            parts.append(f"{ta:%H:%M}-{tb:%H:%M} on {ta:%d %b}")
+        else:
+            parts.append(f"{ta:%d %b %H:%M} to {tb:%d %b %H:%M}")
+    more = f" and {len(runs) - most} more period(s)" if len(runs) > most else ""
+    return "e.g. " + ", ".join(parts) + more

@@ -1,0 +1,266 @@
+"""Present-worth factors, price trajectories and the independent annual pro-forma.
+
+This module never imports Pyomo. The model takes its coefficients from `stream_pwf` and
+`capital_pv_per_unit`; the pro-forma rebuilds year-by-year cash flows from sizes and the hourly
+dispatch, so its NPV is an honest second opinion on the optimiser's objective.
+
+Conventions (docs/finance.md): year 0 is construction (all initial capex); operating years 1..N
+repeat the representative year scaled by each stream's trajectory f_s(y); cash flows are end of
+year; replacements happen at the end of each life inside the period; at the end of year N the
+unexpired share of the last investment is returned as straight-line salvage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.scenario.inputs import AI, Finance, Mining
+
+# stream kinds and what escalates them
+STREAM_KINDS = ("flat", "om", "electricity", "fuel", "ai", "mining")
+
+
+@dataclass(frozen=True)
+class CapitalItem:
+    """A cost per unit of size, paid in year 0 and again at the end of each life."""
+
+    name: str  # e.g. "pv", "mining_asics"
+    technology: str  # for "capex by technology"
+    usd_per_unit: float  # year-0 cost per unit of size (per MW, per turbine, per block...)
+    life_years: int
+    price_decline_per_year: float = 0.0  # replacements cost usd_per_unit * (1 - decline)^year
+    itc_fraction: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One operating cash-flow stream of the representative year (USD/yr, revenue positive)."""
+
+    name: str
+    kind: str  # one of STREAM_KINDS
+
+
+def years(fin: Finance) -> np.ndarray:
+    return np.arange(1, fin.analysis_years + 1)
+
+
+def discount(fin: Finance, y) -> np.ndarray:
+    return (1.0 + fin.discount_rate) ** -np.asarray(y, dtype=float)
+
+
+def hashprice_factor(mining: Mining, cod_year: float, n_years: int) -> np.ndarray:
+    """Average hashprice in each operating year relative to today's hashprice (exact integral).
+
+    hashprice(t) = hp0 * ((1+g_btc)/(1+g_hash))^t * ((1 - fee_share) * subsidy(t) + fee_share),
+    where subsidy(t) halves at each halving date; t is years since COD.
+    """
+    r = (1.0 + mining.btc_price_growth_per_year) / (1.0 + mining.network_hashrate_growth_per_year)
+    halvings = [mining.next_halving_year - cod_year + k * mining.halving_interval_years for k in range(60)]
+    out = np.zeros(n_years)
+    for y in range(1, n_years + 1):
+        t0, t1 = y - 1.0, float(y)
+        cuts = [t0] + [h for h in halvings if t0 < h < t1] + [t1]
+        total = 0.0
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            n_halved = sum(1 for h in halvings if h <= a)
+            reward = (1.0 - mining.fee_share_of_reward) * 0.5 ** n_halved + mining.fee_share_of_reward
+            growth = (b - a) if abs(r - 1.0) < 1e-12 else (r ** b - r ** a) / math.log(r)
+            total += reward * growth
+        out[y - 1] = total
+    return out
+
+
+def ai_price_factor(ai: AI, n_years: int) -> np.ndarray:
+    """GPU-hour price in each year relative to year 1: declines within a GPU generation, resets at refresh."""
+    age = (np.arange(n_years)) % ai.gpu_refresh_years
+    return (1.0 - ai.gpu_hour_price_decline_per_year) ** age
+
+
+def trajectories(fin: Finance, ai: AI, mining: Mining, cod_year: float) -> dict[str, np.ndarray]:
+    """f_s(y) for every stream kind, y = 1..N."""
+    y = years(fin)
+    return {
+        "flat": np.ones(len(y)),
+        "om": (1.0 + fin.om_escalation) ** (y - 1),
+        "electricity": (1.0 + fin.electricity_escalation) ** (y - 1),
+        "fuel": (1.0 + fin.fuel_escalation) ** (y - 1),
+        "ai": ai_price_factor(ai, len(y)),
+        "mining": hashprice_factor(mining, cod_year, len(y)),
+    }
+
+
+def stream_pwf(fin: Finance, traj: dict[str, np.ndarray]) -> dict[str, float]:
+    """After-tax present-worth factor per stream kind: (1 - tax) * sum_y f(y) / (1+d)^y."""
+    v = discount(fin, years(fin))
+    return {k: float((1.0 - fin.tax_rate) * np.sum(f * v)) for k, f in traj.items()}
+
+
+def degradation_factor(fin: Finance, rate: float) -> float:
+    """Discount-weighted average output over the period of an asset degrading `rate` per year."""
+    y = years(fin)
+    v = discount(fin, y)
+    return float(np.sum((1.0 - rate) ** (y - 1) * v) / np.sum(v))
+
+
+def capital_schedule(item: CapitalItem, fin: Finance) -> dict[str, np.ndarray]:
+    """Per unit of size, by year 0..N: investment, salvage, ITC received and tax depreciation."""
+    n = fin.analysis_years
+    invest = np.zeros(n + 1)
+    salvage = np.zeros(n + 1)
+    itc = np.zeros(n + 1)
+    dep = np.zeros(n + 1)
+    y = 0
+    last = 0
+    while y < n:
+        cost = item.usd_per_unit * (1.0 - item.price_decline_per_year) ** y
+        invest[y] += cost
+        credit = item.itc_fraction * cost if y == 0 else 0.0
+        if y == 0 and credit:
+            itc[1] += credit
+        basis = cost - 0.5 * credit
+        sched = depreciation_schedule(fin)
+        for k, frac in enumerate(sched, start=1):
+            if y + k <= n:
+                dep[y + k] += basis * frac
+        last = y
+        y += item.life_years
+    remaining = last + item.life_years - n
+    if remaining > 0:
+        salvage[n] += item.usd_per_unit * (1.0 - item.price_decline_per_year) ** last * remaining / item.life_years
+    return {"invest": invest, "salvage": salvage, "itc": itc, "depreciation": dep}
+
+
+def depreciation_schedule(fin: Finance) -> list[float]:
+    """Share of the basis depreciated in each year after the investment."""
+    if fin.tax_rate == 0 or fin.depreciation == "none":
+        return []
+    if fin.depreciation == "bonus_100":
+        return [1.0]
+    if fin.depreciation == "macrs_5":
+        return [0.20, 0.32, 0.192, 0.1152, 0.1152, 0.0576]
+    return [1.0 / fin.straight_line_years] * fin.straight_line_years
+
+
+def capital_pv_per_unit(item: CapitalItem, fin: Finance) -> float:
+    """Present cost per unit of size: investments - salvage - ITC - depreciation tax shield."""
+    s = capital_schedule(item, fin)
+    v = discount(fin, np.arange(fin.analysis_years + 1))
+    net = s["invest"] - s["salvage"] - s["itc"] - fin.tax_rate * s["depreciation"]
+    return float(np.sum(net * v))
+
+
+# ------------------------------------------------------------------------------------- pro-forma
+
+@dataclass
+class ProForma:
+    """The annual cash-flow table and the metrics computed from it."""
+
+    table: pd.DataFrame  # rows = line items, columns = years 0..N
+    npv_usd: float
+    irr: float | None
+    simple_payback_years: float | None
+    discounted_payback_years: float | None
+    lcoe_usd_per_mwh: float | None
+
+
+def proforma(fin: Finance, traj: dict[str, np.ndarray], annual: dict[str, tuple[str, float]],
+             capital: list[tuple[CapitalItem, float]], generation_mwh: float = 0.0,
+             generation_cost_items: tuple[str, ...] = (), generation_cost_streams: tuple[str, ...] = ()
+             ) -> ProForma:
+    """Year-by-year cash flows from the representative year's annual amounts and the built sizes.
+
+    annual: stream name -> (kind, USD in the representative year, revenue positive, cost negative).
+    capital: (item, size built) pairs.
+    """
+    n = fin.analysis_years
+    cols = list(range(n + 1))
+    rows: dict[str, np.ndarray] = {}
+    ops_total = np.zeros(n + 1)
+    for name, (kind, amount) in annual.items():
+        line = np.zeros(n + 1)
+        line[1:] = amount * traj[kind]
+        rows[name] = line
+        ops_total += line
+    capex = np.zeros(n + 1)
+    salvage = np.zeros(n + 1)
+    itc = np.zeros(n + 1)
+    dep = np.zeros(n + 1)
+    capex_by_tech: dict[str, np.ndarray] = {}
+    for item, size in capital:
+        if size == 0:
+            continue
+        s = capital_schedule(item, fin)
+        capex += s["invest"] * size
+        salvage += s["salvage"] * size
+        itc += s["itc"] * size
+        dep += s["depreciation"] * size
+        capex_by_tech.setdefault(item.technology, np.zeros(n + 1))
+        capex_by_tech[item.technology] += s["invest"] * size
+    for tech, line in capex_by_tech.items():
+        rows[f"capex_{tech}"] = -line
+    rows["salvage"] = salvage
+    rows["itc"] = itc
+    rows["operating_cash_flow"] = ops_total
+    rows["tax_depreciation"] = dep
+    taxable = ops_total - dep
+    tax = fin.tax_rate * taxable
+    tax[0] = 0.0
+    rows["income_tax"] = -tax
+    net = ops_total - capex + salvage + itc - tax
+    rows["net_cash_flow"] = net
+    v = discount(fin, np.arange(n + 1))
+    rows["discounted_cash_flow"] = net * v
+    rows["cumulative_cash_flow"] = np.cumsum(net)
+    rows["cumulative_discounted_cash_flow"] = np.cumsum(net * v)
+    table = pd.DataFrame(rows, index=cols).T
+    table.columns.name = "year"
+    npv = float(np.sum(net * v))
+    lcoe = None
+    if generation_mwh > 0:
+        cost_pv = -sum(float(np.sum(rows[f"capex_{t}"] * v)) for t in generation_cost_items
+                       if f"capex_{t}" in rows)
+        cost_pv -= sum(float(np.sum(rows[s] * v)) for s in generation_cost_streams if s in rows)
+        energy_pv = generation_mwh * float(np.sum(v[1:]))
+        lcoe = cost_pv / energy_pv
+    return ProForma(table=table, npv_usd=npv, irr=irr(net), simple_payback_years=payback(net),
+                    discounted_payback_years=payback(net * v), lcoe_usd_per_mwh=lcoe)
+
+
+def irr(cash: np.ndarray) -> float | None:
+    """Internal rate of return by bisection on NPV(r); None when the sign never changes."""
+    cash = np.asarray(cash, float)
+    if not (np.any(cash < 0) and np.any(cash > 0)):
+        return None
+
+    def npv(r: float) -> float:
+        return float(np.sum(cash / (1.0 + r) ** np.arange(len(cash))))
+
+    lo, hi = -0.99, 10.0
+    f_lo, f_hi = npv(lo), npv(hi)
+    if f_lo * f_hi > 0:
+        return None
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        f_mid = npv(mid)
+        if f_lo * f_mid <= 0:
+            hi, f_hi = mid, f_mid
+        else:
+            lo, f_lo = mid, f_mid
+        if hi - lo < 1e-10:
+            break
+    return 0.5 * (lo + hi)
+
+
+def payback(cash: np.ndarray) -> float | None:
+    """Years until the cumulative cash flow turns non-negative (interpolated); None if never."""
+    cum = np.cumsum(cash)
+    if cum[0] >= 0:
+        return 0.0
+    for y in range(1, len(cum)):
+        if cum[y] >= 0:
+            return float(y - 1 + (-cum[y - 1]) / (cum[y] - cum[y - 1]))
+    return None

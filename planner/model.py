@@ -1,0 +1,86 @@
+"""Assemble the technologies, the hourly energy balance, site-wide limits and the NPV objective.
+
+NPV (USD) = sum_streams PWF_s x annual_s  -  sum_capital PVcost_item x new_size_item
+(see planner/finance.py for PWF and PVcost; docs/formulation.md for the whole model).
+The Pyomo objective is NPV x OBJ_SCALE (million USD) so that HiGHS sees well-scaled numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from planner.finance import CapitalItem, capital_pv_per_unit, stream_pwf, trajectories
+from planner.scenario.scenario import Scenario
+from planner.technologies import active
+from planner.technologies.base import Ctx, hourly_con, hourly_var
+
+OBJ_SCALE = 1e-6  # objective in million USD
+
+
+@dataclass
+class Built:
+    """A built model with what results extraction needs to read it back."""
+
+    m: pyo.ConcreteModel
+    ctx: Ctx
+    capital: list[tuple[CapitalItem, str, float]]  # (item, new-size var name, PV cost per unit)
+    traj: dict
+
+
+def build(sc: Scenario, elastic: bool = False) -> Built:
+    """The whole Pyomo model for one scenario (elastic: hard requirements get slacks, for diagnosis)."""
+    m = pyo.ConcreteModel(name=sc.site.name)
+    traj = trajectories(sc.finance, sc.ai, sc.mining, sc.site.cod_year)
+    ctx = Ctx(m=m, sc=sc, pwf=stream_pwf(sc.finance, traj), elastic=elastic)
+    capital: list[tuple[CapitalItem, str, float]] = []
+    for _name, mod in active(sc):
+        mod.add(ctx)
+        for item, var_name in mod.capital_items(sc):
+            capital.append((item, var_name, capital_pv_per_unit(item, sc.finance)))
+    add_balance(ctx)
+    add_site_limits(ctx, capital)
+    npv = sum(ctx.pwf[kind] * expr for kind, expr in ctx.annual.values())
+    npv -= sum(pv_cost * m.component(var_name) for _item, var_name, pv_cost in capital)
+    m.npv_usd = pyo.Expression(expr=npv)
+    m.objective = pyo.Objective(expr=OBJ_SCALE * m.npv_usd, sense=pyo.maximize)
+    return Built(m=m, ctx=ctx, capital=capital, traj=traj)
+
+
+def add_balance(ctx: Ctx) -> None:
+    """Every hour: supply = demand + curtailment (curtailment >= 0 is the only slack)."""
+    n = ctx.sc.n_steps
+    curtail = hourly_var(ctx.m, "curtailed_mw", n)
+    ctx.hourly["curtailed_mw"] = curtail
+    supply = list(ctx.supply.values())
+    demand = list(ctx.demand.values())
+    if ctx.elastic:
+        unmet = hourly_var(ctx.m, "unmet_demand_mw", n)
+        ctx.slacks["energy_balance"] = unmet
+        supply.append(lambda t: unmet[t])
+    hourly_con(ctx.m, "energy_balance", n,
+               lambda t: sum(f(t) for f in supply) == sum(f(t) for f in demand) + curtail[t])
+
+
+def add_site_limits(ctx: Ctx, capital: list[tuple[CapitalItem, str, float]]) -> None:
+    """Shared site electrical capacity, land and the year-0 capex budget."""
+    s = ctx.sc.site
+    m = ctx.m
+    if s.site_capacity_mw is not None and ctx.site_uses:
+        uses = list(ctx.site_uses.values())
+        over = hourly_var(m, "site_capacity_excess_mw", ctx.sc.n_steps) if ctx.elastic else None
+        if over is not None:
+            ctx.slacks["site_capacity"] = over
+        hourly_con(m, "site_capacity", ctx.sc.n_steps, lambda t: sum(f(t) for f in uses)
+                   <= s.site_capacity_mw + (over[t] if over is not None else 0))
+    if s.land_area_ha is not None and ctx.land_ha:
+        m.land_excess_ha = pyo.Var(domain=pyo.NonNegativeReals, bounds=(0, None if ctx.elastic else 0))
+        ctx.slacks["land"] = m.land_excess_ha
+        m.land_limit = pyo.Constraint(expr=sum(ctx.land_ha) <= s.land_area_ha + m.land_excess_ha)
+    if s.capex_budget_usd is not None and capital:
+        m.budget_excess_musd = pyo.Var(domain=pyo.NonNegativeReals, bounds=(0, None if ctx.elastic else 0))
+        ctx.slacks["capex_budget"] = m.budget_excess_musd
+        m.capex_budget = pyo.Constraint(
+            expr=1e-6 * sum(item.usd_per_unit * m.component(var) for item, var, _ in capital)
+            <= 1e-6 * s.capex_budget_usd + m.budget_excess_musd)

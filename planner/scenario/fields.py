@@ -1,0 +1,42 @@
+"""Field metadata: one declaration per input gives its unit, note, range, choices and source.
+
+The template writer, the reader, the validation, `docs/inputs.md` and `planner params` all read
+these declarations, so the workbook, the typed Scenario and the docs cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """What a user needs to know to fill in one input cell."""
+
+    unit: str
+    note: str
+    lo: float | None = None  # inclusive lower bound
+    hi: float | None = None  # inclusive upper bound
+    lo_open: bool = False  # lower bound is strict (value must be > lo)
+    choices: tuple[str, ...] | None = None  # enum values (Excel drop-down)
+    catalog: str | None = None  # catalog file whose `model` column lists the valid names
+    blank_means: str | None = None  # a blank cell is allowed and means this
+    source: str = ""
+    # typical magnitude used for unit-slip warnings: (lo, hi, {factor: "likely unit"})
+    typical: tuple[float, float] | None = None
+    slips: tuple[tuple[float, str], ...] = ()
+
+
+def inp(default: Any, unit: str, note: str, **kw: Any) -> Any:
+    """Declare an input field with its default and metadata."""
+    return dataclasses.field(default=default, metadata={"info": FieldInfo(unit=unit, note=note, **kw)})
+
+
+def info(f: dataclasses.Field) -> FieldInfo:
+    """Metadata of a dataclass field declared with `inp`."""
+    return f.metadata["info"]
+
+
+YES_NO = ("yes", "no")

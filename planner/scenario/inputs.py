@@ -1,0 +1,390 @@
+"""Typed inputs: one dataclass per workbook sheet, each field with unit, note, range and source.
+
+Defaults are the sourced values of `../shared/reference/PARAMETERS.md` (sources named per field).
+Money is US dollars in real terms (see Finance.dollar_basis); energy MWh, power MW unless the
+field name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.scenario.fields import YES_NO, inp
+
+ATB = "NREL ATB 2024 Moderate/Market, cost year 2025 (2022$), via PyPSA technology-data costs_2025.csv"
+EST = "estimate (see docs/inputs.md)"
+
+# magnitude hints for unit-slip warnings: a $/kW capex typed in $/W or $/MW
+CAPEX_KW_SLIPS = ((1e-3, "USD/W"), (1e3, "USD/MW"))
+PRICE_MWH_SLIPS = ((1e-3, "USD/kWh"),)
+
+
+@dataclass
+class Site:
+    """Where the project is and the limits that apply to the whole site."""
+
+    name: str = inp("example-site", "text", "Short site name; outputs go to outputs/<name>/")
+    description: str = inp("", "text", "One line describing the site", blank_means="no description")
+    latitude_deg: float = inp(32.32, "deg", "Latitude (north positive), for the record", lo=-90, hi=90)
+    longitude_deg: float = inp(-100.18, "deg", "Longitude (east positive), for the record", lo=-180, hi=180)
+    cod_year: float = inp(
+        2027.0, "year", "Commercial operation date as a decimal year; year 1 of operation starts here",
+        lo=2000, hi=2100, source="assumption")
+    site_capacity_mw: float | None = inp(
+        None, "MW", "Site electrical (substation) capacity shared by load, AI, mining, charging and export",
+        lo=0, blank_means="no site capacity limit")
+    capex_budget_usd: float | None = inp(
+        None, "USD", "Upper limit on total year-0 capex", lo=0, blank_means="no budget limit")
+    land_area_ha: float | None = inp(
+        None, "ha", "Land available for all new technologies", lo=0, blank_means="no land limit")
+
+
+@dataclass
+class Finance:
+    """How cash flows are discounted and taxed."""
+
+    discount_rate: float = inp(
+        0.08, "fraction/yr", "Real project discount rate", lo=0, hi=0.5,
+        source="PARAMETERS.md s11: blend of ATB real WACC 4-5 % and 10 % gas-to-bitcoin default",
+        typical=(0.0, 0.3), slips=((100.0, "percent (type 0.08, not 8)"),))
+    analysis_years: int = inp(20, "years", "Analysis period", lo=1, hi=50, source="PARAMETERS.md s11 (on360.me)")
+    dollar_basis: str = inp("real", "enum", "Whether prices, escalations and discount rate are real or nominal",
+                            choices=("real", "nominal"))
+    om_escalation: float = inp(0.0, "fraction/yr", "Escalation of O&M costs (0 in real terms)", lo=-0.2, hi=0.3)
+    electricity_escalation: float = inp(0.0, "fraction/yr", "Escalation of grid export and import prices",
+                                        lo=-0.2, hi=0.3)
+    fuel_escalation: float = inp(0.0, "fraction/yr", "Escalation of gas and nuclear fuel prices", lo=-0.2, hi=0.3)
+    tax_rate: float = inp(0.0, "fraction", "Income tax rate on operating profit (0 = pre-tax NPV)", lo=0, hi=0.6,
+                          source="21 % US federal if enabled (statutory)")
+    depreciation: str = inp("macrs_5", "enum", "Tax depreciation of capex (used only when tax_rate > 0)",
+                            choices=("none", "straight_line", "macrs_5", "bonus_100"),
+                            source="PARAMETERS.md s11: MACRS 5-yr / 100 % bonus (OBBBA)")
+    straight_line_years: int = inp(20, "years", "Years for straight-line depreciation", lo=1, hi=50)
+
+
+@dataclass
+class PV:
+    """Solar PV, sized continuously in MW AC."""
+
+    enabled: bool = inp(True, "yes/no", "Consider building PV", choices=YES_NO)
+    existing_mw_ac: float = inp(0.0, "MW_ac", "PV already on site (no capex, pays O&M)", lo=0)
+    min_new_mw_ac: float = inp(0.0, "MW_ac", "Smallest new PV build (forces a build)", lo=0)
+    max_new_mw_ac: float = inp(300.0, "MW_ac", "Largest new PV build", lo=0)
+    dc_ac_ratio: float = inp(1.3, "ratio", "DC/AC ratio the hourly pv_cf was computed with (reported MW_dc)",
+                             lo=0.8, hi=2.5, source="typical utility single-axis design")
+    capex_usd_per_kw_ac: float = inp(1606.0, "USD/kW_ac", "Installed cost", lo=0, source=ATB,
+                                     typical=(300, 5000), slips=CAPEX_KW_SLIPS)
+    fom_usd_per_kw_year: float = inp(22.6, "USD/kW_ac-yr", "Fixed O&M", lo=0, source=ATB + " (1.41 % of capex)")
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh generated", lo=0)
+    life_years: int = inp(30, "years", "Economic life; replaced at end of life inside the period", lo=1, hi=80,
+                          source="ATB cost-recovery convention")
+    degradation_per_year: float = inp(0.005, "fraction/yr", "Annual output degradation", lo=0, hi=0.05,
+                                      source="Jordan & Kurtz 2013, NREL/JA-5200-51664 (median 0.5 %/yr)")
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit on capex (needs tax_rate > 0)", lo=0, hi=1,
+                              source="PARAMETERS.md s11: 30 % only if construction began by 4 Jul 2026")
+    land_ha_per_mw: float = inp(3.2, "ha/MW_ac", "Land use", lo=0,
+                                source="Ong et al. 2013, NREL/TP-6A20-56290 (7.9 acres/MW_ac total area)")
+
+
+@dataclass
+class Wind:
+    """Wind turbines, an integer number of catalog turbines with a power curve."""
+
+    enabled: bool = inp(True, "yes/no", "Consider building wind", choices=YES_NO)
+    turbine_model: str = inp("E-126/4200", "catalog", "Turbine model (models/wind_turbines.csv)",
+                             catalog="wind_turbines")
+    turbine_mw: float | None = inp(None, "MW", "Rated power per turbine", lo=0, lo_open=True,
+                                   blank_means="catalog value")
+    resource: str = inp("wind_speed", "enum",
+                        "wind_speed: apply the turbine power curve to Hourly wind_speed_mps; "
+                        "capacity_factor: use Hourly wind_cf as given",
+                        choices=("wind_speed", "capacity_factor"))
+    losses_fraction: float = inp(0.12, "fraction", "Wake, electrical and availability losses on the power curve",
+                                 lo=0, hi=0.5, source="NREL ATB 2024 wind: ~12 % total losses (estimate)")
+    existing_turbines: int = inp(0, "count", "Turbines already on site", lo=0)
+    min_new_turbines: int = inp(0, "count", "Fewest new turbines", lo=0)
+    max_new_turbines: int = inp(40, "count", "Most new turbines", lo=0)
+    capex_usd_per_kw: float = inp(1689.0, "USD/kW", "Installed cost", lo=0, source=ATB,
+                                  typical=(300, 6000), slips=CAPEX_KW_SLIPS)
+    fom_usd_per_kw_year: float = inp(33.6, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.99 % of capex)")
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0)
+    life_years: int = inp(28, "years", "Economic life", lo=1, hi=80, source="DEA via PyPSA (28.5 yr)")
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+    land_ha_per_mw: float = inp(0.3, "ha/MW", "Directly disturbed land", lo=0,
+                                source="Denholm et al. 2009, NREL/TP-6A2-45834 (0.3 ha/MW direct impact)")
+
+
+@dataclass
+class Gas:
+    """Gas gensets burning stranded or flared gas: integer catalog units, fuel-limited."""
+
+    enabled: bool = inp(False, "yes/no", "Consider building gensets", choices=YES_NO)
+    genset_model: str = inp("Gas engine 1.0 MW class", "catalog", "Genset model (models/gas_gensets.csv)",
+                            catalog="gas_gensets")
+    unit_mw: float | None = inp(None, "MW", "Rated power per unit", lo=0, lo_open=True,
+                                blank_means="catalog value")
+    heat_rate_mmbtu_per_mwh: float | None = inp(None, "MMBtu/MWh", "Fuel per MWh (HHV)", lo=3.412,
+                                                hi=20, blank_means="catalog value")
+    capex_usd_per_kw: float | None = inp(None, "USD/kW", "Installed cost", lo=0, blank_means="catalog value",
+                                         typical=(200, 6000), slips=CAPEX_KW_SLIPS)
+    fom_usd_per_kw_year: float | None = inp(None, "USD/kW-yr", "Fixed O&M", lo=0, blank_means="catalog value")
+    vom_usd_per_mwh: float | None = inp(None, "USD/MWh", "Variable O&M", lo=0, blank_means="catalog value")
+    life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=60, blank_means="catalog value")
+    existing_units: int = inp(0, "count", "Units already on site", lo=0)
+    min_new_units: int = inp(0, "count", "Fewest new units", lo=0)
+    max_new_units: int = inp(40, "count", "Most new units", lo=0)
+    availability: float = inp(0.95, "fraction", "Share of rated power available on average", lo=0, hi=1,
+                              source="REopt CHP: 9 x 48 h planned outages/yr (~0.95)")
+    fuel_price_usd_per_mmbtu: float = inp(0.5, "USD/MMBtu", "Price or royalty paid for the gas", lo=0,
+                                          source="PARAMETERS.md s4: flare gas ~0-2 USD/MMBtu (estimate)")
+    annual_gas_cap_mmbtu: float | None = inp(None, "MMBtu/yr", "Annual limit on gas burned", lo=0,
+                                             blank_means="only the hourly supply limits")
+    co2_kg_per_mmbtu: float = inp(53.06, "kgCO2/MMBtu", "CO2 from burning natural gas", lo=0,
+                                  source="US EPA GHG emission factors hub (2024), natural gas 53.06 kg/MMBtu")
+    flare_efficiency: float = inp(0.98, "fraction", "Share of methane a flare destroys", lo=0, hi=1,
+                                  source="US EPA AP-42 / Subpart W default 98 %")
+    methane_kg_per_mmbtu: float = inp(19.2, "kgCH4/MMBtu", "Methane in one MMBtu of gas", lo=0,
+                                      source="1 MMBtu ~ 0.98 Mcf x 19.6 kg/Mcf methane (EIA heat content)")
+    methane_gwp: float = inp(29.8, "kgCO2e/kgCH4", "Global warming potential of methane (100-yr)", lo=0,
+                             source="IPCC AR6 WG1 Table 7.15 (fossil CH4, GWP100 = 29.8)")
+    carbon_credit_usd_per_t_co2e: float = inp(0.0, "USD/tCO2e",
+                                              "Credit per tonne CO2e avoided by burning gas instead of flaring",
+                                              lo=0)
+
+
+@dataclass
+class Hydro:
+    """Run-of-river hydro, sized in MW; available power from the Hourly flow."""
+
+    enabled: bool = inp(False, "yes/no", "Consider building hydro", choices=YES_NO)
+    head_m: float = inp(30.0, "m", "Net head", lo=0, lo_open=True)
+    efficiency: float = inp(0.85, "fraction", "Turbine-generator efficiency", lo=0, hi=1, lo_open=True,
+                            source="typical Francis/Kaplan turbine (estimate)")
+    existing_mw: float = inp(0.0, "MW", "Hydro already on site", lo=0)
+    min_new_mw: float = inp(0.0, "MW", "Smallest new build", lo=0)
+    max_new_mw: float = inp(50.0, "MW", "Largest new build", lo=0)
+    capex_usd_per_kw: float = inp(8000.0, "USD/kW", "Installed cost", lo=0, source=ATB + " (NSD 2-4)",
+                                  typical=(500, 20000), slips=CAPEX_KW_SLIPS)
+    fom_usd_per_kw_year: float = inp(120.0, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.5 %)")
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0)
+    life_years: int = inp(60, "years", "Economic life", lo=1, hi=100, source="PARAMETERS.md s5 (estimate)")
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+    land_ha_per_mw: float = inp(0.0, "ha/MW", "Land use", lo=0)
+
+
+@dataclass
+class FirmUnits:
+    """Firm thermal units (geothermal or small reactors): integer catalog units with a must-run floor."""
+
+    enabled: bool = inp(False, "yes/no", "Consider building these units", choices=YES_NO)
+    unit_model: str = inp("", "catalog", "Unit model (models/firm_units.csv)", catalog="firm_units")
+    unit_mw: float | None = inp(None, "MW", "Rated power per unit", lo=0, lo_open=True, blank_means="catalog value")
+    capex_usd_per_kw: float | None = inp(None, "USD/kW", "Installed cost", lo=0, blank_means="catalog value",
+                                         typical=(500, 30000), slips=CAPEX_KW_SLIPS)
+    fom_usd_per_kw_year: float | None = inp(None, "USD/kW-yr", "Fixed O&M", lo=0, blank_means="catalog value")
+    vom_usd_per_mwh: float | None = inp(None, "USD/MWh", "Variable O&M", lo=0, blank_means="catalog value")
+    fuel_usd_per_mwh: float | None = inp(None, "USD/MWh", "Fuel cost per MWh generated", lo=0,
+                                         blank_means="catalog value")
+    availability: float | None = inp(None, "fraction", "Average availability (forced outages)", lo=0, hi=1,
+                                     blank_means="catalog value")
+    min_load_fraction: float | None = inp(None, "fraction", "Must-run floor as a share of available power",
+                                          lo=0, hi=1, blank_means="catalog value")
+    life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=100, blank_means="catalog value")
+    existing_units: int = inp(0, "count", "Units already on site", lo=0)
+    min_new_units: int = inp(0, "count", "Fewest new units", lo=0)
+    max_new_units: int = inp(4, "count", "Most new units", lo=0)
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+    land_ha_per_mw: float = inp(0.0, "ha/MW", "Land use", lo=0)
+
+
+@dataclass
+class Geothermal(FirmUnits):
+    """Geothermal units (firm)."""
+
+    unit_model: str = inp("Geothermal flash 30 MW", "catalog", "Unit model (models/firm_units.csv)",
+                          catalog="firm_units")
+
+
+@dataclass
+class Nuclear(FirmUnits):
+    """Small modular reactor units (firm, must-run)."""
+
+    unit_model: str = inp("SMR 77 MW module", "catalog", "Unit model (models/firm_units.csv)",
+                          catalog="firm_units")
+
+
+@dataclass
+class Battery:
+    """Li-ion battery; power (MW) and energy (MWh) sized separately."""
+
+    enabled: bool = inp(True, "yes/no", "Consider building a battery", choices=YES_NO)
+    existing_mw: float = inp(0.0, "MW", "Battery power already on site", lo=0)
+    existing_mwh: float = inp(0.0, "MWh", "Battery energy already on site", lo=0)
+    min_new_mw: float = inp(0.0, "MW", "Smallest new power rating", lo=0)
+    min_new_mwh: float = inp(0.0, "MWh", "Smallest new energy rating", lo=0)
+    max_new_mw: float = inp(200.0, "MW", "Largest new power rating", lo=0)
+    max_new_mwh: float = inp(800.0, "MWh", "Largest new energy rating", lo=0)
+    capex_usd_per_kw: float = inp(842.0, "USD/kW", "Cost of power capacity", lo=0,
+                                  source="REopt.jl electric_storage_defaults.json (ATB 2024 based)",
+                                  typical=(50, 3000), slips=CAPEX_KW_SLIPS)
+    capex_usd_per_kwh: float = inp(213.0, "USD/kWh", "Cost of energy capacity", lo=0,
+                                   source="REopt.jl electric_storage_defaults.json (ATB 2024 based)",
+                                   typical=(30, 1500), slips=((1e-3, "USD/Wh"), (1e3, "USD/MWh")))
+    fom_usd_per_kw_year: float = inp(25.0, "USD/kW-yr", "Fixed O&M per kW", lo=0,
+                                     source="ATB 2024 4-h: 2.27 % of 1,842 USD/kW = 42; split with energy (estimate)")
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh discharged", lo=0)
+    charge_efficiency: float = inp(0.919, "fraction", "One-way charging efficiency", lo=0, hi=1, lo_open=True,
+                                   source="PyPSA Lithium-Ion-LFP-bicharger (Viswanathan 2022)")
+    discharge_efficiency: float = inp(0.919, "fraction", "One-way discharging efficiency", lo=0, hi=1,
+                                      lo_open=True, source="PyPSA Lithium-Ion-LFP-bicharger (Viswanathan 2022)")
+    self_discharge_per_hour: float = inp(0.0, "fraction/h", "Self-discharge", lo=0, hi=0.1)
+    soc_min_fraction: float = inp(0.0, "fraction", "Lowest state of charge as a share of MWh", lo=0, hi=1)
+    min_duration_h: float = inp(1.0, "h", "Smallest MWh/MW ratio", lo=0)
+    max_duration_h: float = inp(8.0, "h", "Largest MWh/MW ratio", lo=0)
+    life_years: int = inp(15, "years", "Life; replaced at end of life", lo=1, hi=40,
+                          source="PARAMETERS.md s3 (cycle-limited estimate)")
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+    land_ha_per_mw: float = inp(0.01, "ha/MW", "Land use", lo=0, source=EST)
+
+
+@dataclass
+class Grid:
+    """Grid connection: a sized export line and a given import limit."""
+
+    connected: bool = inp(True, "yes/no", "Is a grid connection possible at all", choices=YES_NO)
+    existing_export_mw: float = inp(0.0, "MW", "Export capacity already available", lo=0)
+    min_new_export_mw: float = inp(0.0, "MW", "Smallest new export capacity", lo=0)
+    max_new_export_mw: float = inp(100.0, "MW", "Largest export capacity the utility offers", lo=0)
+    export_capex_usd_per_kw: float = inp(150.0, "USD/kW", "Interconnection cost per kW of export limit", lo=0,
+                                         source="LBNL/Seel et al. 2022 MISO (102-156 USD/kW; estimate)",
+                                         typical=(0, 2000), slips=CAPEX_KW_SLIPS)
+    export_fom_usd_per_kw_year: float = inp(0.0, "USD/kW-yr", "Fixed O&M of the line", lo=0)
+    export_life_years: int = inp(40, "years", "Life of the interconnection", lo=1, hi=100)
+    import_limit_mw: float = inp(50.0, "MW", "Most power that can be imported in any hour", lo=0)
+    import_adder_usd_per_mwh: float = inp(10.0, "USD/MWh",
+                                          "Added to the export price when Hourly import price is blank",
+                                          source="PARAMETERS.md s8: ERCOT 4CP/transmission (estimate)")
+
+
+@dataclass
+class SiteLoad:
+    """Existing site load (Hourly site_load_mw), served every hour."""
+
+    enabled: bool = inp(False, "yes/no", "Does the site have its own load to serve", choices=YES_NO)
+    load_scale: float = inp(1.0, "multiplier", "Multiplies the Hourly site_load_mw column", lo=0)
+    unserved_policy: str = inp("forbid", "enum", "forbid: load must be served; voll: unserved energy costs VOLL",
+                               choices=("forbid", "voll"))
+    voll_usd_per_mwh: float = inp(10000.0, "USD/MWh", "Value of lost load (used with voll)", lo=0,
+                                  source="ERCOT system-wide offer cap 5,000 USD/MWh (2024); estimate")
+
+
+@dataclass
+class AI:
+    """GPU AI data centre: integer blocks of catalog GPU servers selling GPU-hours."""
+
+    enabled: bool = inp(True, "yes/no", "Consider building an AI data centre", choices=YES_NO)
+    gpu_system: str = inp("DGX H100", "catalog", "GPU server system (models/gpu_systems.csv)",
+                          catalog="gpu_systems")
+    block_it_mw: float = inp(1.0, "MW_IT", "IT power of one block (built in whole blocks)", lo=0, lo_open=True)
+    existing_blocks: int = inp(0, "count", "Blocks already on site", lo=0)
+    min_new_blocks: int = inp(0, "count", "Fewest new blocks (e.g. a contracted AI load)", lo=0)
+    max_new_blocks: int = inp(20, "count", "Most new blocks", lo=0)
+    pue: float = inp(1.3, "ratio", "Facility power / IT power", lo=1.0, hi=3.0,
+                     source="Uptime Institute 2024: new liquid-cooled builds <= 1.3")
+    gpu_hour_price_usd: float | None = inp(None, "USD/GPU-h", "Price of one sold GPU-hour in year 1", lo=0,
+                                           blank_means="catalog market price")
+    gpu_hour_price_decline_per_year: float = inp(
+        0.15, "fraction/yr", "Yearly fall of the GPU-hour price within one GPU generation (resets at refresh)",
+        lo=0, hi=0.9, source="PARAMETERS.md s9 (estimate, H100 2023-2026)")
+    server_price_usd: float | None = inp(None, "USD/server", "Price of one GPU server incl. network share", lo=0,
+                                         blank_means="catalog value")
+    gpus_per_server: int | None = inp(None, "count", "GPUs in one server", lo=1, blank_means="catalog value")
+    server_kw: float | None = inp(None, "kW", "Maximum IT power of one server", lo=0, lo_open=True,
+                                  blank_means="catalog value")
+    gpu_refresh_years: int = inp(5, "years", "GPU servers are replaced after this many years", lo=1, hi=20,
+                                 source="PARAMETERS.md s9: CoreWeave 6, Lambda 5, Nebius 4")
+    server_price_decline_per_year: float = inp(0.10, "fraction/yr",
+                                               "Yearly fall of the price of a replacement server", lo=0, hi=0.9,
+                                               source=EST)
+    facility_capex_usd_per_kw_it: float = inp(11000.0, "USD/kW_IT", "Shell, electrical and cooling (excl. IT)",
+                                              lo=0, source="CBRE via build.inc 2025 (7.7-10.7 M USD/MW)",
+                                              typical=(1000, 40000), slips=CAPEX_KW_SLIPS)
+    facility_life_years: int = inp(25, "years", "Facility life", lo=1, hi=60, source=EST)
+    fom_usd_per_kw_it_year: float = inp(150.0, "USD/kW_IT-yr", "Staff, network, software, maintenance", lo=0,
+                                        source=EST)
+    firmness: str = inp("hard", "enum",
+                        "hard: firm share of sellable load must be served every hour; sla: a penalty per unserved MWh",
+                        choices=("hard", "sla"))
+    firm_fraction: float = inp(1.0, "fraction", "Share of sellable IT load that is firm", lo=0, hi=1)
+    sla_penalty_usd_per_mwh: float = inp(5000.0, "USD/MWh_IT", "Penalty per unserved firm IT MWh (sla)", lo=0,
+                                         source=EST)
+    land_ha_per_mw: float = inp(1.0, "ha/MW_IT", "Land use", lo=0, source=EST)
+
+
+@dataclass
+class Mining:
+    """Bitcoin mining: integer containers of a catalog ASIC, freely curtailable every hour."""
+
+    enabled: bool = inp(True, "yes/no", "Consider building a mining fleet", choices=YES_NO)
+    asic_model: str = inp("Antminer S21 XP", "catalog", "ASIC model (models/asics.csv)", catalog="asics")
+    asic_efficiency_j_per_th: float | None = inp(None, "J/TH", "ASIC efficiency", lo=1, hi=200,
+                                                 blank_means="catalog value")
+    asic_price_usd_per_th: float | None = inp(None, "USD/TH", "ASIC price", lo=0, blank_means="catalog value",
+                                              typical=(1, 100), slips=((1e3, "USD/PH"),))
+    container_mw: float = inp(1.0, "MW", "Electrical power of one container (ASICs + cooling)", lo=0,
+                              lo_open=True, source="uminers.com 2026: 40-ft hydro container ~1.9 MW; pod-sized")
+    container_pue: float = inp(1.03, "ratio", "Container power / ASIC power (cooling)", lo=1.0, hi=1.5,
+                               source="PARAMETERS.md s10c")
+    container_capex_usd_per_mw: float = inp(200000.0, "USD/MW", "Container, cooling and electrical BOS", lo=0,
+                                            source="PARAMETERS.md s10c (estimate)",
+                                            typical=(10000, 2000000), slips=((1e-3, "USD/kW"),))
+    infrastructure_life_years: int = inp(10, "years", "Container/BOS life", lo=1, hi=40, source=EST)
+    existing_containers: int = inp(0, "count", "Containers already on site", lo=0)
+    min_new_containers: int = inp(0, "count", "Fewest new containers", lo=0)
+    max_new_containers: int = inp(150, "count", "Most new containers", lo=0)
+    availability: float = inp(0.97, "fraction", "Share of fleet power usable on average", lo=0, hi=1, source=EST)
+    hashprice_usd_per_ph_day: float = inp(40.0, "USD/PH/day", "Hashprice today (before the next halving)", lo=0,
+                                          source="PARAMETERS.md s10b: Nov 2025 average 39.82 (TheMinerMag)",
+                                          typical=(5, 500), slips=((1e-3, "USD/TH/day"),))
+    btc_price_growth_per_year: float = inp(0.0, "fraction/yr", "Real BTC price drift", lo=-0.9, hi=2,
+                                           source="PARAMETERS.md s10b (scenario input)")
+    network_hashrate_growth_per_year: float = inp(0.25, "fraction/yr", "Network hashrate growth", lo=-0.9, hi=3,
+                                                  source="PARAMETERS.md s10b (estimate)")
+    fee_share_of_reward: float = inp(0.02, "fraction", "Transaction fees as a share of block reward", lo=0, hi=1,
+                                     source="PARAMETERS.md s10b (estimate)")
+    next_halving_year: float = inp(2028.3, "year", "Date of the next halving as a decimal year", lo=2024, hi=2100,
+                                   source="block 1,050,000 ~ Apr 2028 (estimate from 10-min blocks)")
+    halving_interval_years: float = inp(4.0, "years", "Years between halvings", lo=1, hi=10)
+    pool_fee: float = inp(0.025, "fraction", "Pool fee (FPPS)", lo=0, hi=0.5,
+                          source="PARAMETERS.md s10b: AntPool FPPS 2.5 %")
+    asic_life_years: int = inp(4, "years", "ASICs are replaced after this many years", lo=1, hi=15,
+                               source="PARAMETERS.md s10b (estimate)")
+    asic_price_decline_per_year: float = inp(0.15, "fraction/yr", "Yearly fall of the USD/TH price of new ASICs",
+                                             lo=0, hi=0.9, source=EST)
+    fom_usd_per_mw_year: float = inp(20000.0, "USD/MW-yr", "Staff, repairs, insurance", lo=0, source=EST)
+    land_ha_per_mw: float = inp(0.05, "ha/MW", "Land use", lo=0, source=EST)
+
+
+# sheet name -> section class, in workbook order
+SECTIONS: dict[str, type] = {
+    "Site": Site,
+    "Finance": Finance,
+    "PV": PV,
+    "Wind": Wind,
+    "Gas": Gas,
+    "Hydro": Hydro,
+    "Geothermal": Geothermal,
+    "Nuclear": Nuclear,
+    "Battery": Battery,
+    "Grid": Grid,
+    "SiteLoad": SiteLoad,
+    "AI": AI,
+    "Mining": Mining,
+}
+
+# attribute of Scenario -> sheet name
+SECTION_ATTR = {
+    "site": "Site", "finance": "Finance", "pv": "PV", "wind": "Wind", "gas": "Gas", "hydro": "Hydro",
+    "geothermal": "Geothermal", "nuclear": "Nuclear", "battery": "Battery", "grid": "Grid",
+    "site_load": "SiteLoad", "ai": "AI", "mining": "Mining",
+}

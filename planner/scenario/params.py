@@ -1,0 +1,76 @@
+"""Stable dotted names for every input (`mining.hashprice_usd_per_ph_day`), to list, get and change them.
+
+`hourly.<column>` names a whole hourly series; setting it to a number multiplies the series
+(a sweep of `hourly.export_price_usd_per_mwh` from 0.8 to 1.2 scales prices by -20 % .. +20 %).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass
+
+from planner.scenario.fields import info
+from planner.scenario.hourly import HOURLY_COLUMNS
+from planner.scenario.inputs import SECTION_ATTR, SECTIONS
+from planner.scenario.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    """A dotted parameter name with its unit and description."""
+
+    name: str
+    unit: str
+    note: str
+    numeric: bool
+
+
+def all_params() -> list[ParamInfo]:
+    """Every dotted name a sensitivity can change, in workbook order."""
+    out = []
+    for attr, sheet in SECTION_ATTR.items():
+        for f in dataclasses.fields(SECTIONS[sheet]):
+            i = info(f)
+            numeric = any(t in str(f.type) for t in ("float", "int")) and i.choices is None
+            out.append(ParamInfo(f"{attr}.{f.name}", i.unit, i.note, numeric))
+    for c in HOURLY_COLUMNS:
+        out.append(ParamInfo(f"hourly.{c.name}", "multiplier", f"scales the whole series: {c.note}", True))
+    return out
+
+
+def numeric_param_names() -> list[str]:
+    """Names that accept a number (the ones sensitivities can sweep)."""
+    return [p.name for p in all_params() if p.numeric]
+
+
+def suggest(name: str) -> str:
+    """' (did you mean X?)' for a misspelt parameter, or ''."""
+    hit = difflib.get_close_matches(name, numeric_param_names(), n=1, cutoff=0.5)
+    return f" (did you mean {hit[0]}?)" if hit else ""
+
+
+def get_param(sc: Scenario, name: str) -> float:
+    """Current value of a dotted parameter (1.0 for an hourly series multiplier)."""
+    section, attr = _split(name)
+    if section == "hourly":
+        return 1.0
+    return getattr(getattr(sc, section), attr)
+
+
+def set_param(sc: Scenario, name: str, value: float) -> None:
+    """Change one parameter in place; `hourly.X` multiplies the series X by value."""
+    section, attr = _split(name)
+    if section == "hourly":
+        sc.hourly[attr] = sc.hourly[attr] * float(value)
+        return
+    obj = getattr(sc, section)
+    ftype = str({f.name: f.type for f in dataclasses.fields(obj)}[attr])
+    setattr(obj, attr, int(round(value)) if ftype.startswith("int") else float(value))
+
+
+def _split(name: str) -> tuple[str, str]:
+    if name not in numeric_param_names():
+        raise KeyError(f"unknown parameter {name!r}{suggest(name)}")
+    section, attr = name.split(".", 1)
+    return section, attr

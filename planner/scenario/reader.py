@@ -1,0 +1,548 @@
+"""Read and validate an input workbook into a Scenario, collecting every problem a user can act on.
+
+Every message names the sheet and cell (or column), what was expected and what was found, e.g.
+`Mining!C7: hashprice_usd_per_ph_day must be a number in USD/PH/day, found "n/a"`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import math
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import InputError
+from planner.scenario.catalog import Catalog, load_catalog
+from planner.scenario.fields import FieldInfo, info
+from planner.scenario.hourly import HOURLY_COLUMNS, HOURS_PER_YEAR
+from planner.scenario.inputs import SECTION_ATTR, SECTIONS
+from planner.scenario.layout import (
+    DISTRIBUTIONS,
+    FIELD_COL,
+    HOURLY_FIRST_ROW,
+    HOURLY_HEADER_ROW,
+    HOURLY_SHEET,
+    KV_FIRST_ROW,
+    SENSITIVITY_SHEET,
+    SOURCES_SHEET,
+    TIMESTAMP_COL_NAME,
+    VALUE_COL,
+    col_letter,
+)
+from planner.scenario.params import numeric_param_names, suggest
+from planner.scenario.scenario import Scenario, SensitivityRow, fill_from_catalog
+
+MAX_LISTED = 5  # how many offending rows to name in one hourly message
+NUMBER_WITH_UNIT = re.compile(r"^\s*[-+]?[\d.,]+\s*[%a-zA-Z$/€£ ]+\s*$|^\s*[$€£]\s*[-+]?[\d.,]+\s*$")
+
+
+class Problems:
+    """Collects errors and warnings while reading."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def error(self, msg: str) -> None:
+        self.errors.append(msg)
+
+    def warn(self, msg: str) -> None:
+        self.warnings.append(msg)
+
+
+def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
+    """Read, validate and resolve a workbook; raises InputError listing every problem found."""
+    path = Path(path)
+    catalog = catalog or load_catalog()
+    p = Problems()
+    sheets = _load_sheets(path, p)
+    sc = Scenario()
+    for attr, sheet in SECTION_ATTR.items():
+        if sheet not in sheets:
+            p.error(f"{sheet}: sheet is missing (expected a sheet named {sheet!r}; "
+                    f"found sheets {', '.join(sheets) or 'none'})")
+            continue
+        setattr(sc, attr, _read_section(sheets[sheet], sheet, SECTIONS[sheet], p))
+    _check_section_rules(sc, catalog, p)
+    if HOURLY_SHEET in sheets:
+        sc.hourly = _read_hourly(sheets[HOURLY_SHEET], sc, p)
+    else:
+        p.error(f"{HOURLY_SHEET}: sheet is missing (expected the hourly series, {HOURS_PER_YEAR} rows)")
+    if SENSITIVITY_SHEET in sheets:
+        sc.sensitivity = _read_sensitivity(sheets[SENSITIVITY_SHEET], p)
+    if SOURCES_SHEET in sheets:
+        sc.sources = [(str(r[0]), str(r[1] if len(r) > 1 and r[1] is not None else ""))
+                      for r in sheets[SOURCES_SHEET][1:] if r and r[0] not in (None, "")]
+    known = set(SECTIONS) | {HOURLY_SHEET, SENSITIVITY_SHEET, SOURCES_SHEET, "Lists"}
+    for extra in sheets:
+        if extra not in known:
+            p.warn(f"{extra}: sheet is not used by the planner (ignored)")
+    if p.errors:
+        raise InputError(p.errors, p.warnings)
+    fill_from_catalog(sc, catalog)
+    sc.warnings = p.warnings
+    sc.input_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return sc
+
+
+# ---------------------------------------------------------------------------------------- file
+
+def _load_sheets(path: Path, p: Problems) -> dict[str, list[tuple]]:
+    """All sheets as lists of row tuples, formulas replaced by their cached values."""
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise InputError([f"{path}: file not found"])
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".csv", ".ods", ".xlsb"):
+        raise InputError([f"{path.name}: a {suffix} file cannot be read; save it as an Excel workbook (.xlsx) "
+                          f"or start from `planner template`"])
+    head = path.read_bytes()[:8]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError([f"{path.name}: this is an old binary Excel (.xls) or encrypted file renamed to "
+                          f"{suffix}; open it in Excel and save as .xlsx (unencrypted)"])
+    if not head.startswith(b"PK"):
+        raise InputError([f"{path.name}: not an .xlsx workbook (found {_describe_bytes(head)}); "
+                          f"save it as an Excel workbook (.xlsx)"])
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            bad = z.testzip()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InputError([f"{path.name}: the file is damaged and cannot be opened as .xlsx ({e})"]) from None
+    if bad is not None:
+        raise InputError([f"{path.name}: the file is damaged (corrupt part {bad}); re-save it from Excel"])
+    if "xl/workbook.xml" not in names:
+        raise InputError([f"{path.name}: a zip file but not an Excel workbook (no xl/workbook.xml)"])
+    if any(n.endswith("vbaProject.bin") for n in names) and suffix == ".xlsx":
+        p.warn(f"{path.name}: the workbook contains macros (.xlsm saved as .xlsx); macros are ignored")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+        sheets = {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        wb.close()
+        if any(_has_formula(rows) for rows in sheets.values()):
+            wbv = load_workbook(path, read_only=True, data_only=True)
+            for name, rows in sheets.items():
+                if _has_formula(rows):
+                    values = [tuple(r) for r in wbv[name].iter_rows(values_only=True)]
+                    sheets[name] = _merge_cached(name, rows, values, p)
+            wbv.close()
+    except InputError:
+        raise
+    except Exception as e:  # openpyxl raises many types on malformed parts
+        raise InputError([f"{path.name}: cannot be read as an Excel workbook ({type(e).__name__}: {e}); "
+                          f"re-save it from Excel as .xlsx"]) from None
+    return sheets
+
+
+def _describe_bytes(head: bytes) -> str:
+    text = head.decode("latin-1", errors="replace")
+    return "text (perhaps CSV)" if all(32 <= b < 127 or b in (9, 10, 13) for b in head) else repr(text)
+
+
+def _has_formula(rows: list[tuple]) -> bool:
+    return any(isinstance(v, str) and v.startswith("=") for r in rows for v in r)
+
+
+def _merge_cached(sheet: str, formulas: list[tuple], values: list[tuple], p: Problems) -> list[tuple]:
+    """Replace formula strings by cached values; a formula without one is an error naming the cell."""
+    out, missing = [], []
+    for i, row in enumerate(formulas):
+        vrow = values[i] if i < len(values) else ()
+        new = list(row)
+        for j, v in enumerate(row):
+            if isinstance(v, str) and v.startswith("="):
+                cached = vrow[j] if j < len(vrow) else None
+                if cached is None:
+                    missing.append(f"{col_letter(j + 1)}{i + 1}")
+                new[j] = cached
+        out.append(tuple(new))
+    if missing:
+        shown = ", ".join(missing[:MAX_LISTED]) + (f" and {len(missing) - MAX_LISTED} more" if len(missing) >
+                                                     MAX_LISTED else "")
+        p.error(f"{sheet}!{missing[0]}: formula has no cached value ({len(missing)} cell(s): {shown}). The "
+                f"workbook was saved by a program that does not compute formulas; open and save it in Excel or "
+                f"LibreOffice, or replace the formulas by values")
+    return out
+
+
+# ------------------------------------------------------------------------------- key/value sheets
+
+def _read_section(rows: list[tuple], sheet: str, cls: type, p: Problems):
+    """One key/value sheet into its dataclass; missing rows and bad values are reported."""
+    found: dict[str, tuple[int, Any]] = {}
+    for i, row in enumerate(rows[KV_FIRST_ROW - 1:], start=KV_FIRST_ROW):
+        key = row[FIELD_COL - 1] if len(row) >= FIELD_COL else None
+        if key is None or str(key).strip() == "":
+            continue
+        key = str(key).strip()
+        value = row[VALUE_COL - 1] if len(row) >= VALUE_COL else None
+        if key in found:
+            p.error(f"{sheet}!A{i}: field {key!r} appears twice (also in row {found[key][0]})")
+        found[key] = (i, value)
+    kwargs = {}
+    names = {f.name for f in dataclasses.fields(cls)}
+    for f in dataclasses.fields(cls):
+        if f.name not in found:
+            p.error(f"{sheet}: row for field {f.name!r} is missing (expected the name in column A, "
+                    f"the value in column C)")
+            continue
+        row, raw = found[f.name]
+        ok, value = _parse(raw, f, f"{sheet}!{col_letter(VALUE_COL)}{row}", p)
+        if ok:
+            kwargs[f.name] = value
+    for key, (row, _) in found.items():
+        if key not in names:
+            p.warn(f"{sheet}!A{row}: unknown field {key!r} is ignored")
+    return cls(**kwargs)
+
+
+def _parse(raw: Any, f: dataclasses.Field, ref: str, p: Problems) -> tuple[bool, Any]:
+    """Parse one cell for a field; returns (ok, value) and records problems."""
+    fi: FieldInfo = info(f)
+    ftype = str(f.type)
+    optional = "None" in ftype
+    if isinstance(raw, str) and raw.strip() == "":
+        raw = None
+    if raw is None:
+        if optional:
+            return True, None
+        p.error(f"{ref}: {f.name} is blank; expected {_expect(ftype, fi)}")
+        return False, None
+    if ftype.startswith("bool"):
+        s = str(raw).strip().lower()
+        if isinstance(raw, bool):
+            return True, raw
+        if s in ("yes", "y", "true", "1"):
+            return True, True
+        if s in ("no", "n", "false", "0"):
+            return True, False
+        p.error(f"{ref}: {f.name} must be yes or no, found {raw!r}")
+        return False, None
+    if ftype.startswith("str"):
+        s = str(raw).strip()
+        if fi.choices and s not in fi.choices:
+            p.error(f"{ref}: {f.name} must be one of {', '.join(fi.choices)}, found {s!r}")
+            return False, None
+        return True, s
+    # numeric
+    value = _number(raw)
+    if value is None:
+        hint = ""
+        if isinstance(raw, str) and NUMBER_WITH_UNIT.match(raw):
+            hint = f" (type only the number, in {fi.unit})"
+        p.error(f"{ref}: {f.name} must be a number in {fi.unit}, found {_show(raw)}{hint}")
+        return False, None
+    if isinstance(raw, str):
+        p.warn(f"{ref}: {f.name} is stored as text ({raw!r}); read as the number {value:g}")
+    if not math.isfinite(value):
+        p.error(f"{ref}: {f.name} must be a finite number in {fi.unit}, found {raw!r}")
+        return False, None
+    if ftype.startswith("int"):
+        if abs(value - round(value)) > 1e-9:
+            p.error(f"{ref}: {f.name} must be a whole number ({fi.unit}), found {value:g}")
+            return False, None
+        value = int(round(value))
+    if not _in_range(value, fi):
+        p.error(f"{ref}: {f.name} must be {_range_text(fi)} ({fi.unit}), found {value:g}")
+        return False, None
+    _unit_slip(value, f.name, fi, ref, p)
+    return True, value
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    if isinstance(raw, str):
+        s = raw.strip().replace(",", "")
+        try:
+            return float(s)
+        except ValueError:
+            return None
+    return None
+
+
+def _show(raw: Any) -> str:
+    if isinstance(raw, (dt.datetime, dt.date)):
+        return f"a date ({raw})"
+    return f'"{raw}"' if isinstance(raw, str) else repr(raw)
+
+
+def _expect(ftype: str, fi: FieldInfo) -> str:
+    if ftype.startswith("bool"):
+        return "yes or no"
+    if ftype.startswith("str"):
+        return "one of " + ", ".join(fi.choices) if fi.choices else "a text value"
+    return f"a number in {fi.unit}"
+
+
+def _in_range(v: float, fi: FieldInfo) -> bool:
+    if fi.lo is not None and (v < fi.lo or (fi.lo_open and v <= fi.lo)):
+        return False
+    return not (fi.hi is not None and v > fi.hi)
+
+
+def _range_text(fi: FieldInfo) -> str:
+    lo = None if fi.lo is None else f"{'>' if fi.lo_open else '>='} {fi.lo:g}"
+    hi = None if fi.hi is None else f"<= {fi.hi:g}"
+    return " and ".join(x for x in (lo, hi) if x)
+
+
+def _unit_slip(v: float, name: str, fi: FieldInfo, ref: str, p: Problems) -> None:
+    """Warn when a value is far outside its typical range but fits it after a unit change."""
+    if fi.typical is None or v == 0:
+        return
+    lo, hi = fi.typical
+    if lo <= abs(v) <= hi:
+        return
+    for factor, unit in fi.slips:
+        if lo * factor <= abs(v) <= hi * factor:
+            p.warn(f"{ref}: {name} = {v:g} looks like it is in {unit}, not {fi.unit} "
+                   f"(typical {lo:g}..{hi:g} {fi.unit}); check the unit")
+            return
+    p.warn(f"{ref}: {name} = {v:g} is outside the typical range {lo:g}..{hi:g} {fi.unit}; check the value")
+
+
+def _check_section_rules(sc: Scenario, catalog: Catalog, p: Problems) -> None:
+    """Rules across fields of a sheet and catalog names (with the closest suggestion)."""
+    for attr, sheet in SECTION_ATTR.items():
+        section = getattr(sc, attr)
+        for f in dataclasses.fields(section):
+            fi = info(f)
+            if fi.catalog:
+                model = getattr(section, f.name)
+                if model is not None and model not in catalog.names(fi.catalog):
+                    close = catalog.closest(fi.catalog, model)
+                    hint = f"; did you mean {close!r}?" if close else ""
+                    p.error(f"{sheet}: {f.name} {model!r} is not in the catalog "
+                            f"models/{fi.catalog}.csv{hint}")
+    for tech, sheet in (("geothermal", "Geothermal"), ("nuclear", "Nuclear")):
+        f = getattr(sc, tech)
+        if f.unit_model in catalog.names("firm_units"):
+            kind = catalog.row("firm_units", f.unit_model)["technology"]
+            if kind != tech:
+                p.error(f"{sheet}: unit_model {f.unit_model!r} is a {kind} unit, not {tech}")
+    b = sc.battery
+    if b.min_duration_h > b.max_duration_h:
+        p.error(f"Battery: min_duration_h ({b.min_duration_h:g}) must not exceed max_duration_h "
+                f"({b.max_duration_h:g})")
+    if b.existing_mw > 0 and not (b.min_duration_h * b.existing_mw <= b.existing_mwh + 1e-9
+                                  <= b.max_duration_h * b.existing_mw + 2e-9):
+        p.warn(f"Battery: existing {b.existing_mwh:g} MWh / {b.existing_mw:g} MW is outside the duration bounds")
+    if re.search(r'[\\/:*?"<>|]', sc.site.name or ""):
+        p.error(f"Site: name {sc.site.name!r} must not contain any of \\ / : * ? \" < > | (it names the "
+                f"output folder)")
+    if sc.wind.enabled and sc.wind.resource == "wind_speed" and sc.wind.turbine_model in catalog.power_curves:
+        pass
+    elif sc.wind.enabled and sc.wind.resource == "wind_speed" and sc.wind.turbine_model in catalog.names(
+            "wind_turbines"):
+        p.error(f"Wind: turbine {sc.wind.turbine_model!r} has no power curve in models/wind_power_curves.csv; "
+                f"use resource = capacity_factor or another model")
+
+
+# ---------------------------------------------------------------------------------- hourly sheet
+
+def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
+    """The Hourly sheet as a DataFrame of HOURS_PER_YEAR rows (leap-year input trimmed, and said so)."""
+    if len(rows) < HOURLY_HEADER_ROW:
+        p.error(f"{HOURLY_SHEET}: sheet is empty (expected a header row with timestamp and "
+                f"{', '.join(c.name for c in HOURLY_COLUMNS)})")
+        return pd.DataFrame()
+    header = [str(h).strip() if h is not None else "" for h in rows[HOURLY_HEADER_ROW - 1]]
+    pos: dict[str, int] = {}
+    for j, h in enumerate(header):
+        if h == "":
+            continue
+        if h in pos:
+            p.error(f"{HOURLY_SHEET}!{col_letter(j + 1)}1: column {h!r} appears twice (also column "
+                    f"{col_letter(pos[h] + 1)})")
+        pos.setdefault(h, j)
+    expected = [TIMESTAMP_COL_NAME] + [c.name for c in HOURLY_COLUMNS]
+    missing = [n for n in expected if n not in pos]
+    for n in missing:
+        p.error(f"{HOURLY_SHEET}!1:1: column {n!r} is missing from the header row (expected columns: "
+                f"{', '.join(expected)}; found: {', '.join(h for h in header if h) or 'none'})")
+    for h, j in pos.items():
+        if h not in expected:
+            p.warn(f"{HOURLY_SHEET}!{col_letter(j + 1)}1: column {h!r} is not used (ignored)")
+    if missing:
+        return pd.DataFrame()
+    data = rows[HOURLY_FIRST_ROW - 1:]
+    while data and all(v is None or (isinstance(v, str) and not v.strip()) for v in data[-1]):
+        data = data[:-1]  # trailing empty rows
+    n = len(data)
+    tj = pos[TIMESTAMP_COL_NAME]
+    ts_raw = [r[tj] if tj < len(r) else None for r in data]
+    ts = _timestamps(ts_raw, p)
+    if n not in (HOURS_PER_YEAR, HOURS_PER_YEAR + 24):
+        p.error(f"{HOURLY_SHEET}: expected {HOURS_PER_YEAR} hourly rows (or {HOURS_PER_YEAR + 24} for a leap "
+                f"year) from row {HOURLY_FIRST_ROW}, found {n} (last data row {HOURLY_FIRST_ROW + n - 1})")
+    df = pd.DataFrame({TIMESTAMP_COL_NAME: ts})
+    enabled = {
+        "pv.enabled": sc.pv.enabled,
+        "wind.enabled": sc.wind.enabled and sc.wind.resource == "wind_speed",
+        "hydro.enabled": sc.hydro.enabled,
+        "gas.enabled": sc.gas.enabled,
+        "grid.connected": sc.grid.connected,
+        "site_load.enabled": sc.site_load.enabled,
+        "ai.enabled": sc.ai.enabled,
+    }
+    need_wind_cf = sc.wind.enabled and sc.wind.resource == "capacity_factor"
+    for c in HOURLY_COLUMNS:
+        j = pos[c.name]
+        letter = col_letter(j + 1)
+        raw = [r[j] if j < len(r) else None for r in data]
+        values = np.full(n, np.nan)
+        bad_text, blanks, nonfinite, out_of_range = [], [], [], []
+        for i, v in enumerate(raw):
+            x = _number(v)
+            if v is None or (isinstance(v, str) and v.strip() == ""):
+                blanks.append(i)
+            elif x is None:
+                bad_text.append(i)
+            elif not math.isfinite(x):
+                nonfinite.append(i)
+            else:
+                values[i] = x
+                if (c.lo is not None and x < c.lo) or (c.hi is not None and x > c.hi):
+                    out_of_range.append(i)
+        required = (c.needed_by is not None and enabled.get(c.needed_by, False)) or (
+            c.name == "wind_cf" and need_wind_cf)
+        where = f"{HOURLY_SHEET}!{letter}"
+        if bad_text:
+            p.error(f"{where}{_rows(bad_text)}: {c.name} must be a number in {c.unit}, found "
+                    f"{_show(raw[bad_text[0]])}{_more(bad_text)}")
+        if nonfinite:
+            p.error(f"{where}{_rows(nonfinite)}: {c.name} must be a finite number in {c.unit}, found "
+                    f"{raw[nonfinite[0]]!r}{_more(nonfinite)}")
+        if out_of_range:
+            rng = f"{'' if c.lo is None else f'{c.lo:g}'}..{'' if c.hi is None else f'{c.hi:g}'}"
+            p.error(f"{where}{_rows(out_of_range)}: {c.name} must be within {rng} {c.unit}, found "
+                    f"{values[out_of_range[0]]:g}{_more(out_of_range)}")
+        if blanks and required:
+            p.error(f"{where}{_rows(blanks)}: {c.name} is blank in {len(blanks)} hour(s); every hour needs a "
+                    f"value in {c.unit} (use 0 where there is none)")
+        if blanks and c.name == "import_price_usd_per_mwh":
+            pass  # filled below from export price + adder
+        elif blanks:
+            values[blanks] = 1.0 if c.name == "firm_available_fraction" else 0.0
+        df[c.name] = values
+    blank_imp = df["import_price_usd_per_mwh"].isna()
+    if blank_imp.any():
+        df.loc[blank_imp, "import_price_usd_per_mwh"] = (
+            df.loc[blank_imp, "export_price_usd_per_mwh"] + sc.grid.import_adder_usd_per_mwh)
+    if p.errors:
+        return df
+    if n == HOURS_PER_YEAR + 24:
+        stamps = pd.DatetimeIndex(df[TIMESTAMP_COL_NAME])
+        feb29 = (stamps.month == 2) & (stamps.day == 29)
+        if feb29.sum() == 24:
+            df = df.loc[~feb29].reset_index(drop=True)
+            p.warn(f"{HOURLY_SHEET}: {HOURS_PER_YEAR + 24} rows (leap year {stamps[0].year}): 29 February "
+                   f"(24 hours) was dropped so the year has {HOURS_PER_YEAR} hours")
+        else:
+            p.error(f"{HOURLY_SHEET}: {n} rows but no complete 29 February to drop; give {HOURS_PER_YEAR} rows")
+            return df
+    df["weight"] = 1.0
+    return df
+
+
+def _timestamps(raw: list[Any], p: Problems) -> list:
+    """Parse the timestamp column; report blanks, text, duplicates and non-hourly steps."""
+    out, bad = [], []
+    for i, v in enumerate(raw):
+        if isinstance(v, dt.datetime):
+            out.append(pd.Timestamp(v))
+        elif isinstance(v, dt.date):
+            out.append(pd.Timestamp(v))
+        else:
+            t = pd.NaT
+            if isinstance(v, str) and v.strip():
+                try:
+                    t = pd.Timestamp(v.strip())
+                except (ValueError, TypeError):
+                    t = pd.NaT
+            if pd.isna(t):
+                bad.append(i)
+            out.append(t)
+    where = f"{HOURLY_SHEET}!A"
+    if bad:
+        p.error(f"{where}{_rows(bad)}: timestamp must be a date and time (e.g. 2013-01-01 00:00), found "
+                f"{_show(raw[bad[0]]) if raw[bad[0]] is not None else 'a blank'}{_more(bad)}")
+        return out
+    if not out:
+        return out
+    s = pd.Series(out)
+    dup = s.duplicated(keep="first")
+    if dup.any():
+        idx = list(np.flatnonzero(dup.to_numpy()))
+        p.error(f"{where}{_rows(idx)}: duplicated timestamp {s[idx[0]]} (each hour must appear once; "
+                f"a repeated hour often comes from daylight-saving time: use local standard time){_more(idx)}")
+    diffs = s.diff().dt.total_seconds().to_numpy()[1:] / 3600.0
+    back = list(np.flatnonzero(diffs < 0) + 1)
+    if back:
+        p.error(f"{where}{_rows(back)}: timestamps go backwards at {s[back[0]]} (rows must be in time order)"
+                f"{_more(back)}")
+    gaps = list(np.flatnonzero(diffs > 1) + 1)
+    if gaps and not back:
+        p.error(f"{where}{_rows(gaps)}: timestamps are not hourly: {s[gaps[0] - 1]} is followed by "
+                f"{s[gaps[0]]}{_more(gaps)}")
+    return out
+
+
+def _rows(idx: list[int]) -> str:
+    """Excel row of the first offending data row (0-based data index)."""
+    return str(idx[0] + HOURLY_FIRST_ROW)
+
+
+def _more(idx: list[int]) -> str:
+    if len(idx) <= 1:
+        return ""
+    rows = ", ".join(str(i + HOURLY_FIRST_ROW) for i in idx[1:MAX_LISTED])
+    extra = f" and {len(idx) - MAX_LISTED} more" if len(idx) > MAX_LISTED else ""
+    return f" (also rows {rows}{extra})"
+
+
+# --------------------------------------------------------------------------------- sensitivity
+
+def _read_sensitivity(rows: list[tuple], p: Problems) -> list[SensitivityRow]:
+    """The Sensitivity sheet: parameter, low, high, distribution (base and unit are for reference)."""
+    out = []
+    names = set(numeric_param_names())
+    for i, row in enumerate(rows[1:], start=2):
+        row = tuple(row) + (None,) * 7
+        name = row[0]
+        if name is None or str(name).strip() == "":
+            continue
+        name = str(name).strip()
+        ok = True
+        if name not in names:
+            p.error(f"{SENSITIVITY_SHEET}!A{i}: unknown parameter {name!r}{suggest(name)}; "
+                    f"`planner params WORKBOOK` lists them")
+            ok = False
+        lo, hi = _number(row[1]), _number(row[2])
+        for val, raw, col in ((lo, row[1], "B"), (hi, row[2], "C")):
+            if val is None or not math.isfinite(val):
+                p.error(f"{SENSITIVITY_SHEET}!{col}{i}: {'low' if col == 'B' else 'high'} value of {name} must "
+                        f"be a number, found {_show(raw)}")
+                ok = False
+        dist = str(row[3]).strip() if row[3] not in (None, "") else "uniform"
+        if dist not in DISTRIBUTIONS:
+            p.error(f"{SENSITIVITY_SHEET}!D{i}: distribution must be one of {', '.join(DISTRIBUTIONS)}, "
+                    f"found {dist!r}")
+            ok = False
+        if ok and lo > hi:
+            p.error(f"{SENSITIVITY_SHEET}!B{i}: low ({lo:g}) is above high ({hi:g}) for {name}")
+            ok = False
+        if ok:
+            out.append(SensitivityRow(name, lo, hi, dist, str(row[6] or "")))
+    return out

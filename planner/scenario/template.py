@@ -1,0 +1,216 @@
+"""Write a Scenario to an input workbook (the template is the default Scenario written out)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from planner.paths import DATA_DIR, TEMPLATE_HOURLY_SITE
+from planner.scenario.catalog import CATALOG_FILES, Catalog, load_catalog
+from planner.scenario.fields import info
+from planner.scenario.hourly import HOURLY_COLUMNS
+from planner.scenario.inputs import SECTION_ATTR
+from planner.scenario.layout import (
+    DESC_COL,
+    DISTRIBUTIONS,
+    FIELD_COL,
+    HOURLY_FIRST_ROW,
+    HOURLY_HEADER_ROW,
+    HOURLY_SHEET,
+    HOURLY_UNITS_ROW,
+    KV_FIRST_ROW,
+    KV_HEADER_ROW,
+    KV_HEADERS,
+    KV_TITLE_ROW,
+    LISTS_SHEET,
+    NOTE_COL,
+    SENSITIVITY_HEADERS,
+    SENSITIVITY_SHEET,
+    SOURCES_HEADERS,
+    SOURCES_SHEET,
+    TIMESTAMP_COL_NAME,
+    UNIT_COL,
+    VALUE_COL,
+    col_letter,
+)
+from planner.scenario.params import all_params, get_param
+from planner.scenario.scenario import Scenario, SensitivityRow
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells a user fills in
+TITLE_FONT = Font(bold=True, size=13)
+
+DEFAULT_SENSITIVITY = [
+    SensitivityRow("mining.hashprice_usd_per_ph_day", 25, 60, "triangular", "PARAMETERS.md s10b range"),
+    SensitivityRow("ai.gpu_hour_price_usd", 1.5, 3.5, "triangular", "PARAMETERS.md s9 range"),
+    SensitivityRow("ai.gpu_hour_price_decline_per_year", 0.0, 0.35, "uniform", "PARAMETERS.md s9 range"),
+    SensitivityRow("mining.network_hashrate_growth_per_year", 0.0, 0.5, "uniform", "PARAMETERS.md s10b range"),
+    SensitivityRow("pv.capex_usd_per_kw_ac", 1100, 1800, "triangular", "PARAMETERS.md s1 range"),
+    SensitivityRow("wind.capex_usd_per_kw", 1450, 1833, "triangular", "PARAMETERS.md s2 range"),
+    SensitivityRow("battery.capex_usd_per_kwh", 150, 300, "uniform", "estimate around REopt default"),
+    SensitivityRow("finance.discount_rate", 0.05, 0.12, "uniform", "PARAMETERS.md s11 range"),
+    SensitivityRow("hourly.export_price_usd_per_mwh", 0.8, 1.2, "uniform", "multiplier on the whole series"),
+    SensitivityRow("ai.pue", 1.1, 1.6, "uniform", "PARAMETERS.md s9 range"),
+]
+
+TEMPLATE_SOURCES = [
+    ("Default parameters", "../shared/reference/PARAMETERS.md and docs/inputs.md (one source per field)"),
+    ("Equipment catalog", "models/*.csv, sources per row, models/SOURCES.md"),
+]
+
+
+def template_scenario() -> Scenario:
+    """The default Scenario with the template's real hourly series (West Texas, see inputs/data/SOURCES.md)."""
+    sc = Scenario()
+    sc.site.name = "template-site"
+    sc.site.description = "Template: West Texas solar + wind resource, ERCOT-like prices (edit everything)"
+    sc.hourly = load_site_hourly(TEMPLATE_HOURLY_SITE)
+    sc.sensitivity = list(DEFAULT_SENSITIVITY)
+    sc.sources = list(TEMPLATE_SOURCES) + data_sources(TEMPLATE_HOURLY_SITE)
+    return sc
+
+
+def load_site_hourly(site_id: str) -> pd.DataFrame:
+    """The processed hourly CSV of a bundled example site, as the Hourly table (with weights)."""
+    df = pd.read_csv(DATA_DIR / f"{site_id}.csv", parse_dates=["timestamp"])
+    df["weight"] = 1.0
+    return df
+
+
+def data_sources(site_id: str) -> list[tuple[str, str]]:
+    """Source lines for a bundled site's hourly data (full text in inputs/data/SOURCES.md)."""
+    return [("Hourly data", f"inputs/data/{site_id}.csv, sources and licences in inputs/data/SOURCES.md")]
+
+
+def write_workbook(sc: Scenario, path: str | Path, catalog: Catalog | None = None) -> Path:
+    """Write every input of `sc` to an .xlsx workbook the reader accepts; returns the path."""
+    catalog = catalog or load_catalog()
+    wb = Workbook()
+    wb.remove(wb.active)
+    lists = _write_lists(wb, catalog)
+    for attr, sheet in SECTION_ATTR.items():
+        _write_section(wb, sheet, getattr(sc, attr), lists)
+    _write_hourly(wb, sc.hourly)
+    _write_sensitivity(wb, sc)
+    _write_sources(wb, sc.sources)
+    wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
+    wb[LISTS_SHEET].sheet_state = "hidden"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _header(ws, row: int, headers) -> None:
+    for j, h in enumerate(headers, start=1):
+        c = ws.cell(row=row, column=j, value=h)
+        c.fill, c.font = HEADER_FILL, HEADER_FONT
+
+
+def _write_lists(wb: Workbook, catalog: Catalog) -> dict[str, str]:
+    """A hidden sheet with one column of model names per catalog table; returns kind -> range."""
+    ws = wb.create_sheet(LISTS_SHEET)
+    ranges = {}
+    for j, kind in enumerate(CATALOG_FILES, start=1):
+        names = catalog.names(kind)
+        ws.cell(row=1, column=j, value=kind)
+        for i, n in enumerate(names, start=2):
+            ws.cell(row=i, column=j, value=n)
+        letter = col_letter(j)
+        ranges[kind] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(names) + 1}"
+    return ranges
+
+
+def _write_section(wb: Workbook, sheet: str, section, lists: dict[str, str]) -> None:
+    ws = wb.create_sheet(sheet)
+    ws.cell(row=KV_TITLE_ROW, column=1, value=f"{sheet}: {type(section).__doc__.strip()}").font = TITLE_FONT
+    _header(ws, KV_HEADER_ROW, KV_HEADERS)
+    for i, f in enumerate(dataclasses.fields(section)):
+        r = KV_FIRST_ROW + i
+        fi = info(f)
+        value = getattr(section, f.name)
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        ws.cell(row=r, column=FIELD_COL, value=f.name)
+        ws.cell(row=r, column=DESC_COL, value=fi.note)
+        cell = ws.cell(row=r, column=VALUE_COL, value=value)
+        cell.fill = INPUT_FILL
+        ws.cell(row=r, column=UNIT_COL, value=fi.unit)
+        note = []
+        if fi.blank_means:
+            note.append(f"blank = {fi.blank_means}")
+        if fi.lo is not None or fi.hi is not None:
+            note.append(f"range {'>' if fi.lo_open else ''}{_fmt(fi.lo)} .. {_fmt(fi.hi)}")
+        if fi.source:
+            note.append(f"source: {fi.source}")
+        ws.cell(row=r, column=NOTE_COL, value="; ".join(note))
+        ref = f"{col_letter(VALUE_COL)}{r}"
+        if fi.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(fi.choices) + '"', allow_blank=False)
+        elif fi.catalog:
+            dv = DataValidation(type="list", formula1=lists[fi.catalog], allow_blank=False)
+        else:
+            dv = None
+        if dv is not None:
+            dv.error, dv.errorTitle = f"Choose one of the listed values for {f.name}", "Invalid choice"
+            ws.add_data_validation(dv)
+            dv.add(ref)
+    for letter, width in zip("ABCDE", (30, 60, 22, 14, 80), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = ws.cell(row=KV_FIRST_ROW, column=1)
+
+
+def _fmt(x) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+def _write_hourly(wb: Workbook, hourly: pd.DataFrame) -> None:
+    ws = wb.create_sheet(HOURLY_SHEET)
+    names = [TIMESTAMP_COL_NAME] + [c.name for c in HOURLY_COLUMNS]
+    _header(ws, HOURLY_HEADER_ROW, names)
+    units = ["local standard time"] + [c.unit for c in HOURLY_COLUMNS]
+    for j, u in enumerate(units, start=1):
+        ws.cell(row=HOURLY_UNITS_ROW, column=j, value=u).font = Font(italic=True)
+    ts = pd.to_datetime(hourly[TIMESTAMP_COL_NAME]).dt.to_pydatetime()
+    cols = [hourly[c.name].to_numpy(float).tolist() for c in HOURLY_COLUMNS]
+    for i in range(len(hourly)):
+        ws.append([ts[i]] + [round(col[i], 6) for col in cols])
+    for j in range(1, len(names) + 1):
+        ws.column_dimensions[col_letter(j)].width = 20 if j == 1 else 16
+    for row in ws.iter_rows(min_row=HOURLY_FIRST_ROW, max_col=1):
+        row[0].number_format = "yyyy-mm-dd hh:mm"
+    ws.freeze_panes = ws.cell(row=HOURLY_FIRST_ROW, column=2)
+
+
+def _write_sensitivity(wb: Workbook, sc: Scenario) -> None:
+    ws = wb.create_sheet(SENSITIVITY_SHEET)
+    _header(ws, 1, SENSITIVITY_HEADERS)
+    units = {p.name: p.unit for p in all_params()}
+    names = [p.name for p in all_params() if p.numeric]
+    for r in sc.sensitivity:
+        base = get_param(sc, r.parameter) if r.parameter in names else None
+        ws.append([r.parameter, r.low, r.high, r.distribution, base, units.get(r.parameter, ""), r.note])
+    dv = DataValidation(type="list", formula1='"' + ",".join(DISTRIBUTIONS) + '"', allow_blank=True)
+    ws.add_data_validation(dv)
+    dv.add("D2:D200")
+    for letter, width in zip("ABCDEFG", (42, 12, 12, 14, 12, 14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.cell(row=1, column=5).value = "base (for reference)"
+    ws.freeze_panes = "A2"
+
+
+def _write_sources(wb: Workbook, sources: list[tuple[str, str]]) -> None:
+    ws = wb.create_sheet(SOURCES_SHEET)
+    _header(ws, 1, SOURCES_HEADERS)
+    for item, src in sources:
+        ws.append([item, src])
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 120
+    for row in ws.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True)

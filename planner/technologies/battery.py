@@ -1,0 +1,69 @@
+"""Battery: power (MW) and energy (MWh) sized separately, chronological cyclic state of charge.
+
+soc_t = soc_{t-1} (1 - self_discharge) + eta_c ch_t - dis_t / eta_d, with soc_{-1} = soc_{T-1}.
+No binary forbids charging and discharging in the same hour; losses make it unprofitable except
+when energy has negative value (see docs/formulation.md).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.finance import CapitalItem
+from planner.scenario.scenario import Scenario
+from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var
+
+NEW_MW, NEW_MWH = "battery_new_mw", "battery_new_mwh"
+
+
+def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
+    b = sc.battery
+    return [
+        (CapitalItem("battery_power", "battery", b.capex_usd_per_kw * 1000, b.life_years, 0.0, b.itc_fraction),
+         NEW_MW),
+        (CapitalItem("battery_energy", "battery", b.capex_usd_per_kwh * 1000, b.life_years, 0.0,
+                     b.itc_fraction), NEW_MWH),
+    ]
+
+
+def add(ctx: Ctx) -> None:
+    """Battery sizes, duration bounds, hourly charge/discharge/SoC with cyclic end, O&M and capex."""
+    b = ctx.sc.battery
+    m, n = ctx.m, ctx.sc.n_steps
+    new_mw = new_var(m, NEW_MW, b.min_new_mw, b.max_new_mw)
+    new_mwh = new_var(m, NEW_MWH, b.min_new_mwh, b.max_new_mwh)
+    m.battery_duration_min = pyo.Constraint(expr=new_mwh >= b.min_duration_h * new_mw)
+    m.battery_duration_max = pyo.Constraint(expr=new_mwh <= b.max_duration_h * new_mw)
+    p = b.existing_mw + new_mw
+    e = b.existing_mwh + new_mwh
+    ch = hourly_var(m, "battery_charge_mw", n)
+    dis = hourly_var(m, "battery_discharge_mw", n)
+    soc = hourly_var(m, "battery_soc_mwh", n)
+    keep = 1.0 - b.self_discharge_per_hour
+    # each step is one hour of chronology (weights only scale annual sums), cyclic over the steps
+    hourly_con(m, "battery_soc_balance", n, lambda t: soc[t] == keep * soc[t - 1 if t > 0 else n - 1]
+               + b.charge_efficiency * ch[t] - dis[t] / b.discharge_efficiency)
+    hourly_con(m, "battery_charge_limit", n, lambda t: ch[t] <= p)
+    hourly_con(m, "battery_discharge_limit", n, lambda t: dis[t] <= p)
+    hourly_con(m, "battery_soc_max", n, lambda t: soc[t] <= e)
+    if b.soc_min_fraction > 0:
+        hourly_con(m, "battery_soc_min", n, lambda t: soc[t] >= b.soc_min_fraction * e)
+    ctx.supply["battery_discharge_mw"] = lambda t: dis[t]
+    ctx.demand["battery_charge_mw"] = lambda t: ch[t]
+    ctx.site_uses["battery_charge_mw"] = ctx.demand["battery_charge_mw"]
+    ctx.hourly.update(battery_charge_mw=ch, battery_discharge_mw=dis, battery_soc_mwh=soc)
+    ctx.annual["battery_fom"] = ("om", -b.fom_usd_per_kw_year * 1000 * p)
+    if b.vom_usd_per_mwh:
+        ctx.annual["battery_vom"] = ("om", -b.vom_usd_per_mwh * ctx.weighted_sum(lambda t: dis[t]))
+    ctx.land_ha.append(b.land_ha_per_mw * new_mw)
+    ctx.sizes["battery_mw"] = p
+    ctx.sizes["battery_mwh"] = e
+
+
+def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    b = sc.battery
+    out = {"battery_fom": ("om", -b.fom_usd_per_kw_year * 1000 * (b.existing_mw + new[NEW_MW]))}
+    if b.vom_usd_per_mwh:
+        out["battery_vom"] = ("om", -b.vom_usd_per_mwh * float((d["weight"] * d["battery_discharge_mw"]).sum()))
+    return out

@@ -1,0 +1,46 @@
+"""Small hand-checkable scenarios built in Python (no workbook), for model unit tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.scenario.hourly import HOURLY_COLUMNS
+from planner.scenario.scenario import Scenario
+
+
+def small_scenario(hours: int = 24, weight: float | None = None, **columns) -> Scenario:
+    """A scenario with every technology disabled, catalog fields set by hand, and flat hourly data.
+
+    `weight` defaults to 8760 / hours so annual sums look like a full year. Hourly columns may be
+    given as scalars or arrays via keyword arguments (e.g. pv_cf=[...], export_price_usd_per_mwh=30).
+    """
+    sc = Scenario()
+    sc.site.name = "test-site"
+    for tech in (sc.pv, sc.wind, sc.gas, sc.hydro, sc.geothermal, sc.nuclear, sc.battery, sc.site_load, sc.ai,
+                 sc.mining):
+        tech.enabled = False
+    sc.grid.connected = False
+    g = sc.gas
+    g.unit_mw, g.heat_rate_mmbtu_per_mwh, g.capex_usd_per_kw = 1.0, 8.5, 1500.0
+    g.fom_usd_per_kw_year, g.vom_usd_per_mwh, g.life_years = 0.0, 0.0, 20
+    for f in (sc.geothermal, sc.nuclear):
+        f.unit_mw, f.capex_usd_per_kw, f.fom_usd_per_kw_year = 20.0, 5000.0, 0.0
+        f.vom_usd_per_mwh, f.fuel_usd_per_mwh, f.availability, f.min_load_fraction, f.life_years = 0, 0, 1.0, 0, 40
+    sc.wind.turbine_mw = 4.2
+    sc.wind.resource = "capacity_factor"
+    a = sc.ai
+    a.gpus_per_server, a.server_kw, a.server_price_usd, a.gpu_hour_price_usd = 8, 10.0, 300000.0, 2.0
+    m = sc.mining
+    m.asic_efficiency_j_per_th, m.asic_price_usd_per_th = 15.0, 10.0
+    data = {"timestamp": pd.date_range("2013-01-01", periods=hours, freq="h")}
+    defaults = {c.name: 0.0 for c in HOURLY_COLUMNS}
+    defaults["firm_available_fraction"] = 1.0
+    defaults["ai_utilisation"] = 1.0
+    defaults.update(columns)
+    for name, v in defaults.items():
+        data[name] = np.broadcast_to(np.asarray(v, dtype=float), (hours,)).copy()
+    df = pd.DataFrame(data)
+    df["weight"] = 8760.0 / hours if weight is None else weight
+    sc.hourly = df
+    return sc
