@@ -122,13 +122,24 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, thr
     result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals)
     writers = []
     if not no_report:
-        try:
-            from planner.report import write_reports
-            writers.append(write_reports)
-        except ImportError:  # reports not available in this build
-            pass
+        from planner.report import write_reports
+
+        writers.append(lambda _result, folder: write_reports(folder))
     write_outputs(result, out_dir, force=force, extra_writers=writers)
     _print_summary(result, out_dir)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def report(folder: Path) -> None:
+    """Rebuild report.xlsx and report.html in FOLDER from its saved results (no solve)."""
+    from planner.report import write_reports
+
+    for path in write_reports(folder):
+        click.echo(f"wrote {path}")
+
+
+# --- commands defined in their own modules are registered here ---
 
 
 def _print_progress(state: dict) -> None:

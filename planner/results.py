@@ -81,6 +81,23 @@ class Result:
         })
 
 
+def scenario_dict(sc: Scenario) -> dict:
+    """Every input value by sheet (after catalog filling), for scenario.json and the report's assumptions."""
+    import dataclasses
+
+    from planner.scenario.fields import info
+    from planner.scenario.inputs import SECTION_ATTR
+
+    out = {}
+    for attr, sheet in SECTION_ATTR.items():
+        section = getattr(sc, attr)
+        out[sheet] = [{"field": f.name, "value": getattr(section, f.name), "unit": info(f).unit,
+                       "note": info(f).note} for f in dataclasses.fields(section)]
+    return _clean({"inputs": out, "sources": [list(s) for s in sc.sources],
+                   "sensitivity": [dataclasses.asdict(r) for r in sc.sensitivity],
+                   "input_sha256": sc.input_sha256, "n_steps": sc.n_steps})
+
+
 def _clean(obj):
     """Floats rounded to stable JSON (no NaN/inf, no numpy types)."""
     if isinstance(obj, dict):

@@ -12,7 +12,7 @@ from pathlib import Path
 from planner.diagnose import diagnose
 from planner.errors import PlannerError, SolveError
 from planner.model import build
-from planner.results import Result, extract
+from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
 from planner.solve import ProgressFn, SolveOptions, make_solver, solve
 
@@ -90,7 +90,11 @@ def _lp_value(built, opt) -> float | None:
 # ---------------------------------------------------------------------------------------- outputs
 
 def write_outputs(result: Result, out_dir: Path, force: bool = False, extra_writers=()) -> Path:
-    """Write summary.json, dispatch.csv and cashflow.csv atomically (temp folder, then rename)."""
+    """Write summary.json, scenario.json, dispatch.csv, cashflow.csv (and reports) atomically.
+
+    Everything goes to a temporary sibling folder first, which is renamed into place only when
+    complete: an error or Ctrl-C never leaves a half-written output folder.
+    """
     out_dir = Path(out_dir)
     if out_dir.exists() and not force:
         raise PlannerError(f"{out_dir} already exists; use --force to replace it or -o to choose another folder")
@@ -99,6 +103,7 @@ def write_outputs(result: Result, out_dir: Path, force: bool = False, extra_writ
     try:
         summary = result.summary()
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n")
+        (tmp / "scenario.json").write_text(json.dumps(scenario_dict(result.scenario), indent=2) + "\n")
         result.dispatch.to_csv(tmp / "dispatch.csv", index=False, float_format="%.6f")
         result.proforma.table.to_csv(tmp / "cashflow.csv", float_format="%.2f")
         for writer in extra_writers:

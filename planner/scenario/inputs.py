@@ -23,7 +23,7 @@ PRICE_MWH_SLIPS = ((1e-3, "USD/kWh"),)
 class Site:
     """Where the project is and the limits that apply to the whole site."""
 
-    name: str = inp("example-site", "text", "Short site name; outputs go to outputs/<name>/")
+    name: str = inp("template-site", "text", "Short site name; outputs go to outputs/<name>/")
     description: str = inp("", "text", "One line describing the site", blank_means="no description")
     latitude_deg: float = inp(32.32, "deg", "Latitude (north positive), for the record", lo=-90, hi=90)
     longitude_deg: float = inp(-100.18, "deg", "Longitude (east positive), for the record", lo=-180, hi=180)

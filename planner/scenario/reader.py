@@ -331,6 +331,14 @@ def _check_section_rules(sc: Scenario, catalog: Catalog, p: Problems) -> None:
             kind = catalog.row("firm_units", f.unit_model)["technology"]
             if kind != tech:
                 p.error(f"{sheet}: unit_model {f.unit_model!r} is a {kind} unit, not {tech}")
+    for attr, sheet in SECTION_ATTR.items():
+        section = getattr(sc, attr)
+        for f in dataclasses.fields(section):
+            if f.name.startswith("min_new_"):
+                hi_name = "max_new_" + f.name[len("min_new_"):]
+                lo, hi = getattr(section, f.name), getattr(section, hi_name, None)
+                if hi is not None and lo > hi:
+                    p.error(f"{sheet}: {f.name} ({lo:g}) must not exceed {hi_name} ({hi:g})")
     b = sc.battery
     if b.min_duration_h > b.max_duration_h:
         p.error(f"Battery: min_duration_h ({b.min_duration_h:g}) must not exceed max_duration_h "
@@ -442,6 +450,11 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
             df.loc[blank_imp, "export_price_usd_per_mwh"] + sc.grid.import_adder_usd_per_mwh)
     if p.errors:
         return df
+    if sc.grid.connected and sc.grid.import_limit_mw > 0:
+        cheaper = np.flatnonzero(df["import_price_usd_per_mwh"].to_numpy() < df["export_price_usd_per_mwh"].to_numpy())
+        if len(cheaper):
+            p.warn(f"{HOURLY_SHEET}: import price is below the export price in {len(cheaper)} hour(s) (first at row "
+                   f"{cheaper[0] + HOURLY_FIRST_ROW}); the plan will import to export in those hours")
     if n == HOURS_PER_YEAR + 24:
         stamps = pd.DatetimeIndex(df[TIMESTAMP_COL_NAME])
         feb29 = (stamps.month == 2) & (stamps.day == 29)

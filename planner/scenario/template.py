@@ -68,8 +68,6 @@ TEMPLATE_SOURCES = [
 def template_scenario() -> Scenario:
     """The default Scenario with the template's real hourly series (West Texas, see inputs/data/SOURCES.md)."""
     sc = Scenario()
-    sc.site.name = "template-site"
-    sc.site.description = "Template: West Texas solar + wind resource, ERCOT-like prices (edit everything)"
     sc.hourly = load_site_hourly(TEMPLATE_HOURLY_SITE)
     sc.sensitivity = list(DEFAULT_SENSITIVITY)
     sc.sources = list(TEMPLATE_SOURCES) + data_sources(TEMPLATE_HOURLY_SITE)
