@@ -1,8 +1,9 @@
 """Assemble the technologies, the hourly energy balance, site-wide limits and the NPV objective.
 
-NPV (USD) = sum_streams PWF_s x annual_s  -  sum_capital PVcost_item x new_size_item
-(see planner/finance.py for PWF and PVcost; docs/formulation.md for the whole model).
-The Pyomo objective is NPV x OBJ_SCALE (million USD) so that HiGHS sees well-scaled numbers.
+NPV (USD) = sum_streams PWF_kind x rate_s x quantity_s  -  sum_capital PVcost_item x new_size_item
+(see planner/finance.py for PWF and PVcost; docs/formulation.md for the whole model). PWFs, stream
+rates and capital costs are mutable Params, so `update_objective` can re-price a built model in
+place for a persistent re-solve. The Pyomo objective is NPV x OBJ_SCALE (million USD).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
-from planner.finance import CapitalItem, capital_pv_per_unit, stream_pwf, trajectories
+from planner.finance import STREAM_KINDS, CapitalItem, capital_pv_per_unit, stream_pwf, trajectories
 from planner.scenario.scenario import Scenario
 from planner.technologies import active
 from planner.technologies.base import Ctx, hourly_con, hourly_var
@@ -29,23 +30,56 @@ class Built:
     traj: dict
 
 
+def capital_list(sc: Scenario) -> list[tuple[CapitalItem, str, float]]:
+    """Every capital item of the active technologies with its new-size variable and PV cost per unit."""
+    out = []
+    for _name, mod in active(sc):
+        for item, var_name in mod.capital_items(sc):
+            out.append((item, var_name, capital_pv_per_unit(item, sc.finance)))
+    return out
+
+
 def build(sc: Scenario, elastic: bool = False) -> Built:
     """The whole Pyomo model for one scenario (elastic: hard requirements get slacks, for diagnosis)."""
     m = pyo.ConcreteModel(name=sc.site.name)
     traj = trajectories(sc.finance, sc.ai, sc.mining, sc.site.cod_year)
     ctx = Ctx(m=m, sc=sc, pwf=stream_pwf(sc.finance, traj), elastic=elastic)
-    capital: list[tuple[CapitalItem, str, float]] = []
     for _name, mod in active(sc):
         mod.add(ctx)
-        for item, var_name in mod.capital_items(sc):
-            capital.append((item, var_name, capital_pv_per_unit(item, sc.finance)))
+    capital = capital_list(sc)
+    m.pwf = pyo.Param(STREAM_KINDS, mutable=True, initialize=ctx.pwf)
+    names = [item.name for item, _, _ in capital]
+    m.capex_usd_per_unit = pyo.Param(names, mutable=True, initialize={i.name: i.usd_per_unit for i, _, _ in capital})
+    m.capital_pv_usd_per_unit = pyo.Param(names, mutable=True, initialize={i.name: pv for i, _, pv in capital})
     add_balance(ctx)
     add_site_limits(ctx, capital)
-    npv = sum(ctx.pwf[kind] * expr for kind, expr in ctx.annual.values())
-    npv -= sum(pv_cost * m.component(var_name) for _item, var_name, pv_cost in capital)
+    npv = sum(m.pwf[kind] * expr for kind, expr in ctx.annual.values())
+    npv -= sum(m.capital_pv_usd_per_unit[item.name] * m.component(var_name) for item, var_name, _ in capital)
     m.npv_usd = pyo.Expression(expr=npv)
     m.objective = pyo.Objective(expr=OBJ_SCALE * m.npv_usd, sense=pyo.maximize)
     return Built(m=m, ctx=ctx, capital=capital, traj=traj)
+
+
+def update_objective(built: Built, sc: Scenario) -> None:
+    """Re-price a built model for a changed scenario whose change touches only prices, costs and finance.
+
+    Sets the mutable PWFs, stream rates and capital costs from `sc`; a persistent solver picks the
+    new values up on its next solve. The caller must be sure the change is objective-only
+    (planner/scenario/params.py: OBJECTIVE_ONLY lists such parameters).
+    """
+    m, ctx = built.m, built.ctx
+    traj = trajectories(sc.finance, sc.ai, sc.mining, sc.site.cod_year)
+    pwf = stream_pwf(sc.finance, traj)
+    for kind in STREAM_KINDS:
+        m.pwf[kind] = pwf[kind]
+    for name, fn in ctx.rate_fns.items():
+        m.component(f"rate_{name}").set_value(float(fn(sc)))
+    capital = capital_list(sc)
+    for item, _var, pv in capital:
+        m.capex_usd_per_unit[item.name] = item.usd_per_unit
+        m.capital_pv_usd_per_unit[item.name] = pv
+    ctx.sc, ctx.pwf = sc, pwf
+    built.capital, built.traj = capital, traj
 
 
 def add_balance(ctx: Ctx) -> None:
@@ -82,5 +116,5 @@ def add_site_limits(ctx: Ctx, capital: list[tuple[CapitalItem, str, float]]) -> 
         m.budget_excess_musd = pyo.Var(domain=pyo.NonNegativeReals, bounds=(0, None if ctx.elastic else 0))
         ctx.slacks["capex_budget"] = m.budget_excess_musd
         m.capex_budget = pyo.Constraint(
-            expr=1e-6 * sum(item.usd_per_unit * m.component(var) for item, var, _ in capital)
+            expr=1e-6 * sum(m.capex_usd_per_unit[item.name] * m.component(var) for item, var, _ in capital)
             <= 1e-6 * s.capex_budget_usd + m.budget_excess_musd)

@@ -61,13 +61,14 @@ def add(ctx: Ctx) -> None:
         short = hourly_var(m, "ai_unserved_firm_it_mw", n)
         hourly_con(m, "ai_firm_sla", n, lambda t: it[t] + short[t] >= firm * util[t] * it_cap)
         ctx.hourly["ai_unserved_firm_it_mw"] = short
-        ctx.annual["ai_sla_penalty"] = ("ai", -a.sla_penalty_usd_per_mwh * ctx.weighted_sum(lambda t: short[t]))
+        ctx.stream("ai_sla_penalty", "ai", lambda sc: -sc.ai.sla_penalty_usd_per_mwh,
+                   ctx.weighted_sum(lambda t: short[t]))
     ctx.demand["ai_facility_mw"] = lambda t: a.pue * it[t]
     ctx.site_uses["ai_facility_mw"] = ctx.demand["ai_facility_mw"]
     ctx.hourly["ai_it_mw"] = it
     ctx.hourly["ai_facility_mw"] = ctx.demand["ai_facility_mw"]
-    ctx.annual["ai_revenue"] = ("ai", revenue_usd_per_it_mwh(a) * ctx.weighted_sum(lambda t: it[t]))
-    ctx.annual["ai_fom"] = ("om", -a.fom_usd_per_kw_it_year * 1000 * it_cap)
+    ctx.stream("ai_revenue", "ai", lambda sc: revenue_usd_per_it_mwh(sc.ai), ctx.weighted_sum(lambda t: it[t]))
+    ctx.stream("ai_fom", "om", lambda sc: -sc.ai.fom_usd_per_kw_it_year * 1000, it_cap)
     ctx.land_ha.append(a.land_ha_per_mw * a.block_it_mw * new)
     ctx.sizes["ai_blocks"] = blocks
     ctx.sizes["ai_it_mw"] = it_cap

@@ -35,6 +35,19 @@ class Ctx:
     elastic: bool = False  # diagnosis mode: hard requirements get penalised slacks (planner/diagnose.py)
     slacks: dict[str, Any] = field(default_factory=dict)  # requirement name -> slack Var (elastic mode)
 
+    rate_fns: dict[str, Callable[[Scenario], float]] = field(default_factory=dict)
+
+    def stream(self, name: str, kind: str, rate_fn: Callable[[Scenario], float], quantity) -> None:
+        """An operating cash-flow stream: rate (USD per unit, a mutable Param) x quantity (an expression).
+
+        The rate is recomputed from a changed scenario by `rate_fn`, so sensitivities can update it in
+        place on a persistent solver (planner/model.py: update_objective).
+        """
+        rate = pyo.Param(mutable=True, initialize=float(rate_fn(self.sc)))
+        self.m.add_component(f"rate_{name}", rate)
+        self.rate_fns[name] = rate_fn
+        self.annual[name] = (kind, rate * quantity)
+
     @property
     def T(self) -> range:
         return range(self.sc.n_steps)
@@ -53,6 +66,11 @@ class Ctx:
         if isinstance(coef, (int, float)):
             return pyo.quicksum(w[t] * coef * fn(t) for t in self.T)
         return pyo.quicksum(w[t] * coef[t] * fn(t) for t in self.T if coef[t] != 0)
+
+
+def series_scale(sc: Scenario, column: str) -> float:
+    """Multiplier applied to an hourly series since the model was built (planner/scenario/params.py)."""
+    return float(sc.hourly.attrs.get("scale", {}).get(column, 1.0))
 
 
 def new_var(m: pyo.ConcreteModel, name: str, lb: float, ub: float, integer: bool = False) -> pyo.Var:

@@ -53,9 +53,8 @@ def add(ctx: Ctx) -> None:
     ctx.demand["battery_charge_mw"] = lambda t: ch[t]
     ctx.site_uses["battery_charge_mw"] = ctx.demand["battery_charge_mw"]
     ctx.hourly.update(battery_charge_mw=ch, battery_discharge_mw=dis, battery_soc_mwh=soc)
-    ctx.annual["battery_fom"] = ("om", -b.fom_usd_per_kw_year * 1000 * p)
-    if b.vom_usd_per_mwh:
-        ctx.annual["battery_vom"] = ("om", -b.vom_usd_per_mwh * ctx.weighted_sum(lambda t: dis[t]))
+    ctx.stream("battery_fom", "om", lambda sc: -sc.battery.fom_usd_per_kw_year * 1000, p)
+    ctx.stream("battery_vom", "om", lambda sc: -sc.battery.vom_usd_per_mwh, ctx.weighted_sum(lambda t: dis[t]))
     ctx.land_ha.append(b.land_ha_per_mw * new_mw)
     ctx.sizes["battery_mw"] = p
     ctx.sizes["battery_mwh"] = e

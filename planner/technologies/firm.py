@@ -42,9 +42,9 @@ def add_for(ctx: Ctx, tech: str, f: FirmUnits) -> None:
     ctx.supply[f"{tech}_mw"] = lambda t: gen[t]
     ctx.hourly[f"{tech}_mw"] = gen
     energy = ctx.weighted_sum(lambda t: gen[t])
-    ctx.annual[f"{tech}_fuel"] = ("fuel", -f.fuel_usd_per_mwh * energy)
-    ctx.annual[f"{tech}_vom"] = ("om", -f.vom_usd_per_mwh * energy)
-    ctx.annual[f"{tech}_fom"] = ("om", -f.fom_usd_per_kw_year * 1000 * f.unit_mw * n)
+    ctx.stream(f"{tech}_fuel", "fuel", lambda sc: -getattr(sc, tech).fuel_usd_per_mwh, energy)
+    ctx.stream(f"{tech}_vom", "om", lambda sc: -getattr(sc, tech).vom_usd_per_mwh, energy)
+    ctx.stream(f"{tech}_fom", "om", lambda sc: -getattr(sc, tech).fom_usd_per_kw_year * 1000, f.unit_mw * n)
     ctx.land_ha.append(f.land_ha_per_mw * f.unit_mw * new)
     ctx.sizes[f"{tech}_units"] = n
     ctx.sizes[f"{tech}_mw"] = f.unit_mw * n

@@ -54,11 +54,11 @@ def add(ctx: Ctx) -> None:
     ctx.supply["gas_mw"] = lambda t: gen[t]
     ctx.hourly["gas_mw"] = gen
     energy = ctx.weighted_sum(lambda t: gen[t])
-    ctx.annual["gas_fuel"] = ("fuel", -fuel_cost_usd_per_mwh(g) * energy)
-    ctx.annual["gas_vom"] = ("om", -g.vom_usd_per_mwh * energy)
-    ctx.annual["gas_fom"] = ("om", -g.fom_usd_per_kw_year * 1000 * g.unit_mw * n)
-    if g.carbon_credit_usd_per_t_co2e:
-        ctx.annual["gas_carbon_credit"] = ("flat", credit_usd_per_mmbtu(g) * g.heat_rate_mmbtu_per_mwh * energy)
+    ctx.stream("gas_fuel", "fuel", lambda sc: -fuel_cost_usd_per_mwh(sc.gas), energy)
+    ctx.stream("gas_vom", "om", lambda sc: -sc.gas.vom_usd_per_mwh, energy)
+    ctx.stream("gas_fom", "om", lambda sc: -sc.gas.fom_usd_per_kw_year * 1000, g.unit_mw * n)
+    ctx.stream("gas_carbon_credit", "flat", lambda sc: credit_usd_per_mmbtu(sc.gas) * sc.gas.heat_rate_mmbtu_per_mwh,
+               energy)
     ctx.sizes["gas_units"] = n
     ctx.sizes["gas_mw"] = g.unit_mw * n
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from planner.finance import CapitalItem
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var
+from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var, series_scale
 
 NEW = "grid_new_export_mw"
 
@@ -29,12 +29,13 @@ def add(ctx: Ctx) -> None:
     ctx.demand["grid_export_mw"] = lambda t: exp[t]
     ctx.site_uses["grid_export_mw"] = ctx.demand["grid_export_mw"]
     ctx.hourly.update(grid_export_mw=exp, grid_import_mw=imp)
-    ctx.annual["export_revenue"] = ("electricity",
-                                    ctx.weighted_sum(lambda t: exp[t], ctx.col("export_price_usd_per_mwh")))
-    ctx.annual["import_cost"] = ("electricity",
-                                 -ctx.weighted_sum(lambda t: imp[t], ctx.col("import_price_usd_per_mwh")))
-    if g.export_fom_usd_per_kw_year:
-        ctx.annual["grid_fom"] = ("om", -g.export_fom_usd_per_kw_year * 1000 * cap)
+    # prices enter as the base series times a multiplier (1 unless a sensitivity scales the series)
+    s_exp, s_imp = series_scale(ctx.sc, "export_price_usd_per_mwh"), series_scale(ctx.sc, "import_price_usd_per_mwh")
+    ctx.stream("export_revenue", "electricity", lambda sc: series_scale(sc, "export_price_usd_per_mwh") / s_exp,
+               ctx.weighted_sum(lambda t: exp[t], ctx.col("export_price_usd_per_mwh")))
+    ctx.stream("import_cost", "electricity", lambda sc: -series_scale(sc, "import_price_usd_per_mwh") / s_imp,
+               ctx.weighted_sum(lambda t: imp[t], ctx.col("import_price_usd_per_mwh")))
+    ctx.stream("grid_fom", "om", lambda sc: -sc.grid.export_fom_usd_per_kw_year * 1000, cap)
     ctx.sizes["export_mw"] = cap
     ctx.sizes["import_limit_mw"] = g.import_limit_mw
 

@@ -33,9 +33,8 @@ def add(ctx: Ctx) -> None:
     hourly_con(ctx.m, "hydro_capacity", ctx.sc.n_steps, lambda t: gen[t] <= cap)
     ctx.supply["hydro_mw"] = lambda t: gen[t]
     ctx.hourly["hydro_mw"] = gen
-    ctx.annual["hydro_fom"] = ("om", -h.fom_usd_per_kw_year * 1000 * cap)
-    if h.vom_usd_per_mwh:
-        ctx.annual["hydro_vom"] = ("om", -h.vom_usd_per_mwh * ctx.weighted_sum(lambda t: gen[t]))
+    ctx.stream("hydro_fom", "om", lambda sc: -sc.hydro.fom_usd_per_kw_year * 1000, cap)
+    ctx.stream("hydro_vom", "om", lambda sc: -sc.hydro.vom_usd_per_mwh, ctx.weighted_sum(lambda t: gen[t]))
     ctx.land_ha.append(h.land_ha_per_mw * new)
     ctx.sizes["hydro_mw"] = cap
 

@@ -49,8 +49,9 @@ def add(ctx: Ctx) -> None:
     ctx.demand["mining_mw"] = lambda t: load[t]
     ctx.site_uses["mining_mw"] = ctx.demand["mining_mw"]
     ctx.hourly["mining_mw"] = load
-    ctx.annual["mining_revenue"] = ("mining", revenue_usd_per_mwh(mn) * ctx.weighted_sum(lambda t: load[t]))
-    ctx.annual["mining_fom"] = ("om", -mn.fom_usd_per_mw_year * mn.container_mw * count)
+    ctx.stream("mining_revenue", "mining", lambda sc: revenue_usd_per_mwh(sc.mining),
+               ctx.weighted_sum(lambda t: load[t]))
+    ctx.stream("mining_fom", "om", lambda sc: -sc.mining.fom_usd_per_mw_year, mn.container_mw * count)
     ctx.land_ha.append(mn.land_ha_per_mw * mn.container_mw * new)
     ctx.sizes["mining_containers"] = count
     ctx.sizes["mining_mw"] = mn.container_mw * count

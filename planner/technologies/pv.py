@@ -30,9 +30,8 @@ def add(ctx: Ctx) -> None:
     cf = available_cf(ctx.sc).tolist()
     ctx.supply["pv_mw"] = lambda t: cf[t] * cap
     ctx.hourly["pv_mw"] = ctx.supply["pv_mw"]
-    ctx.annual["pv_fom"] = ("om", -p.fom_usd_per_kw_year * 1000 * cap)
-    if p.vom_usd_per_mwh:
-        ctx.annual["pv_vom"] = ("om", -p.vom_usd_per_mwh * ctx.weighted_sum(lambda t: cap, cf))
+    ctx.stream("pv_fom", "om", lambda sc: -sc.pv.fom_usd_per_kw_year * 1000, cap)
+    ctx.stream("pv_vom", "om", lambda sc: -sc.pv.vom_usd_per_mwh, ctx.weighted_sum(lambda t: cap, cf))
     ctx.land_ha.append(p.land_ha_per_mw * new)
     ctx.sizes["pv_mw_ac"] = cap
     ctx.sizes["pv_mw_dc"] = p.dc_ac_ratio * cap

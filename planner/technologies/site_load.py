@@ -29,7 +29,8 @@ def add(ctx: Ctx) -> None:
         uns = hourly_var(ctx.m, "site_load_unserved_mw", ctx.sc.n_steps, ub=load)
         ctx.supply["site_load_unserved_mw"] = lambda t: uns[t]
         ctx.hourly["site_load_unserved_mw"] = uns
-        ctx.annual["unserved_load_cost"] = ("om", -s.voll_usd_per_mwh * ctx.weighted_sum(lambda t: uns[t]))
+        ctx.stream("unserved_load_cost", "om", lambda sc: -sc.site_load.voll_usd_per_mwh,
+                   ctx.weighted_sum(lambda t: uns[t]))
 
 
 def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:

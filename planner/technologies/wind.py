@@ -39,9 +39,8 @@ def add(ctx: Ctx) -> None:
     mw = w.turbine_mw
     ctx.supply["wind_mw"] = lambda t: cf[t] * mw * n
     ctx.hourly["wind_mw"] = ctx.supply["wind_mw"]
-    ctx.annual["wind_fom"] = ("om", -w.fom_usd_per_kw_year * 1000 * mw * n)
-    if w.vom_usd_per_mwh:
-        ctx.annual["wind_vom"] = ("om", -w.vom_usd_per_mwh * ctx.weighted_sum(lambda t: mw * n, cf))
+    ctx.stream("wind_fom", "om", lambda sc: -sc.wind.fom_usd_per_kw_year * 1000, mw * n)
+    ctx.stream("wind_vom", "om", lambda sc: -sc.wind.vom_usd_per_mwh, ctx.weighted_sum(lambda t: mw * n, cf))
     ctx.land_ha.append(w.land_ha_per_mw * mw * new)
     ctx.sizes["wind_turbines"] = n
     ctx.sizes["wind_mw"] = mw * n
