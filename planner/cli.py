@@ -103,8 +103,10 @@ def params(workbook: Path) -> None:
 @click.option("--no-marginals", is_flag=True, help="Skip the one-unit-more/less NPV re-solves.")
 @click.option("--no-report", is_flag=True, help="Write only summary.json, dispatch.csv and cashflow.csv.")
 @click.option("--solver-log", is_flag=True, help="Show HiGHS's own log.")
+@click.option("--typical-days", type=click.IntRange(min=1), default=None,
+              help="Size the plant on K typical days (+ extreme days), then re-dispatch the full year.")
 def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, threads: int | None, force: bool,
-        no_marginals: bool, no_report: bool, solver_log: bool) -> None:
+        no_marginals: bool, no_report: bool, solver_log: bool, typical_days: int | None) -> None:
     """Optimise the site in WORKBOOK and write the results and reports."""
     from planner.run import optimise, write_outputs
     from planner.scenario.reader import read_workbook
@@ -119,7 +121,7 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, thr
     click.echo(f"site {sc.site.name!r}: {sc.n_steps} hours; solving with HiGHS (gap {gap:g}, "
                f"time limit {time_limit:g} s)")
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log)
-    result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals)
+    result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals, typical_days=typical_days)
     writers = []
     if not no_report:
         from planner.report import write_reports
@@ -158,6 +160,11 @@ def _print_progress(state: dict) -> None:
 def _print_summary(result, out_dir: Path) -> None:
     s = result.solver
     flag = "" if s.status == "optimal" else f"  [{s.status.upper()}: best plan found, not proven]"
+    td = result.extra.get("typical_days")
+    if td:
+        click.echo(f"\nsized on {td['typical_days']} typical days + {td['extreme_periods']} extreme days: NPV "
+                   f"{td['npv_typical_days_usd'] / 1e6:,.2f} M USD; full-year re-dispatch "
+                   f"{td['npv_full_year_usd'] / 1e6:,.2f} M USD ({100 * td['npv_gap_relative']:+.2f} %)")
     click.echo(f"\nsolver: {s.status}, gap {100 * (s.mip_gap or 0):.3f} %, {s.seconds:.1f} s, {s.nodes} nodes{flag}")
     pf = result.proforma
     irr = "n/a" if pf.irr is None else f"{100 * pf.irr:.1f} %"

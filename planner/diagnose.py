@@ -18,11 +18,13 @@ from planner.solve import SolveOptions, make_solver
 TOL = 1e-5
 
 
-def diagnose(sc: Scenario, opts: SolveOptions | None = None) -> list[str]:
-    """Plain-language reasons why the scenario has no feasible plan (empty if none found)."""
+def diagnose(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None) -> list[str]:
+    """Plain-language reasons why the scenario (with some sizes fixed, if given) has no feasible plan."""
     opts = opts or SolveOptions()
     built = build(sc, elastic=True)
     m, ctx = built.m, built.ctx
+    for name, value in (fixed or {}).items():
+        m.component(name).fix(value)
     w = ctx.w.tolist()
     terms = []
     for var in ctx.slacks.values():

@@ -11,28 +11,43 @@ from pathlib import Path
 
 from planner.diagnose import diagnose
 from planner.errors import PlannerError, SolveError
-from planner.model import build
+from planner.highs_model import HighsModel
+from planner.model import OBJ_SCALE, build
 from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
-from planner.solve import ProgressFn, SolveOptions, make_solver, solve
+from planner.solve import ProgressFn, SolveOptions, solve_direct
 
 
 def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
-             marginals: bool = True) -> Result:
-    """Solve one scenario and return its results; SolveError (with a diagnosis) if there is no plan."""
+             marginals: bool = True, typical_days: int | None = None) -> Result:
+    """Solve one scenario and return its results; SolveError (with a diagnosis) if there is no plan.
+
+    With `typical_days`, the plant is sized on that many typical days (plus extreme days) and the
+    sizes are then fixed and re-dispatched over the full year, whose NPV is the answer.
+    """
     opts = opts or SolveOptions()
+    if typical_days:
+        return optimise_typical(sc, typical_days, opts, progress, marginals)
+    return _optimise(sc, opts, progress, marginals)
+
+
+def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, marginals: bool,
+              fixed: dict[str, float] | None = None) -> Result:
+    """Build and solve `sc` (with some new-size variables fixed, if given) and extract the results."""
     t0 = time.perf_counter()
     built = build(sc)
+    for name, value in (fixed or {}).items():
+        built.m.component(name).fix(value)
     build_s = time.perf_counter() - t0
-    opt = make_solver(opts)
     t1 = time.perf_counter()
-    opt.set_instance(built.m)
+    hm = HighsModel(built.m)
     transfer_s = time.perf_counter() - t1
-    stats = solve(built, opts, progress, opt=opt)
+    stats = solve_direct(hm, opts, progress)
     stats.transfer_seconds = transfer_s
     if stats.status in ("infeasible", "infeasible_or_unbounded"):
-        reasons = diagnose(sc, opts)
-        raise SolveError("No feasible plan exists for this site:", reasons or [
+        reasons = diagnose(sc, opts, fixed=fixed)
+        what = "this design" if fixed else "this site"
+        raise SolveError(f"No feasible plan exists for {what}:", reasons or [
             "the model is infeasible or unbounded; no single requirement could be named"])
     if stats.status == "unbounded":
         raise SolveError("The problem is unbounded: some technology can grow without limit; give it a maximum")
@@ -42,22 +57,54 @@ def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressF
                                  "extract": time.perf_counter() - t2}
     if marginals and built.ctx.integers:
         t3 = time.perf_counter()
-        result.marginal_units = marginal_units(built, opt, opts, result)
+        result.marginal_units = marginal_units(built, hm, opts)
         result.extra["timings_s"]["marginal_units"] = time.perf_counter() - t3
     return result
 
 
-def marginal_units(built, opt, opts: SolveOptions, result: Result) -> dict[str, dict[str, float | None]]:
+def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: ProgressFn | None,
+                     marginals: bool) -> Result:
+    """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV."""
+    from planner.scenario.typical import aggregate
+
+    t0 = time.perf_counter()
+    reduced = aggregate(sc, n_days)
+    aggregate_s = time.perf_counter() - t0
+    sizing = _optimise(reduced, opts, progress, marginals=False)
+    try:
+        result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes)
+    except SolveError as e:
+        raise SolveError(f"The design sized on {n_days} typical days cannot serve the real year; use more "
+                         f"typical days or the full year.", e.diagnosis) from None
+    full, reduced_npv = result.npv_usd, sizing.npv_usd
+    result.extra["typical_days"] = {
+        "typical_days": n_days,
+        "periods_modelled": reduced.periods.n_clusters,
+        "extreme_periods": reduced.periods.n_clusters - n_days,
+        "storage": reduced.periods.storage,
+        "npv_typical_days_usd": reduced_npv,
+        "npv_full_year_usd": full,
+        "npv_gap_relative": (reduced_npv - full) / max(1.0, abs(full)),
+        "sizing_solver": sizing.solver.to_dict(),
+        "timings_s": {"aggregate": aggregate_s, **sizing.extra.get("timings_s", {})},
+    }
+    return result
+
+
+def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[str, float | None]]:
     """For each integer fleet: NPV change (USD) of one unit more and one unit less, other sizes re-optimised.
 
     All integer counts are fixed at the solution, the fleet in question moved by +-1, and the rest
-    (continuous sizes and dispatch) re-solved as an LP on the persistent solver.
+    (continuous sizes and dispatch) re-solved as an LP on the same HiGHS instance (warm basis).
     """
     ints = built.ctx.integers
     chosen = {k: round(v.value or 0) for k, v in ints.items()}
     for k, v in ints.items():
-        v.fix(chosen[k])
-    base = _lp_value(built, opt)
+        if not v.fixed:
+            hm.fix(v, chosen[k])
+    hm.relax_integers()
+    lp_opts = SolveOptions(mip_gap=opts.mip_gap, time_limit_s=opts.time_limit_s, threads=opts.threads)
+    base = _lp_value(hm, lp_opts)
     out: dict[str, dict[str, float | None]] = {}
     for k, v in ints.items():
         n = chosen[k]
@@ -65,26 +112,25 @@ def marginal_units(built, opt, opts: SolveOptions, result: Result) -> dict[str, 
         row: dict[str, float | None] = {}
         for label, step in (("plus_one", 1), ("minus_one", -1)):
             target = n + step
-            if (lb is not None and target < lb) or (ub is not None and target > ub) or base is None:
-                row[label] = None
+            if v.fixed or (lb is not None and target < lb) or (ub is not None and target > ub) or base is None:
+                row[label] = None  # outside the allowed range (or a size fixed by the caller)
                 continue
-            v.fix(target)
-            val = _lp_value(built, opt)
+            hm.fix(v, target)
+            val = _lp_value(hm, lp_opts)
             row[label] = None if val is None else val - base
-        v.fix(n)
+        if not v.fixed:
+            hm.fix(v, n)
         out[k] = row
-    for v in ints.values():
-        v.unfix()
     return out
 
 
-def _lp_value(built, opt) -> float | None:
-    from planner.model import OBJ_SCALE
-
-    res = opt.solve(built.m)
-    if res.solution_status.name not in ("feasible", "optimal"):
+def _lp_value(hm: HighsModel, opts: SolveOptions) -> float | None:
+    """Objective (USD) of the LP as it stands, or None if it has no solution; Pyomo values untouched."""
+    hm.h.setOptionValue("time_limit", float(opts.time_limit_s))
+    hm.h.run()
+    if hm.h.getInfo().primal_solution_status != 2:
         return None
-    return res.incumbent_objective / OBJ_SCALE
+    return hm.objective() / OBJ_SCALE
 
 
 # ---------------------------------------------------------------------------------------- outputs

@@ -174,3 +174,66 @@ class _Ticker:
     def _run(self) -> None:
         while not self._stop.wait(self.every):
             self.progress({**self.state, "elapsed_s": time.perf_counter() - self.t0})
+
+
+def solve_direct(hm, opts: SolveOptions | None = None, progress: ProgressFn | None = None) -> SolverStats:
+    """Solve a HighsModel (planner/highs_model.py) with the options, report status, and load the solution."""
+    import highspy
+
+    opts = opts or SolveOptions()
+    h = hm.h
+    h.setOptionValue("output_flag", bool(opts.log))
+    h.setOptionValue("log_to_console", bool(opts.log))
+    h.setOptionValue("time_limit", float(opts.time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
+    if opts.threads:
+        h.setOptionValue("threads", int(opts.threads))
+    state = {"incumbent": None, "bound": None, "gap": None, "nodes": 0}
+
+    def on_improve(e) -> None:
+        state["incumbent"] = e.data_out.mip_primal_bound / OBJ_SCALE
+
+    def on_interrupt(e) -> None:
+        d = e.data_out
+        state["bound"], state["gap"], state["nodes"] = d.mip_dual_bound / OBJ_SCALE, d.mip_gap, d.mip_node_count
+
+    h.cbMipImprovingSolution.subscribe(on_improve)
+    h.cbMipInterrupt.subscribe(on_interrupt)
+    ticker = _Ticker(state, progress, opts.progress_every_s) if progress else None
+    t1 = time.perf_counter()
+    if ticker:
+        ticker.start()
+    try:
+        h.run()
+    finally:
+        if ticker:
+            ticker.stop()
+        h.cbMipImprovingSolution.unsubscribe(on_improve)
+        h.cbMipInterrupt.unsubscribe(on_interrupt)
+    seconds = time.perf_counter() - t1
+    info = h.getInfo()
+    ms = h.getModelStatus()
+    S = highspy.HighsModelStatus
+    has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    status = {S.kOptimal: "optimal", S.kInfeasible: "infeasible", S.kUnbounded: "unbounded",
+              S.kUnboundedOrInfeasible: "infeasible_or_unbounded", S.kTimeLimit: "time_limit",
+              S.kInterrupt: "interrupted"}.get(ms, h.modelStatusToString(ms))
+    stats = SolverStats(status=status, termination=h.modelStatusToString(ms), objective=None, bound=None,
+                        mip_gap=None, seconds=seconds, nodes=max(int(info.mip_node_count), 0),
+                        solver_version=h.version(),
+                        lp=not hm.is_mip)
+    if status in ("infeasible", "infeasible_or_unbounded", "unbounded"):
+        return stats
+    if not has_sol:
+        if status == "time_limit":
+            raise SolveError(f"HiGHS found no feasible solution within the time limit of {opts.time_limit_s:g} s; "
+                             f"raise --time-limit, loosen --gap, or try --typical-days")
+        raise SolveError(f"HiGHS stopped without a solution (status: {stats.termination})")
+    hm.load()
+    stats.objective = hm.objective() / OBJ_SCALE
+    if hm.is_mip:
+        stats.bound = float(info.mip_dual_bound) / OBJ_SCALE
+        stats.mip_gap = float(info.mip_gap) if info.mip_gap < 1e30 else None
+    else:
+        stats.bound, stats.mip_gap = stats.objective, 0.0
+    return stats

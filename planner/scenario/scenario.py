@@ -38,6 +38,16 @@ class SensitivityRow:
 
 
 @dataclass
+class Periods:
+    """Typical-period structure of a reduced scenario: steps are `n_clusters` periods of equal length."""
+
+    hours_per_period: int
+    n_clusters: int
+    sequence: np.ndarray  # cluster id of each original period, in calendar order (e.g. 365 days)
+    storage: str = "linked"  # linked: state of charge carried across the real sequence; cyclic: per period
+
+
+@dataclass
 class Scenario:
     """Everything the model needs, typed and unit-checked; no openpyxl beyond this point."""
 
@@ -61,6 +71,7 @@ class Scenario:
     wind_power_curve: tuple[np.ndarray, np.ndarray] | None = None  # (m/s, kW) of the chosen turbine
     warnings: list[str] = field(default_factory=list)
     input_sha256: str = ""
+    periods: Periods | None = None  # set on a typical-period (reduced) scenario
 
     @property
     def weights(self) -> np.ndarray:

@@ -39,16 +39,21 @@ def add(ctx: Ctx) -> None:
     e = b.existing_mwh + new_mwh
     ch = hourly_var(m, "battery_charge_mw", n)
     dis = hourly_var(m, "battery_discharge_mw", n)
-    soc = hourly_var(m, "battery_soc_mwh", n)
-    keep = 1.0 - b.self_discharge_per_hour
-    # each step is one hour of chronology (weights only scale annual sums), cyclic over the steps
-    hourly_con(m, "battery_soc_balance", n, lambda t: soc[t] == keep * soc[t - 1 if t > 0 else n - 1]
-               + b.charge_efficiency * ch[t] - dis[t] / b.discharge_efficiency)
     hourly_con(m, "battery_charge_limit", n, lambda t: ch[t] <= p)
     hourly_con(m, "battery_discharge_limit", n, lambda t: dis[t] <= p)
-    hourly_con(m, "battery_soc_max", n, lambda t: soc[t] <= e)
-    if b.soc_min_fraction > 0:
-        hourly_con(m, "battery_soc_min", n, lambda t: soc[t] >= b.soc_min_fraction * e)
+    periods = ctx.sc.periods
+    if periods is not None and periods.storage == "linked":
+        soc = add_linked_soc(ctx, ch, dis, e)
+    else:
+        soc = hourly_var(m, "battery_soc_mwh", n)
+        keep = 1.0 - b.self_discharge_per_hour
+        hpp = periods.hours_per_period if periods is not None else n  # cyclic over the year or each period
+        # each step is one hour of chronology (weights only scale annual sums)
+        hourly_con(m, "battery_soc_balance", n, lambda t: soc[t] == keep * soc[t - 1 if t % hpp else t + hpp - 1]
+                   + b.charge_efficiency * ch[t] - dis[t] / b.discharge_efficiency)
+        hourly_con(m, "battery_soc_max", n, lambda t: soc[t] <= e)
+        if b.soc_min_fraction > 0:
+            hourly_con(m, "battery_soc_min", n, lambda t: soc[t] >= b.soc_min_fraction * e)
     ctx.supply["battery_discharge_mw"] = lambda t: dis[t]
     ctx.demand["battery_charge_mw"] = lambda t: ch[t]
     ctx.site_uses["battery_charge_mw"] = ctx.demand["battery_charge_mw"]
@@ -58,6 +63,40 @@ def add(ctx: Ctx) -> None:
     ctx.land_ha.append(b.land_ha_per_mw * new_mw)
     ctx.sizes["battery_mw"] = p
     ctx.sizes["battery_mwh"] = e
+
+
+def add_linked_soc(ctx: Ctx, ch, dis, e):
+    """State of charge across typical periods linked through the real calendar (Kotzur et al. 2018).
+
+    Within each typical period the charge is tracked relative to its start (`battery_soc_intra_mwh`,
+    free sign); one inter-period level per real period carries the charge from day to day and, with the
+    intra-period extremes, keeps the true state of charge within [soc_min x E, E].
+    """
+    b, m, periods = ctx.sc.battery, ctx.m, ctx.sc.periods
+    n, hpp = ctx.sc.n_steps, periods.hours_per_period
+    keep = 1.0 - b.self_discharge_per_hour
+    intra = pyo.Var(range(n), domain=pyo.Reals)
+    m.add_component("battery_soc_intra_mwh", intra)
+    hourly_con(m, "battery_soc_intra_balance", n, lambda t: intra[t] == (keep * intra[t - 1] if t % hpp else 0)
+               + b.charge_efficiency * ch[t] - dis[t] / b.discharge_efficiency)
+    clusters = range(periods.n_clusters)
+    m.battery_intra_max = pyo.Var(clusters, domain=pyo.NonNegativeReals)
+    m.battery_intra_min = pyo.Var(clusters, domain=pyo.NonPositiveReals)
+    hourly_con(m, "battery_intra_max_def", n, lambda t: intra[t] <= m.battery_intra_max[t // hpp])
+    hourly_con(m, "battery_intra_min_def", n, lambda t: intra[t] >= m.battery_intra_min[t // hpp])
+    seq = [int(c) for c in periods.sequence]
+    days = range(len(seq))
+    m.battery_soc_inter_mwh = pyo.Var(days, domain=pyo.NonNegativeReals)
+    inter = m.battery_soc_inter_mwh
+    decay = keep ** hpp
+    m.battery_inter_link = pyo.Constraint(days, rule=lambda _m, d: inter[(d + 1) % len(seq)]
+                                          == decay * inter[d] + intra[seq[d] * hpp + hpp - 1])
+    m.battery_inter_max = pyo.Constraint(days, rule=lambda _m, d: inter[d] + m.battery_intra_max[seq[d]] <= e)
+    m.battery_inter_min = pyo.Constraint(days, rule=lambda _m, d: inter[d] + m.battery_intra_min[seq[d]]
+                                         >= b.soc_min_fraction * e)
+    # reported state of charge of a typical period: as if it started at its first day's inter level
+    first_day = {c: seq.index(c) if c in seq else 0 for c in clusters}
+    return lambda t: inter[first_day[t // hpp]] + intra[t]
 
 
 def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:

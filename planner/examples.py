@@ -1,0 +1,151 @@
+"""The worked example sites: each is the default Scenario plus the changes below and real hourly data.
+
+`python scripts/make_examples.py` writes them to inputs/examples/<id>.xlsx. Every value that differs
+from the documented defaults (docs/inputs.md) is set here with the reason next to it; the hourly series
+and their sources are in inputs/data/ (SOURCES.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from planner.scenario.scenario import Scenario, SensitivityRow
+from planner.scenario.template import DEFAULT_SENSITIVITY, TEMPLATE_SOURCES, data_sources, load_site_hourly
+
+
+def _base(site_id: str, name: str, description: str, lat: float, lon: float) -> Scenario:
+    sc = Scenario()
+    sc.site.name, sc.site.description = name, description
+    sc.site.latitude_deg, sc.site.longitude_deg = lat, lon
+    sc.hourly = load_site_hourly(site_id)
+    sc.sensitivity = list(DEFAULT_SENSITIVITY)
+    sc.sources = list(TEMPLATE_SOURCES) + data_sources(site_id)
+    return sc
+
+
+def _off(sc: Scenario, *techs: str) -> None:
+    for t in techs:
+        if t == "grid":
+            sc.grid.connected = False
+        else:
+            getattr(sc, t).enabled = False
+
+
+def west_texas() -> Scenario:
+    """Surplus solar and wind behind a congested export line, real-shaped prices with negative hours."""
+    sc = _base("west_texas", "west-texas", "West Texas: PV + wind behind a congested 60 MW export line; "
+               "does mining absorb the curtailment and make more renewables pay?", 32.32, -100.18)
+    _off(sc, "gas", "hydro", "geothermal", "nuclear", "site_load")
+    sc.grid.max_new_export_mw = 60.0  # congested node: the utility offers at most 60 MW
+    sc.grid.import_limit_mw = 20.0
+    sc.ai.max_new_blocks = 10
+    sc.mining.max_new_containers = 150
+    return sc
+
+
+def permian_gas() -> Scenario:
+    """Stranded associated gas at an oil field, no grid line: gensets, mining, AI."""
+    sc = _base("permian_gas", "permian-gas", "Permian Basin oil field: ~1.5 MMcf/d of associated gas now "
+               "flared, no grid; gensets feeding mining and/or AI", 30.66, -101.71)
+    _off(sc, "wind", "hydro", "geothermal", "nuclear", "grid")
+    sc.gas.enabled = True
+    sc.gas.fuel_price_usd_per_mmbtu = 0.5  # royalty to the producer (PARAMETERS.md s4 estimate)
+    sc.gas.max_new_units = 12
+    sc.site_load.enabled = True  # a small oilfield load (pumps, camp)
+    sc.pv.max_new_mw_ac = 20.0
+    sc.battery.max_new_mw, sc.battery.max_new_mwh = 10.0, 40.0
+    sc.ai.max_new_blocks = 8
+    sc.mining.max_new_containers = 15
+    return sc
+
+
+def remote_hydro() -> Scenario:
+    """Run-of-river hydro with seasonal flow and a weak transmission line: what to do with the spill."""
+    sc = _base("remote_hydro", "remote-hydro", "Remote run-of-river hydro (40 m head), export capped at "
+               "8 MW by a weak line; mining and AI compete for the spill", 60.0, 15.0)
+    _off(sc, "pv", "wind", "gas", "geothermal", "nuclear", "site_load", "battery")
+    sc.hydro.enabled = True
+    sc.hydro.head_m = 40.0
+    sc.hydro.max_new_mw = 15.0
+    sc.grid.max_new_export_mw = 8.0  # weak line
+    sc.grid.import_limit_mw = 2.0
+    sc.ai.max_new_blocks = 5
+    sc.ai.firmness = "sla"  # a seasonal river cannot promise firm power all year
+    sc.mining.max_new_containers = 20
+    return sc
+
+
+def factory() -> Scenario:
+    """A factory with its own load, maintenance shutdowns and weekends; existing PV, flexible mining."""
+    sc = _base("factory", "factory", "German metal works (~8 MW peak) with maintenance weeks and weekends; "
+               "existing 3 MW PV; mining absorbs surplus during shutdowns", 51.0, 10.0)
+    _off(sc, "wind", "gas", "hydro", "geothermal", "nuclear", "ai")
+    sc.site_load.enabled = True
+    sc.pv.existing_mw_ac = 3.0
+    sc.pv.max_new_mw_ac = 20.0
+    sc.grid.max_new_export_mw = 10.0
+    sc.grid.import_limit_mw = 15.0
+    sc.site.site_capacity_mw = 20.0  # the factory's substation
+    sc.mining.max_new_containers = 15
+    return sc
+
+
+def iceland() -> Scenario:
+    """Geothermal units in a cold climate (low PUE) for AI and mining, modest export."""
+    sc = _base("iceland", "iceland", "Iceland-style geothermal field: flash units, cold climate (PUE 1.1), "
+               "AI and mining, a 10 MW export line (Nordic prices stand in)", 64.0, -21.0)
+    _off(sc, "pv", "wind", "gas", "hydro", "nuclear", "site_load", "battery")
+    sc.geothermal.enabled = True
+    sc.geothermal.unit_model = "Geothermal flash 30 MW"
+    sc.geothermal.max_new_units = 2
+    sc.ai.pue = 1.1  # free cooling
+    sc.ai.max_new_blocks = 40
+    sc.mining.container_pue = 1.01  # air-cooled containers in a cold climate
+    sc.mining.max_new_containers = 60
+    sc.grid.max_new_export_mw = 10.0
+    sc.grid.import_limit_mw = 5.0
+    return sc
+
+
+def middle_east() -> Scenario:
+    """Desert solar with storage, hot climate, firm AI through the night."""
+    sc = _base("middle_east", "middle-east", "Desert solar + battery (Mojave data stand in for the Gulf), "
+               "hot climate (PUE 1.45), firm AI through the night, flat regulated tariff", 24.0, 54.0)
+    _off(sc, "wind", "gas", "hydro", "geothermal", "nuclear", "site_load")
+    sc.pv.capex_usd_per_kw_ac = 900.0  # Gulf utility PV bids are far below ATB (estimate, see docs)
+    sc.pv.max_new_mw_ac = 400.0
+    sc.ai.pue = 1.45  # hot climate
+    sc.ai.max_new_blocks = 20
+    sc.grid.import_limit_mw = 10.0
+    sc.grid.max_new_export_mw = 50.0
+    sc.mining.max_new_containers = 100
+    return sc
+
+
+def nuclear_ai() -> Scenario:
+    """A small-reactor powered AI data centre with a must-run floor; mining absorbs the rest."""
+    sc = _base("nuclear_ai", "nuclear-ai", "SMR-powered AI campus: a 77 MW module with a must-run floor, "
+               "firm AI load, mining absorbs what AI and a 20 MW line do not", 35.2, -101.9)
+    _off(sc, "pv", "wind", "gas", "hydro", "geothermal", "site_load", "battery")
+    sc.nuclear.enabled = True
+    sc.nuclear.unit_model = "SMR 77 MW module"
+    sc.nuclear.max_new_units = 1
+    sc.ai.block_it_mw = 5.0
+    sc.ai.max_new_blocks = 12
+    sc.grid.max_new_export_mw = 20.0
+    sc.grid.import_limit_mw = 10.0
+    sc.mining.max_new_containers = 80
+    sc.sensitivity = sc.sensitivity + [SensitivityRow("nuclear.capex_usd_per_kw", 8000, 15000, "uniform",
+                                                      "PARAMETERS.md s7 range")]
+    return sc
+
+
+EXAMPLES: dict[str, Callable[[], Scenario]] = {
+    "west_texas": west_texas,
+    "permian_gas": permian_gas,
+    "remote_hydro": remote_hydro,
+    "factory": factory,
+    "iceland": iceland,
+    "middle_east": middle_east,
+    "nuclear_ai": nuclear_ai,
+}

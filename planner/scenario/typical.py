@@ -1,0 +1,82 @@
+"""Typical periods: aggregate the year into K typical days (tsam) plus preserved extreme days.
+
+The reduced scenario has one step per hour of each typical day, weighted by the number of real days
+it stands for; its `periods` field tells the battery how to link the state of charge. It is used to
+size the plant fast; the answer is then re-dispatched over the full year (planner/run.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.scenario.hourly import HOURLY_NAMES
+from planner.scenario.scenario import Periods, Scenario
+
+HOURS_PER_DAY = 24
+
+
+def extreme_columns(sc: Scenario, df: pd.DataFrame) -> dict[str, list[str]]:
+    """Which days must survive aggregation: worst lulls and outages, highest prices, loads and AI demand."""
+    varying = [c for c in df.columns if df[c].std() > 1e-9]
+
+    def pick(cols: list[str]) -> list[str]:
+        return [c for c in cols if c in varying]
+
+    return {
+        "min_period": pick(["wind_cf"] * sc.wind.enabled + ["pv_cf"] * sc.pv.enabled
+                           + ["hydro_flow_m3s"] * sc.hydro.enabled + ["gas_supply_mmbtu_per_h"] * sc.gas.enabled),
+        "max_value": pick(["export_price_usd_per_mwh", "import_price_usd_per_mwh"] * sc.grid.connected
+                          + ["site_load_mw"] * sc.site_load.enabled + ["ai_utilisation"] * sc.ai.enabled),
+        "min_value": pick(["firm_available_fraction"] * (sc.geothermal.enabled or sc.nuclear.enabled)
+                          + ["export_price_usd_per_mwh"] * sc.grid.connected),
+    }
+
+
+def aggregate(sc: Scenario, n_days: int, storage: str = "linked") -> Scenario:
+    """A reduced copy of `sc` with `n_days` typical days plus extreme days (tsam, medoid days)."""
+    import tsam
+
+    from planner.technologies.wind import capacity_factor
+
+    if sc.n_steps % HOURS_PER_DAY:
+        raise ValueError(f"typical days need whole days; the scenario has {sc.n_steps} hours")
+    n_periods = sc.n_steps // HOURS_PER_DAY
+    if not 1 <= n_days < n_periods:
+        raise ValueError(f"--typical-days must be between 1 and {n_periods - 1}, got {n_days}")
+    df = sc.hourly[list(HOURLY_NAMES)].copy()
+    if sc.wind.enabled:
+        df["wind_cf"] = capacity_factor(sc)  # aggregate the turbine's output, not the speed (power curve is nonlinear)
+    df.index = pd.date_range("2001-01-01", periods=len(df), freq="h")  # regular index for tsam
+    constant = [c for c in df.columns if df[c].std() <= 1e-9]
+    varying = df.drop(columns=constant)
+    ext = extreme_columns(sc, varying)
+    result = tsam.aggregate(
+        varying, n_clusters=n_days, period_duration=HOURS_PER_DAY,
+        cluster=tsam.ClusterConfig(method="hierarchical", representation="medoid"),
+        extremes=tsam.ExtremeConfig(method="append", **ext) if any(ext.values()) else None,
+        preserve_column_means=False,
+    )
+    reps = result.cluster_representatives
+    clusters = sorted(reps.index.get_level_values(0).unique())
+    counts = result.cluster_counts
+    rows = []
+    for c in clusters:
+        day = reps.loc[c].reset_index(drop=True)
+        for col in constant:
+            day[col] = df[col].iloc[0]
+        day["weight"] = float(counts[c])
+        rows.append(day)
+    reduced_hourly = pd.concat(rows, ignore_index=True)
+    reduced_hourly.insert(0, "timestamp", pd.date_range("2001-01-01", periods=len(reduced_hourly), freq="h"))
+    out = sc.copy()
+    out.hourly = reduced_hourly[["timestamp", *HOURLY_NAMES, "weight"]]
+    out.hourly.attrs = dict(sc.hourly.attrs)
+    if sc.wind.enabled:
+        out.wind.resource = "capacity_factor"
+        out.wind.losses_fraction = 0.0  # already applied in the aggregated wind_cf
+    index_of = {c: i for i, c in enumerate(clusters)}
+    sequence = np.array([index_of[c] for c in result.cluster_assignments], dtype=int)
+    out.periods = Periods(hours_per_period=HOURS_PER_DAY, n_clusters=len(clusters), sequence=sequence,
+                          storage=storage)
+    return out
