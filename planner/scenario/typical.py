@@ -42,8 +42,9 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked") -> Scenario:
     if sc.n_steps % HOURS_PER_DAY:
         raise ValueError(f"typical days need whole days; the scenario has {sc.n_steps} hours")
     n_periods = sc.n_steps // HOURS_PER_DAY
-    if not 1 <= n_days < n_periods:
-        raise ValueError(f"--typical-days must be between 1 and {n_periods - 1}, got {n_days}")
+    if not 1 <= n_days <= n_periods:
+        raise ValueError(f"--typical-days must be between 1 and {n_periods}, got {n_days}")
+    hour_weight = float(sc.weights.mean())  # hours each input step stands for (1 in a full-year workbook)
     df = sc.hourly[list(HOURLY_NAMES)].copy()
     if sc.wind.enabled:
         df["wind_cf"] = capacity_factor(sc)  # aggregate the turbine's output, not the speed (power curve is nonlinear)
@@ -65,7 +66,7 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked") -> Scenario:
         day = reps.loc[c].reset_index(drop=True)
         for col in constant:
             day[col] = df[col].iloc[0]
-        day["weight"] = float(counts[c])
+        day["weight"] = float(counts[c]) * hour_weight
         rows.append(day)
     reduced_hourly = pd.concat(rows, ignore_index=True)
     reduced_hourly.insert(0, "timestamp", pd.date_range("2001-01-01", periods=len(reduced_hourly), freq="h"))
