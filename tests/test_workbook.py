@@ -154,7 +154,7 @@ def test_unit_typed_in_cell_gets_a_hint(broken):
 
 
 @pytest.mark.parametrize("sheet,field,value,expect", [
-    ("AI", "pue", 0.9, "pue must be >= 1 (ratio), found 0.9"),
+    ("AI", "pue", 0.9, "pue must be >= 1 and <= 3 (ratio), found 0.9"),
     ("PV", "capex_usd_per_kw_ac", -5, "capex_usd_per_kw_ac must be >= 0 (USD/kW_ac), found -5"),
     ("Battery", "charge_efficiency", 1.2, "charge_efficiency must be > 0 and <= 1 (fraction), found 1.2"),
 ])
@@ -165,7 +165,8 @@ def test_out_of_range_values(broken, sheet, field, value, expect):
         ws = wb[sheet]
         rows["r"] = field_row(ws, field)
         ws.cell(rows["r"], 3).value = value
-    assert f"{sheet}!C{rows['r']}: {expect}" in problems(broken(edit))
+    ps = problems(broken(edit))
+    assert f"{sheet}!C{rows['r']}: {expect}" in ps
 
 
 def test_hourly_series_not_8760_long(broken):

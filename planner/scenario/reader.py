@@ -214,6 +214,8 @@ def _parse(raw: Any, f: dataclasses.Field, ref: str, p: Problems) -> tuple[bool,
     if raw is None:
         if optional:
             return True, None
+        if fi.blank_means is not None and ftype.startswith("str"):
+            return True, ""
         p.error(f"{ref}: {f.name} is blank; expected {_expect(ftype, fi)}")
         return False, None
     if ftype.startswith("bool"):
