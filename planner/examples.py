@@ -33,11 +33,14 @@ def _off(sc: Scenario, *techs: str) -> None:
 
 def west_texas() -> Scenario:
     """Surplus solar and wind behind a congested export line, real-shaped prices with negative hours."""
-    sc = _base("west_texas", "west-texas", "West Texas: PV + wind behind a congested 60 MW export line; "
-               "does mining absorb the curtailment and make more renewables pay?", 32.32, -100.18)
+    sc = _base("west_texas", "west-texas", "West Texas: an existing 100 MW wind farm behind a congested 60 MW "
+               "export line; does mining absorb the curtailment and make more renewables pay?", 32.32, -100.18)
     _off(sc, "gas", "hydro", "geothermal", "nuclear", "site_load")
-    sc.grid.max_new_export_mw = 60.0  # congested node: the utility offers at most 60 MW
-    sc.grid.import_limit_mw = 20.0
+    sc.wind.existing_turbines = 24  # 24 x 4.2 MW = 100.8 MW already built
+    sc.wind.max_new_turbines = 12
+    sc.grid.existing_export_mw = 60.0  # congested node: the line exists and cannot grow
+    sc.grid.max_new_export_mw = 0.0
+    sc.grid.import_limit_mw = 5.0
     sc.ai.max_new_blocks = 10
     sc.mining.max_new_containers = 150
     return sc
@@ -124,16 +127,17 @@ def middle_east() -> Scenario:
 
 def nuclear_ai() -> Scenario:
     """A small-reactor powered AI data centre with a must-run floor; mining absorbs the rest."""
-    sc = _base("nuclear_ai", "nuclear-ai", "SMR-powered AI campus: a 77 MW module with a must-run floor, "
-               "firm AI load, mining absorbs what AI and a 20 MW line do not", 35.2, -101.9)
+    sc = _base("nuclear_ai", "nuclear-ai", "SMR-powered AI campus: a committed 77 MW module with a must-run "
+               "floor, firm AI load, mining absorbs what AI and an export-only line do not", 35.2, -101.9)
     _off(sc, "pv", "wind", "gas", "hydro", "geothermal", "site_load", "battery")
     sc.nuclear.enabled = True
     sc.nuclear.unit_model = "SMR 77 MW module"
+    sc.nuclear.existing_units = 1  # the module is committed: the question is what to put behind it
     sc.nuclear.max_new_units = 1
     sc.ai.block_it_mw = 5.0
     sc.ai.max_new_blocks = 12
     sc.grid.max_new_export_mw = 20.0
-    sc.grid.import_limit_mw = 10.0
+    sc.grid.import_limit_mw = 0.0  # islanded campus: the line only exports
     sc.mining.max_new_containers = 80
     sc.sensitivity = sc.sensitivity + [SensitivityRow("nuclear.capex_usd_per_kw", 8000, 15000, "uniform",
                                                       "PARAMETERS.md s7 range")]

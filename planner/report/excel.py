@@ -1,0 +1,302 @@
+"""report.xlsx: Summary, Sizing, Cash flow (with live NPV/IRR formulas), Revenue, Monthly energy,
+Hourly dispatch and Assumptions, with native Excel charts (openpyxl.chart)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from planner.report.data import SOURCES, USES, ReportData, monthly_energy, size_unit
+
+HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+HEAD_FONT = Font(bold=True, color="FFFFFF")
+TITLE = Font(bold=True, size=14)
+USD = '#,##0;[Red]-#,##0'
+MWH = '#,##0'
+PCT = '0.0%'
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+# cells other code (and the tests) rely on
+CASHFLOW_SHEET = "Cash flow"
+
+
+def header(ws, row: int, values, col: int = 1) -> None:
+    for j, v in enumerate(values):
+        c = ws.cell(row=row, column=col + j, value=v)
+        c.fill, c.font = HEAD_FILL, HEAD_FONT
+        c.alignment = Alignment(horizontal="center", wrap_text=True)
+
+
+def widths(ws, values: dict[str, float]) -> None:
+    for letter, w in values.items():
+        ws.column_dimensions[letter].width = w
+
+
+def write_excel(data: ReportData, path: Path) -> Path:
+    """Write the whole workbook to `path`."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    summary_sheet(ws, data)
+    sizing_sheet(wb.create_sheet("Sizing"), data)
+    cashflow_sheet(wb.create_sheet(CASHFLOW_SHEET), data)
+    revenue_sheet(wb.create_sheet("Revenue and cost"), data)
+    monthly_sheet(wb.create_sheet("Monthly energy"), data)
+    dispatch_sheet(wb.create_sheet("Hourly dispatch"), data)
+    assumptions_sheet(wb.create_sheet("Assumptions"), data)
+    wb.save(path)
+    return path
+
+
+def summary_sheet(ws, data: ReportData) -> None:
+    """KPIs, the recommended build, energy split, key assumptions, solver statistics, capex chart."""
+    s = data.summary
+    ws["A1"] = f"Site investment plan: {data.site}"
+    ws["A1"].font = TITLE
+    desc = data.input("Site", "description")
+    ws["A2"] = desc or ""
+    rows = [
+        ("NPV (optimiser)", s["npv_usd"], USD),
+        ("NPV (independent pro-forma)", s["proforma_npv_usd"], USD),
+        ("IRR", s["irr"], PCT),
+        ("Simple payback (years)", s["simple_payback_years"], "0.0"),
+        ("Discounted payback (years)", s["discounted_payback_years"], "0.0"),
+        ("Total capex, year 0 (USD)", s["capex_usd"], USD),
+        ("LCOE of generation (USD/MWh)", s["lcoe_usd_per_mwh"], "0.00"),
+    ]
+    header(ws, 4, ["Key result", "Value"])
+    for i, (label, value, fmt) in enumerate(rows, start=5):
+        ws.cell(row=i, column=1, value=label)
+        c = ws.cell(row=i, column=2, value=value if value is not None else "n/a")
+        c.number_format = fmt
+    r = 5 + len(rows) + 1
+    header(ws, r, ["Recommended build", "Size", "Unit"])
+    for key, value in s["sizes"].items():
+        if abs(value) > 1e-9:
+            r += 1
+            ws.cell(row=r, column=1, value=key)
+            ws.cell(row=r, column=2, value=value).number_format = "#,##0.00"
+            ws.cell(row=r, column=3, value=size_unit(key))
+    r += 2
+    header(ws, r, ["Energy by use", "MWh/yr"])
+    for key in ("site_load", "ai", "mining", "export", "battery_losses", "curtailed", "site_load_unserved"):
+        r += 1
+        ws.cell(row=r, column=1, value=f"{key} MWh")
+        ws.cell(row=r, column=2, value=s["energy_mwh"].get(key, 0.0)).number_format = MWH
+    r += 2
+    header(ws, r, ["Key assumption", "Value"])
+    for sheet, field in (("Finance", "discount_rate"), ("Finance", "analysis_years"), ("Finance", "dollar_basis"),
+                         ("Finance", "tax_rate"), ("Mining", "hashprice_usd_per_ph_day"),
+                         ("Mining", "network_hashrate_growth_per_year"), ("AI", "gpu_hour_price_usd"),
+                         ("AI", "gpu_hour_price_decline_per_year"), ("AI", "pue")):
+        r += 1
+        ws.cell(row=r, column=1, value=f"{sheet}.{field}")
+        ws.cell(row=r, column=2, value=data.input(sheet, field))
+    r += 2
+    sol = s["solver"]
+    header(ws, r, ["Solver", "Value"])
+    for label, value in (("status", sol["status"]), ("MIP gap", sol["mip_gap"]), ("solve seconds", sol["seconds"]),
+                         ("nodes", sol["nodes"]), ("solver", f"{sol['solver']} {sol['solver_version']}"),
+                         ("input file SHA-256", s.get("input_sha256", "")),
+                         ("planner version", s.get("planner_version", ""))):
+        r += 1
+        ws.cell(row=r, column=1, value=label)
+        ws.cell(row=r, column=2, value=value)
+    # capex by technology table + chart
+    r += 2
+    header(ws, r, ["Capex by technology", "USD"])
+    first = r + 1
+    for tech, usd in s["capex_by_technology_usd"].items():
+        r += 1
+        ws.cell(row=r, column=1, value=tech)
+        ws.cell(row=r, column=2, value=usd).number_format = USD
+    if r >= first:
+        ch = BarChart()
+        ch.title, ch.y_axis.title = "Capex by technology (year 0)", "USD"
+        ch.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=r), titles_from_data=True)
+        ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=r))
+        ch.height, ch.width = 8, 14
+        ws.add_chart(ch, "E4")
+    widths(ws, {"A": 36, "B": 22, "C": 12})
+    ws.freeze_panes = "A4"
+
+
+def sizing_sheet(ws, data: ReportData) -> None:
+    """Every size with its unit, capacity factors and the value of one integer unit more or less."""
+    s = data.summary
+    header(ws, 1, ["Size", "Value", "Unit"])
+    r = 1
+    for key, value in s["sizes"].items():
+        r += 1
+        ws.cell(row=r, column=1, value=key)
+        ws.cell(row=r, column=2, value=value).number_format = "#,##0.00"
+        ws.cell(row=r, column=3, value=size_unit(key))
+    r += 2
+    header(ws, r, ["Capacity factor", "Value"])
+    for key, value in s["capacity_factors"].items():
+        r += 1
+        ws.cell(row=r, column=1, value=key)
+        ws.cell(row=r, column=2, value=value).number_format = PCT
+    r += 2
+    header(ws, r, ["Integer fleet", "NPV change, one unit more (USD)", "NPV change, one unit less (USD)"])
+    for fleet, row in s.get("marginal_units_npv_change_usd", {}).items():
+        r += 1
+        ws.cell(row=r, column=1, value=fleet)
+        for j, k in ((2, "plus_one"), (3, "minus_one")):
+            v = row.get(k)
+            ws.cell(row=r, column=j, value="n/a" if v is None else v).number_format = USD
+    widths(ws, {"A": 30, "B": 30, "C": 30})
+    ws.freeze_panes = "A2"
+
+
+def cashflow_sheet(ws, data: ReportData) -> None:
+    """The pro-forma with years as columns, plus live NPV and IRR formulas and a cash-flow chart."""
+    cf = data.cashflow
+    years = list(cf.columns)
+    header(ws, 1, ["USD"] + [f"Year {y}" for y in years])
+    for i, (label, row) in enumerate(cf.iterrows(), start=2):
+        ws.cell(row=i, column=1, value=label)
+        for j, y in enumerate(years, start=2):
+            ws.cell(row=i, column=j, value=float(row[y])).number_format = USD
+    net_row = 2 + list(cf.index).index("net_cash_flow")
+    last = get_column_letter(1 + len(years))
+    r = 2 + len(cf) + 1
+    ws.cell(row=r, column=1, value="discount rate")
+    ws.cell(row=r, column=2, value=data.input("Finance", "discount_rate")).number_format = "0.00%"
+    rate_ref = f"$B${r}"
+    ws.cell(row=r + 1, column=1, value="NPV (Excel formula)")
+    ws.cell(row=r + 1, column=2, value=f"=NPV({rate_ref},C{net_row}:{last}{net_row})+B{net_row}").number_format = USD
+    ws.cell(row=r + 2, column=1, value="IRR (Excel formula)")
+    ws.cell(row=r + 2, column=2, value=f"=IRR(B{net_row}:{last}{net_row})").number_format = PCT
+    ws.cell(row=r + 3, column=1, value="NPV (planner)")
+    ws.cell(row=r + 3, column=2, value=data.summary["proforma_npv_usd"]).number_format = USD
+    ws.cell(row=r + 4, column=1, value="IRR (planner)")
+    ws.cell(row=r + 4, column=2, value=data.summary["irr"] if data.summary["irr"] is not None else "n/a"
+            ).number_format = PCT
+    ch = BarChart()
+    ch.title, ch.y_axis.title, ch.x_axis.title = "Net cash flow by year", "USD", "year"
+    ch.add_data(Reference(ws, min_col=1, max_col=1 + len(years), min_row=net_row), from_rows=True,
+                titles_from_data=True)
+    ch.set_categories(Reference(ws, min_col=2, max_col=1 + len(years), min_row=1))
+    ch.height, ch.width = 9, 24
+    ws.add_chart(ch, f"A{r + 7}")
+    widths(ws, {"A": 34})
+    for j in range(2, 2 + len(years)):
+        ws.column_dimensions[get_column_letter(j)].width = 15
+    ws.freeze_panes = "B2"
+
+
+def revenue_sheet(ws, data: ReportData) -> None:
+    """Operating revenue and cost by stream in the representative year, with a bar chart."""
+    header(ws, 1, ["Stream", "USD per year (year 1 level)"])
+    streams = data.summary["revenue_usd_per_year"]
+    r = 1
+    for name, usd in streams.items():
+        r += 1
+        ws.cell(row=r, column=1, value=name)
+        ws.cell(row=r, column=2, value=usd).number_format = USD
+    if r > 1:
+        ch = BarChart()
+        ch.type = "bar"
+        ch.title = "Revenue (+) and cost (-) by stream"
+        ch.add_data(Reference(ws, min_col=2, min_row=1, max_row=r), titles_from_data=True)
+        ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=r))
+        ch.height, ch.width = 10, 18
+        ws.add_chart(ch, "D2")
+    widths(ws, {"A": 28, "B": 26})
+    ws.freeze_panes = "A2"
+
+
+def monthly_sheet(ws, data: ReportData) -> None:
+    """MWh per month by source and use; stacked chart of uses and the AI vs mining split."""
+    m = monthly_energy(data.dispatch)
+    cols = list(m.columns)
+    header(ws, 1, ["Month"] + cols)
+    for i, month in enumerate(m.index, start=2):
+        ws.cell(row=i, column=1, value=MONTHS[month - 1])
+        for j, c in enumerate(cols, start=2):
+            ws.cell(row=i, column=j, value=float(m.loc[month, c])).number_format = MWH
+    uses = [c for c in cols if c in USES.values()]
+    ch = BarChart()
+    ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
+    ch.title, ch.y_axis.title = "Monthly energy by use", "MWh"
+    for c in uses:
+        j = 2 + cols.index(c)
+        ch.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
+    ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
+    ch.height, ch.width = 10, 22
+    ws.add_chart(ch, "A16")
+    split = BarChart()
+    split.title, split.y_axis.title = "AI vs mining energy by month", "MWh"
+    for c in ("AI data centre", "Mining"):
+        if c in cols:
+            j = 2 + cols.index(c)
+            split.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
+    split.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
+    split.height, split.width = 10, 22
+    ws.add_chart(split, "A38")
+    widths(ws, {get_column_letter(j): 16 for j in range(1, 2 + len(cols))})
+    ws.freeze_panes = "B2"
+
+
+def dispatch_sheet(ws, data: ReportData) -> None:
+    """All hourly flows (one row per hour) and a summer and a winter week of dispatch as line charts."""
+    d = data.dispatch
+    cols = [c for c in d.columns if c != "timestamp"]
+    header(ws, 1, ["timestamp"] + cols)
+    ts = d["timestamp"].dt.to_pydatetime()
+    values = d[cols].to_numpy()
+    for i in range(len(d)):
+        ws.append([ts[i]] + [round(float(x), 4) for x in values[i]])
+    for row in ws.iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "yyyy-mm-dd hh:mm"
+    plotted = [c for c in list(SOURCES) + list(USES) if c in cols and float(d[c].abs().sum()) > 1e-6]
+    anchor_col = get_column_letter(len(cols) + 3)
+    for k, (label, month) in enumerate((("Summer week (from 1 Jul)", 7), ("Winter week (from 15 Jan)", 1))):
+        day = 1 if month == 7 else 15
+        ts_series = d["timestamp"]
+        start = int(((ts_series.dt.month > month) | ((ts_series.dt.month == month) & (ts_series.dt.day >= day)))
+                    .to_numpy().argmax())
+        lo, hi = start + 2, min(start + 2 + 167, len(d) + 1)
+        ch = LineChart()
+        ch.title, ch.y_axis.title = f"{label}: dispatch", "MW"
+        for c in plotted:
+            j = 2 + cols.index(c)
+            ref = Reference(ws, min_col=j, min_row=lo, max_row=hi)
+            ch.add_data(ref, titles_from_data=False)
+            ch.series[-1].tx = None
+            from openpyxl.chart.series import SeriesLabel
+
+            ch.series[-1].tx = SeriesLabel(v=c)
+        ch.set_categories(Reference(ws, min_col=1, min_row=lo, max_row=hi))
+        ch.height, ch.width = 10, 26
+        ws.add_chart(ch, f"{anchor_col}{2 + k * 22}")
+    ws.column_dimensions["A"].width = 18
+    ws.freeze_panes = "B2"
+
+
+def assumptions_sheet(ws, data: ReportData) -> None:
+    """Every input echoed with its unit and note, sheet by sheet, then the data sources."""
+    header(ws, 1, ["Sheet", "Field", "Value", "Unit", "Description"])
+    r = 1
+    for sheet, rows in data.scenario["inputs"].items():
+        for row in rows:
+            r += 1
+            value = row["value"]
+            ws.cell(row=r, column=1, value=sheet)
+            ws.cell(row=r, column=2, value=row["field"])
+            ws.cell(row=r, column=3, value="(blank)" if value is None else value)
+            ws.cell(row=r, column=4, value=row["unit"])
+            ws.cell(row=r, column=5, value=row["note"])
+    r += 2
+    header(ws, r, ["Data item", "Source and licence"])
+    for item, src in data.scenario.get("sources", []):
+        r += 1
+        ws.cell(row=r, column=1, value=item)
+        ws.cell(row=r, column=2, value=src)
+    widths(ws, {"A": 14, "B": 34, "C": 20, "D": 14, "E": 90})
+    ws.freeze_panes = "A2"

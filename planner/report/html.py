@@ -1,0 +1,108 @@
+"""report.html: one self-contained page (inline CSS and SVG, no scripts, no network requests)."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from planner.report import svg
+from planner.report.data import SOURCES, USES, ReportData, energy_totals, money, pct, size_unit, week
+
+CSS = """
+body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:0;color:#222;background:#f6f7f9}
+main{max-width:1000px;margin:0 auto;padding:24px}
+h1{margin:0 0 4px;font-size:26px} h2{margin:28px 0 10px;font-size:19px;border-bottom:2px solid #1f4e78;padding-bottom:4px}
+.sub{color:#555;margin:0 0 18px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px}
+.card{background:#fff;border-radius:8px;padding:12px 14px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.card .k{font-size:12px;color:#666;text-transform:uppercase;letter-spacing:.04em}
+.card .v{font-size:22px;font-weight:600;margin-top:4px}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
+th,td{padding:5px 8px;border-bottom:1px solid #e3e3e3;text-align:left} th{background:#1f4e78;color:#fff}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.chart{width:100%;height:auto;background:#fff;border-radius:6px;margin:6px 0}
+.ct{font-size:13px;font-weight:600;fill:#222} .ax{font-size:10px;fill:#555} .lbl{font-size:11px;fill:#fff}
+.flag{background:#fff3cd;border:1px solid #e0c36a;padding:8px 12px;border-radius:6px}
+footer{color:#777;font-size:12px;margin-top:30px}
+@media print{body{background:#fff} main{max-width:none;padding:0} .card{box-shadow:none;border:1px solid #ccc}
+ h2{page-break-after:avoid} .chart,table{page-break-inside:avoid}}
+"""
+
+
+def kpi(id_: str, label: str, text: str, value) -> str:
+    data = "" if value is None else f' data-value="{value!r}"'
+    return (f'<div class="card"><div class="k">{escape(label)}</div><div class="v"><span id="{id_}"{data}>'
+            f'{escape(text)}</span></div></div>')
+
+
+def write_html(data: ReportData, path: Path) -> Path:
+    """Write the page to `path`."""
+    s, d = data.summary, data.dispatch
+    sol = s["solver"]
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
+             f"content='width=device-width, initial-scale=1'><title>Investment plan: {escape(data.site)}</title>"
+             f"<style>{CSS}</style></head><body><main>",
+             f"<h1>Investment plan: {escape(data.site)}</h1>",
+             f"<p class='sub'>{escape(data.input('Site', 'description') or '')}</p>"]
+    if sol["status"] != "optimal":
+        parts.append(f"<p class='flag'>Solver status <b>{escape(sol['status'])}</b>: this is the best plan found "
+                     f"within the limits, not a proven optimum (gap {pct(sol['mip_gap'])}).</p>")
+    parts.append("<div class='cards'>")
+    parts += [
+        kpi("kpi-npv", "NPV", money(s["npv_usd"]), s["npv_usd"]),
+        kpi("kpi-irr", "IRR", pct(s["irr"]), s["irr"]),
+        kpi("kpi-capex", "Capex (year 0)", money(s["capex_usd"]), s["capex_usd"]),
+        kpi("kpi-payback", "Simple payback", "n/a" if s["simple_payback_years"] is None
+            else f"{s['simple_payback_years']:.1f} years", s["simple_payback_years"]),
+        kpi("kpi-lcoe", "LCOE of generation", "n/a" if s["lcoe_usd_per_mwh"] is None
+            else f"{s['lcoe_usd_per_mwh']:.1f} USD/MWh", s["lcoe_usd_per_mwh"]),
+        kpi("kpi-ai", "AI energy", f"{s['energy_mwh']['ai']:,.0f} MWh/yr", s["energy_mwh"]["ai"]),
+        kpi("kpi-mining", "Mining energy", f"{s['energy_mwh']['mining']:,.0f} MWh/yr", s["energy_mwh"]["mining"]),
+        kpi("kpi-curtailed", "Curtailed", f"{s['energy_mwh']['curtailed']:,.0f} MWh/yr",
+            s["energy_mwh"]["curtailed"]),
+    ]
+    parts.append("</div>")
+    parts.append("<h2>Recommended build</h2><table><tr><th>Item</th><th>Size</th><th>Unit</th></tr>")
+    for key, value in s["sizes"].items():
+        if abs(value) > 1e-9:
+            parts.append(f"<tr><td>{escape(key)}</td><td class='n'>{value:,.2f}</td><td>{size_unit(key)}</td></tr>")
+    parts.append("</table>")
+    capex = {k: v for k, v in s["capex_by_technology_usd"].items() if abs(v) > 0.5}
+    if capex:
+        parts.append(svg.bar_chart(list(capex), list(capex.values()), "Capex by technology (USD, year 0)"))
+    parts.append("<h2>Cash flow</h2>")
+    net = data.cashflow.loc["net_cash_flow"]
+    parts.append(svg.bar_chart([str(y) for y in net.index], [float(v) for v in net.values],
+                               "Net cash flow by year (USD)"))
+    parts.append("<h2>Where every MWh went</h2>")
+    parts.append(svg.stacked_bars({"Supply": energy_totals(d, SOURCES), "Use": energy_totals(d, USES)},
+                                  "Annual energy: sources and uses"))
+    if "mining_mw" in d:
+        parts.append(svg.heatmap(d["mining_mw"].to_numpy(), "Mining load, hour of day x day of year", "MW"))
+    parts.append(svg.heatmap(d["curtailed_mw"].to_numpy(), "Curtailment, hour of day x day of year", "MW"))
+    parts.append("<h2>A typical week of dispatch (from 1 July)</h2>")
+    wk = week(d, 7)
+    lines = {label: wk[c].to_numpy() for c, label in {**SOURCES, **USES}.items()
+             if c in wk and float(wk[c].abs().sum()) > 1e-6}
+    parts.append(svg.line_chart(lines, "Hourly flows, MW"))
+    parts.append("<h2>Revenue and cost by stream (year-1 level, USD/yr)</h2><table><tr><th>Stream</th>"
+                 "<th>USD/yr</th></tr>")
+    for k, v in s["revenue_usd_per_year"].items():
+        parts.append(f"<tr><td>{escape(k)}</td><td class='n'>{v:,.0f}</td></tr>")
+    parts.append("</table><h2>Assumptions</h2><table><tr><th>Sheet</th><th>Field</th><th>Value</th><th>Unit</th>"
+                 "</tr>")
+    for sheet, rows in data.scenario["inputs"].items():
+        for row in rows:
+            v = "(blank)" if row["value"] is None else row["value"]
+            parts.append(f"<tr><td>{escape(sheet)}</td><td>{escape(row['field'])}</td><td>{escape(str(v))}</td>"
+                         f"<td>{escape(row['unit'])}</td></tr>")
+    parts.append("</table><h2>Solver statistics</h2><table>")
+    for k in ("status", "mip_gap", "seconds", "nodes", "objective", "bound", "solver", "solver_version"):
+        parts.append(f"<tr><td>{k}</td><td id='solver-{k.replace('_', '-')}'>{escape(str(sol.get(k)))}</td></tr>")
+    parts.append(f"<tr><td>NPV check (pro-forma)</td><td>{money(s['proforma_npv_usd'])}</td></tr>")
+    parts.append("</table>")
+    parts.append(f"<footer>planner {escape(str(s.get('planner_version')))} | input SHA-256 "
+                 f"{escape(str(s.get('input_sha256', '')))} | money in {escape(str(s.get('dollar_basis')))} USD"
+                 f"</footer></main></body></html>")
+    path.write_text("".join(parts), encoding="utf-8")
+    return path

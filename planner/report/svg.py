@@ -1,0 +1,131 @@
+"""Small inline-SVG chart helpers for the self-contained HTML report (no scripts, no network)."""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+PALETTE = ["#f2b701", "#3b8ea5", "#7f3c8d", "#11a579", "#e73f74", "#3969ac", "#80ba5a", "#e68310", "#008695",
+           "#cf1c90", "#a5aa99"]
+
+
+def _nice(v: float) -> str:
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:.1f}B"
+    if a >= 1e6:
+        return f"{v / 1e6:.1f}M"
+    if a >= 1e3:
+        return f"{v / 1e3:.0f}k"
+    return f"{v:.0f}"
+
+
+def bar_chart(labels: list[str], values: list[float], title: str, width: int = 720, height: int = 260) -> str:
+    """Vertical bars (negative values below the axis)."""
+    pad_l, pad_b, pad_t = 60, 30, 28
+    vmax, vmin = max(max(values, default=0), 0), min(min(values, default=0), 0)
+    span = (vmax - vmin) or 1.0
+    plot_h, plot_w = height - pad_b - pad_t, width - pad_l - 10
+    y0 = pad_t + plot_h * vmax / span
+    bw = plot_w / max(len(values), 1)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="{pad_l}" y="18" class="ct">{escape(title)}</text>',
+             f'<line x1="{pad_l}" x2="{width - 10}" y1="{y0:.1f}" y2="{y0:.1f}" stroke="#555"/>']
+    for v in (vmax, vmin):
+        y = pad_t + plot_h * (vmax - v) / span
+        parts.append(f'<text x="{pad_l - 6}" y="{y + 4:.1f}" class="ax" text-anchor="end">{_nice(v)}</text>')
+    for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
+        h = plot_h * abs(v) / span
+        y = y0 - h if v >= 0 else y0
+        color = "#11a579" if v >= 0 else "#e73f74"
+        parts.append(f'<rect x="{pad_l + i * bw + 2:.1f}" y="{y:.1f}" width="{max(bw - 4, 1):.1f}" '
+                     f'height="{h:.1f}" fill="{color}"><title>{escape(lab)}: {v:,.0f}</title></rect>')
+        if len(labels) <= 31:
+            parts.append(f'<text x="{pad_l + (i + 0.5) * bw:.1f}" y="{height - 10}" class="ax" '
+                         f'text-anchor="middle">{escape(lab)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_bars(rows: dict[str, dict[str, float]], title: str, unit: str = "MWh", width: int = 720) -> str:
+    """Horizontal 100 % stacked bars, one per row (e.g. where energy comes from / where it goes)."""
+    height = 40 + 56 * len(rows)
+    pad_l = 130
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="10" y="18" class="ct">{escape(title)}</text>']
+    names = sorted({k for r in rows.values() for k in r})
+    color = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+    for i, (label, parts_row) in enumerate(rows.items()):
+        y = 34 + i * 56
+        total = sum(v for v in parts_row.values() if v > 0) or 1.0
+        parts.append(f'<text x="10" y="{y + 20}" class="ax">{escape(label)}</text>')
+        x = pad_l
+        for name, v in parts_row.items():
+            if v <= 0:
+                continue
+            w = (width - pad_l - 10) * v / total
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="30" fill="{color[name]}">'
+                         f'<title>{escape(name)}: {v:,.0f} {unit} ({100 * v / total:.1f} %)</title></rect>')
+            if w > 60:
+                parts.append(f'<text x="{x + 4:.1f}" y="{y + 19}" class="lbl">{escape(name)} {100 * v / total:.0f}%'
+                             f'</text>')
+            x += w
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def heatmap(values: np.ndarray, title: str, unit: str, width: int = 730, height: int = 200) -> str:
+    """Hour of day (rows) x day of year (columns) heatmap of an 8760-long series."""
+    n_days = len(values) // 24
+    grid = np.asarray(values[: n_days * 24], dtype=float).reshape(n_days, 24).T
+    peak = float(grid.max())
+    vmax = peak or 1.0
+    pad_l, pad_t = 40, 24
+    cw, chh = (width - pad_l - 10) / n_days, (height - pad_t - 20) / 24
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="{pad_l}" y="16" class="ct">{escape(title)} '
+             f'({f"max {peak:,.1f} {unit}" if peak > 0 else "none in this plan"})</text>']
+    for h in range(24):
+        row = grid[h]
+        for d in range(n_days):
+            v = row[d] / vmax
+            if v <= 0.005:
+                continue
+            parts.append(f'<rect x="{pad_l + d * cw:.2f}" y="{pad_t + h * chh:.2f}" width="{cw + 0.3:.2f}" '
+                         f'height="{chh + 0.3:.2f}" fill="#3b8ea5" fill-opacity="{v:.2f}"/>')
+    for h in (0, 6, 12, 18):
+        parts.append(f'<text x="{pad_l - 4}" y="{pad_t + (h + 0.8) * chh:.1f}" class="ax" text-anchor="end">'
+                     f'{h:02d}h</text>')
+    parts.append(f'<text x="{pad_l}" y="{height - 4}" class="ax">1 Jan</text>')
+    parts.append(f'<text x="{width - 10}" y="{height - 4}" class="ax" text-anchor="end">31 Dec</text>')
+    parts.append(f'<rect x="{pad_l}" y="{pad_t}" width="{width - pad_l - 10}" height="{24 * chh:.1f}" '
+                 f'fill="none" stroke="#999"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_chart(series: dict[str, np.ndarray], title: str, unit: str = "MW", width: int = 730,
+               height: int = 260) -> str:
+    """Several lines over the same hours (a week of dispatch)."""
+    pad_l, pad_t, pad_b = 50, 26, 40
+    n = max((len(v) for v in series.values()), default=1)
+    vmax = max((float(np.max(v)) for v in series.values() if len(v)), default=1.0) or 1.0
+    pw, ph = width - pad_l - 130, height - pad_t - pad_b
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="{pad_l}" y="16" class="ct">{escape(title)}</text>',
+             f'<rect x="{pad_l}" y="{pad_t}" width="{pw}" height="{ph}" fill="none" stroke="#ccc"/>',
+             f'<text x="{pad_l - 4}" y="{pad_t + 8}" class="ax" text-anchor="end">{vmax:,.0f}</text>',
+             f'<text x="{pad_l - 4}" y="{pad_t + ph}" class="ax" text-anchor="end">0 {unit}</text>']
+    for i, (name, v) in enumerate(series.items()):
+        pts = " ".join(f"{pad_l + pw * t / max(n - 1, 1):.1f},{pad_t + ph * (1 - x / vmax):.1f}"
+                       for t, x in enumerate(v))
+        col = PALETTE[i % len(PALETTE)]
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{col}" stroke-width="1.6"/>')
+        parts.append(f'<rect x="{pad_l + pw + 10}" y="{pad_t + 14 * i}" width="10" height="10" fill="{col}"/>')
+        parts.append(f'<text x="{pad_l + pw + 24}" y="{pad_t + 9 + 14 * i}" class="ax">{escape(name)}</text>')
+    for day in range(0, n // 24 + 1):
+        x = pad_l + pw * day * 24 / max(n - 1, 1)
+        parts.append(f'<text x="{x:.1f}" y="{height - pad_b + 14}" class="ax">d{day + 1}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

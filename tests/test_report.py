@@ -1,0 +1,134 @@
+"""The investment report: Excel charts, numbers and live formulas; the HTML page in real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from helpers import small_scenario
+
+from planner.report import write_reports
+from planner.report.excel import CASHFLOW_SHEET
+from planner.run import optimise, write_outputs
+from planner.solve import SolveOptions
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory) -> Path:
+    """A real run (72 hours, every flow present) written with its reports."""
+    n = 72
+    h = np.arange(n) % 24
+    pv = np.clip(np.sin((h - 6) / 12 * np.pi), 0, None)
+    price = np.where((h >= 17) & (h <= 21), 120.0, 25.0)
+    sc = small_scenario(n, pv_cf=pv, export_price_usd_per_mwh=price, import_price_usd_per_mwh=price + 10,
+                        ai_utilisation=0.8)
+    sc.site.name = "report-test"
+    for t in (sc.pv, sc.battery, sc.ai, sc.mining):
+        t.enabled = True
+    sc.pv.capex_usd_per_kw_ac = 500.0
+    sc.grid.connected, sc.grid.import_limit_mw, sc.grid.max_new_export_mw = True, 5.0, 20.0
+    sc.ai.max_new_blocks = 2
+    sc.mining.hashprice_usd_per_ph_day, sc.mining.network_hashrate_growth_per_year = 80.0, 0.0
+    result = optimise(sc, SolveOptions(mip_gap=1e-6))
+    folder = tmp_path_factory.mktemp("out") / "report-test"
+    write_outputs(result, folder, extra_writers=[lambda _r, f: write_reports(f)])
+    return folder
+
+
+def test_excel_summary_equals_summary_json_and_charts_reference_right_ranges(out_dir):
+    summary = json.loads((out_dir / "summary.json").read_text())
+    wb = openpyxl.load_workbook(out_dir / "report.xlsx")
+    assert wb.sheetnames == ["Summary", "Sizing", "Cash flow", "Revenue and cost", "Monthly energy",
+                             "Hourly dispatch", "Assumptions"]
+    ws = wb["Summary"]
+    kv = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert kv["NPV (optimiser)"] == pytest.approx(summary["npv_usd"])
+    assert kv["NPV (independent pro-forma)"] == pytest.approx(summary["proforma_npv_usd"])
+    assert kv["Total capex, year 0 (USD)"] == pytest.approx(summary["capex_usd"])
+    assert kv["mining MWh"] == pytest.approx(summary["energy_mwh"]["mining"])
+    assert kv["status"] == summary["solver"]["status"]
+    charts = {name: wb[name]._charts for name in wb.sheetnames}
+    assert len(charts["Summary"]) == 1 and len(charts["Cash flow"]) == 1 and len(charts["Monthly energy"]) == 2
+    assert len(charts["Hourly dispatch"]) == 2 and len(charts["Revenue and cost"]) == 1
+    cf_chart = charts["Cash flow"][0]
+    ref = cf_chart.series[0].val.numRef.f
+    cf = wb[CASHFLOW_SHEET]
+    net_row = next(r for r in range(1, cf.max_row + 1) if cf.cell(r, 1).value == "net_cash_flow")
+    assert ref == f"'Cash flow'!$B${net_row}:$V${net_row}"
+    stacked = charts["Monthly energy"][0]
+    assert stacked.grouping == "stacked"
+    assert all(s.val.numRef.f.startswith("'Monthly energy'!$") and s.val.numRef.f.endswith("$13")
+               for s in stacked.series)
+    week = charts["Hourly dispatch"][0]
+    refs = [s.val.numRef.f for s in week.series]
+    assert refs and all(f.startswith("'Hourly dispatch'!") for f in refs)
+
+
+def test_live_npv_and_irr_formulas_compute_the_planners_values(out_dir):
+    import formulas
+
+    summary = json.loads((out_dir / "summary.json").read_text())
+    wb = openpyxl.load_workbook(out_dir / "report.xlsx")
+    cf = wb[CASHFLOW_SHEET]
+    labels = {cf.cell(r, 1).value: r for r in range(1, cf.max_row + 1)}
+    npv_cell = cf.cell(labels["NPV (Excel formula)"], 2).value
+    irr_cell = cf.cell(labels["IRR (Excel formula)"], 2).value
+    assert npv_cell.startswith("=NPV(") and irr_cell.startswith("=IRR(")
+    net_row = labels["net_cash_flow"]
+    net = [cf.cell(net_row, j).value for j in range(2, 23)]
+    rate = cf.cell(labels["discount rate"], 2).value
+    npv = formulas.Parser().ast("=NPV(A1,B1:U1)+C1")[1].compile()(rate, [net[1:]], net[0])
+    irr = formulas.Parser().ast("=IRR(A1:U1)")[1].compile()([net])
+    assert float(npv) == pytest.approx(summary["proforma_npv_usd"], rel=1e-9)
+    assert float(irr) == pytest.approx(summary["irr"], rel=1e-6)
+    # the formulas in the workbook point at exactly that row and rate cell
+    assert npv_cell == f"=NPV($B${labels['discount rate']},C{net_row}:V{net_row})+B{net_row}"
+    assert irr_cell == f"=IRR(B{net_row}:V{net_row})"
+
+
+def test_report_command_rebuilds_without_solving(out_dir, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(out_dir, copy)
+    (copy / "report.html").unlink()
+    (copy / "report.xlsx").unlink()
+    paths = write_reports(copy)
+    assert [p.name for p in paths] == ["report.xlsx", "report.html"]
+    assert (copy / "report.html").read_text().count("<svg") >= 5
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (scripts/test.sh installs it)")
+def test_html_in_headless_chromium_no_errors_no_network_kpis_match(out_dir, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    summary = json.loads((out_dir / "summary.json").read_text())
+    url = (out_dir / "report.html").resolve().as_uri()
+    errors, requests = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url)
+        npv = float(page.get_attribute("#kpi-npv", "data-value"))
+        capex = float(page.get_attribute("#kpi-capex", "data-value"))
+        mining = float(page.get_attribute("#kpi-mining", "data-value"))
+        shot = tmp_path / "report.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert errors == []
+    assert requests == [url]
+    assert npv == pytest.approx(summary["npv_usd"]) and capex == pytest.approx(summary["capex_usd"])
+    assert mining == pytest.approx(summary["energy_mwh"]["mining"])
+    from PIL import Image
+
+    img = np.asarray(Image.open(shot).convert("L"), dtype=float)
+    assert img.shape[0] > 1400 and img.std() > 10  # a long page with content, not blank
