@@ -11,7 +11,8 @@ from planner.report.data import SOURCES, USES, ReportData, energy_totals, money,
 CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:0;color:#222;background:#f6f7f9}
 main{max-width:1000px;margin:0 auto;padding:24px}
-h1{margin:0 0 4px;font-size:26px} h2{margin:28px 0 10px;font-size:19px;border-bottom:2px solid #1f4e78;padding-bottom:4px}
+h1{margin:0 0 4px;font-size:26px}
+h2{margin:28px 0 10px;font-size:19px;border-bottom:2px solid #1f4e78;padding-bottom:4px}
 .sub{color:#555;margin:0 0 18px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px}
 .card{background:#fff;border-radius:8px;padding:12px 14px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
