@@ -142,6 +142,9 @@ def report(folder: Path) -> None:
 
 
 # --- commands defined in their own modules are registered here ---
+from planner.sensitivity_cli import sensitivity  # noqa: E402
+
+cli.add_command(sensitivity)
 
 
 def _print_progress(state: dict) -> None:

@@ -1,0 +1,112 @@
+"""`planner sensitivity`: tornado, fixed-design downside, sweeps, break-even and Monte Carlo from the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from planner.errors import PlannerError
+
+
+def _progress(done: int, total: int, elapsed: float) -> None:
+    from planner.sensitivity import eta_text
+
+    width = 30
+    filled = int(width * done / max(total, 1))
+    click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {eta_text(done, total, elapsed)}", err=True,
+               nl=done == total)
+
+
+@click.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--tornado", is_flag=True, help="Each Sensitivity-sheet parameter at its low and high value.")
+@click.option("--fixed-design", is_flag=True, help="Also evaluate the base build under each change (sizes fixed).")
+@click.option("--sweep", "sweeps", multiple=True, metavar="PARAM=LO:HI:N", help="Grid sweep (give one or two).")
+@click.option("--breakeven", metavar="PARAM", help="Find the value of PARAM at which --until flips.")
+@click.option("--until", metavar="CONDITION", help="e.g. mining_containers>0 or npv_usd>0 (with --breakeven).")
+@click.option("--range", "bracket", metavar="LO:HI", help="Search interval for --breakeven (default: the "
+              "Sensitivity row of PARAM, else base x0.5..x1.5).")
+@click.option("--tol", type=float, default=None, help="Break-even tolerance (default 1 %% of the interval).")
+@click.option("--samples", type=click.IntRange(min=1), default=None, help="Monte Carlo draws.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Submit cases to this Dask scheduler.")
+@click.option("--typical-days", type=click.IntRange(min=1), default=None, help="Solve each case on typical days.")
+@click.option("--cold", is_flag=True, help="Rebuild the model for every case (no in-place re-pricing).")
+@click.option("--gap", type=click.FloatRange(0, 1), default=0.005, show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=1), default=1800, show_default=True)
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default outputs/<site>/sensitivity/).")
+@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple[str, ...], breakeven: str | None,
+                until: str | None, bracket: str | None, tol: float | None, samples: int | None, seed: int,
+                workers: int, dask_address: str | None, typical_days: int | None, cold: bool, gap: float,
+                time_limit: float, out_dir: Path | None, force: bool) -> None:
+    """What-if analysis of WORKBOOK: re-optimise under changed inputs, in parallel."""
+    from planner import sensitivity as sx
+    from planner.run import optimise
+    from planner.scenario.params import get_param, numeric_param_names, suggest
+    from planner.scenario.reader import read_workbook
+    from planner.sensitivity_report import write_sensitivity
+    from planner.solve import SolveOptions
+
+    if not (tornado or sweeps or breakeven or samples):
+        raise PlannerError("choose at least one of --tornado, --sweep, --breakeven, --samples")
+    if breakeven and not until:
+        raise PlannerError("--breakeven needs --until CONDITION, e.g. --until 'mining_containers>0'")
+    if len(sweeps) > 2:
+        raise PlannerError("--sweep takes one or two parameters")
+    sc = read_workbook(workbook)
+    axes = [sx.parse_sweep(s) for s in sweeps]
+    for name in [a for a, _ in axes] + ([breakeven] if breakeven else []):
+        if name not in numeric_param_names():
+            raise PlannerError(f"unknown parameter {name!r}{suggest(name)}; `planner params {workbook}` lists them")
+    out_dir = out_dir or Path("outputs") / sc.site.name / "sensitivity"
+    if out_dir.exists() and not force:
+        raise PlannerError(f"{out_dir} already exists; use --force to replace it")
+    opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit)
+    click.echo(f"base case of {sc.site.name!r} ...", err=True)
+    base_result = optimise(sc, opts, marginals=False, typical_days=typical_days)
+    base = {"site": sc.site.name, "npv_usd": base_result.npv_usd, "sizes": base_result.sizes}
+    base_case = sx.CaseResult(-1, "base", {}, False, "ok", npv_usd=base_result.npv_usd, sizes=base_result.sizes)
+    run = dict(opts=opts, workers=workers, dask=dask_address, base_sizes=base_result.new_sizes,
+               typical_days=typical_days, warm=not cold, progress=_progress)
+    all_results, tables, extra = [], {}, {}
+    if tornado:
+        if not sc.sensitivity:
+            raise PlannerError("the workbook's Sensitivity sheet has no rows for --tornado")
+        res = sx.run_cases(sc, sx.tornado_cases(sc, fixed_design), **run)
+        all_results += res
+        tables["tornado"] = pd.DataFrame(sx.tornado_table(sc, base_case, res))
+        click.echo(tables["tornado"][["parameter", "npv_low_usd", "npv_high_usd", "build_changes"]].to_string(
+            index=False))
+    if axes:
+        res = sx.run_cases(sc, sx.sweep_cases(axes), **run)
+        all_results += res
+        tables["sweep"] = pd.DataFrame([r.row() for r in res])
+        click.echo(tables["sweep"][["label", "status", "npv_usd"]].to_string(index=False))
+    if breakeven:
+        if bracket:
+            lo, hi = (float(x) for x in bracket.split(":"))
+        else:
+            row = next((r for r in sc.sensitivity if r.parameter == breakeven), None)
+            b = get_param(sc, breakeven)
+            lo, hi = (row.low, row.high) if row else (0.5 * b, 1.5 * b)
+        be = sx.breakeven(sc, breakeven, until, lo, hi, tol if tol else (hi - lo) / 100, opts, typical_days)
+        extra["breakeven"] = {"parameter": be.parameter, "condition": be.condition, "threshold": be.threshold,
+                              "tolerance": be.tolerance, "evaluations": be.evaluations, "message": be.message}
+        click.echo(be.message)
+    if samples:
+        res = sx.run_cases(sc, sx.sample_cases(sc, samples, seed), **run)
+        all_results += res
+        extra["monte_carlo"] = sx.monte_carlo_stats(res)
+        tables["samples"] = pd.DataFrame([r.row() for r in res])
+        click.echo(extra["monte_carlo"])
+    failed = [r for r in all_results if r.status != "ok"]
+    for r in failed:
+        click.echo(f"case failed: {r.label}: {r.reason}", err=True)
+    cases = pd.DataFrame([r.row() for r in all_results]) if all_results else pd.DataFrame()
+    write_sensitivity(out_dir, base, cases, tables, extra, force=force)
+    click.echo(f"wrote {out_dir}/ ({len(all_results)} cases, {len(failed)} failed)")
