@@ -89,7 +89,8 @@ def test_sweep_through_dask_localcluster_equals_local_run(site_and_base):
     from distributed import LocalCluster
 
     sc, _ = site_and_base
-    axes = [sx.parse_sweep("mining.hashprice_usd_per_ph_day=30:90:3"), sx.parse_sweep("pv.capex_usd_per_kw_ac=400:700:2")]
+    axes = [sx.parse_sweep("mining.hashprice_usd_per_ph_day=30:90:3"),
+            sx.parse_sweep("pv.capex_usd_per_kw_ac=400:700:2")]
     cases = sx.sweep_cases(axes)
     local = sx.run_cases(sc, cases, OPTS)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
