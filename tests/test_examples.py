@@ -1,0 +1,112 @@
+"""Every worked example end to end (full year, real data): balance, pro-forma = objective, and what its doc claims.
+
+These are the slowest tests (a full-year MILP each, 5-90 s); they run in CI.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner.examples import EXAMPLES
+from planner.paths import INPUTS_DIR
+from planner.run import optimise
+from planner.scenario.reader import read_workbook
+from planner.solve import SolveOptions
+
+_CACHE: dict = {}
+
+
+def result(site: str):
+    if site not in _CACHE:
+        sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
+        _CACHE[site] = (sc, optimise(sc, SolveOptions(mip_gap=0.005, time_limit_s=900), marginals=False))
+    return _CACHE[site]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site", list(EXAMPLES))
+def test_example_balances_and_proforma_equals_objective(site):
+    sc, r = result(site)
+    assert r.solver.status == "optimal" and r.solver.mip_gap <= 0.005
+    assert len(r.dispatch) == 8760
+    assert np.abs(r.dispatch["balance_residual_mw"]).max() < 1e-6
+    assert abs(r.proforma.npv_usd - r.npv_usd) <= 1e-6 * abs(r.npv_usd)
+
+
+def firm_ai_served(sc, d, it_mw):
+    return (d["ai_it_mw"] >= sc.ai.firm_fraction * sc.hourly["ai_utilisation"] * it_mw - 1e-6).all()
+
+
+@pytest.mark.slow
+def test_west_texas_line_is_congested_and_firm_ai_is_served():
+    sc, r = result("west_texas")
+    d = r.dispatch
+    assert (d["grid_export_mw"] <= 60.0 + 1e-6).all()
+    assert (d["grid_export_mw"] >= 60.0 - 1e-6).sum() > 1000  # the line is full for many hours
+    assert r.energy_mwh["curtailed"] > 0  # wind the line cannot take
+    assert r.sizes["ai_blocks"] > 0 and firm_ai_served(sc, d, r.sizes["ai_it_mw"])
+
+
+@pytest.mark.slow
+def test_permian_gas_is_fuel_limited_and_the_rest_is_flared():
+    sc, r = result("permian_gas")
+    d = r.dispatch
+    burned = d["gas_mw"] * sc.gas.heat_rate_mmbtu_per_mwh
+    assert (burned <= sc.hourly["gas_supply_mmbtu_per_h"] + 1e-6).all()
+    fleet_mw = r.sizes["gas_units"] * sc.gas.unit_mw * sc.gas.availability
+    max_fuel_mw = sc.hourly["gas_supply_mmbtu_per_h"].max() / sc.gas.heat_rate_mmbtu_per_mwh
+    assert fleet_mw <= max_fuel_mw + sc.gas.unit_mw  # no more gensets than the gas can feed
+    assert r.gas["gas_flared_mmbtu"] > 0 and r.gas["flared_co2e_t"] > 0
+    assert r.gas["gas_burned_mmbtu"] > 0.5 * r.gas["gas_supply_mmbtu"]  # most of the flare is put to work
+    assert r.energy_mwh["export"] == 0  # no grid
+
+
+@pytest.mark.slow
+def test_remote_hydro_follows_the_river_and_the_weak_line():
+    sc, r = result("remote_hydro")
+    d = r.dispatch
+    river = sc.hourly["hydro_flow_m3s"] * sc.hydro.head_m * sc.hydro.efficiency * 9.81e-3
+    assert (d["hydro_mw"] <= river + 1e-6).all()
+    assert (d["grid_export_mw"] <= 8.0 + 1e-6).all()
+    assert r.sizes["hydro_mw"] > 0
+
+
+@pytest.mark.slow
+def test_factory_load_is_served_every_hour():
+    sc, r = result("factory")
+    d = r.dispatch
+    assert r.energy_mwh["site_load_unserved"] == 0
+    assert np.allclose(d["site_load_mw"], sc.hourly["site_load_mw"])
+
+
+@pytest.mark.slow
+def test_iceland_geothermal_feeds_ai_and_mining():
+    sc, r = result("iceland")
+    assert r.sizes["geothermal_units"] >= 1
+    assert r.energy_mwh["ai"] > 0
+    assert firm_ai_served(sc, r.dispatch, r.sizes["ai_it_mw"])
+
+
+@pytest.mark.slow
+def test_middle_east_firm_ai_is_served_through_the_night():
+    sc, r = result("middle_east")
+    d = r.dispatch
+    night = sc.hourly["pv_cf"].to_numpy() == 0
+    assert r.sizes["ai_blocks"] > 0
+    assert firm_ai_served(sc, d, r.sizes["ai_it_mw"])
+    assert d.loc[night, "ai_facility_mw"].min() > 0  # AI runs at night on storage/imports
+    assert r.sizes["battery_mwh"] > 0
+
+
+@pytest.mark.slow
+def test_nuclear_ai_no_hour_has_unserved_ai_and_mining_stays_within_its_fleet():
+    sc, r = result("nuclear_ai")
+    d = r.dispatch
+    assert firm_ai_served(sc, d, r.sizes["ai_it_mw"])
+    assert (d["mining_mw"] <= r.sizes["mining_containers"] * sc.mining.container_mw * sc.mining.availability
+            + 1e-6).all()
+    avail = sc.nuclear.availability * sc.hourly["firm_available_fraction"]
+    floor = sc.nuclear.min_load_fraction * avail * r.sizes["nuclear_mw"]
+    assert (d["nuclear_mw"] >= floor - 1e-6).all()
+    assert r.energy_mwh["mining"] > 0  # mining absorbs what AI and the line do not
