@@ -168,7 +168,8 @@ def _print_summary(result, out_dir: Path) -> None:
         click.echo(f"\nsized on {td['typical_days']} typical days + {td['extreme_periods']} extreme days: NPV "
                    f"{td['npv_typical_days_usd'] / 1e6:,.2f} M USD; full-year re-dispatch "
                    f"{td['npv_full_year_usd'] / 1e6:,.2f} M USD ({100 * td['npv_gap_relative']:+.2f} %)")
-    click.echo(f"\nsolver: {s.status}, gap {100 * (s.mip_gap or 0):.3f} %, {s.seconds:.1f} s, {s.nodes} nodes{flag}")
+    gap = "n/a (no bound yet)" if s.mip_gap is None else f"{100 * s.mip_gap:.3f} %"
+    click.echo(f"\nsolver: {s.status}, gap {gap}, {s.seconds:.1f} s, {s.nodes} nodes{flag}")
     pf = result.proforma
     irr = "n/a" if pf.irr is None else f"{100 * pf.irr:.1f} %"
     click.echo(f"NPV {result.npv_usd / 1e6:,.2f} M USD (pro-forma {pf.npv_usd / 1e6:,.2f} M USD)   "

@@ -1,0 +1,199 @@
+"""Reproducible timing of the planner: one command writes benchmarks/results/pipeline.csv and .md.
+
+    python -m benchmarks.run                 # example sites + synthetic scaling family
+    python -m benchmarks.run --quick         # a smaller set (scaling family up to 2016 h, two examples)
+
+For each case, in a fresh subprocess (so peak memory is per case): read the workbook, build the
+Pyomo model, hand it to HiGHS, solve, extract results, write reports; plus, as the reference for
+"solver alone", HiGHS (highspy) solving the same model read back from an MPS file. Python overhead is
+reported as a ratio of solver time. Timings are single runs on a 2-core machine: read them as ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def synthetic(hours: int, techs: str):
+    """A seeded synthetic site of `hours` steps (weights scale to a year); few = PV+battery+grid+mining."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import numpy as np
+    from helpers import small_scenario
+
+    rng = np.random.default_rng(0)
+    h = np.arange(hours) % 24
+    day = np.arange(hours) // 24
+    pv = np.clip(np.sin((h - 6) / 12 * np.pi), 0, None) * (0.6 + 0.4 * rng.random(hours))
+    wind = np.clip(0.35 + 0.25 * np.sin(day / 9.0) + 0.15 * rng.standard_normal(hours), 0, 1)
+    price = np.clip(30 + 20 * np.sin((h - 14) / 24 * 2 * np.pi) + 10 * rng.standard_normal(hours), -20, None)
+    sc = small_scenario(hours, pv_cf=pv, wind_cf=wind, export_price_usd_per_mwh=price,
+                        import_price_usd_per_mwh=price + 10, ai_utilisation=0.85, gas_supply_mmbtu_per_h=40.0,
+                        hydro_flow_m3s=8.0)
+    on = [sc.pv, sc.battery, sc.mining] + ([sc.wind, sc.gas, sc.hydro, sc.nuclear, sc.ai] if techs == "all" else [])
+    for t in on:
+        t.enabled = True
+    sc.grid.connected, sc.grid.max_new_export_mw, sc.grid.import_limit_mw = True, 40.0, 5.0
+    sc.nuclear.unit_mw, sc.nuclear.max_new_units, sc.nuclear.min_load_fraction = 10.0, 2, 0.5
+    sc.ai.max_new_blocks, sc.ai.server_kw, sc.ai.server_price_usd = 10, 10.2, 320000.0
+    return sc
+
+
+def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days: int | None = None) -> dict:
+    """Time every stage of one case in this process (called in a subprocess by main)."""
+    import highspy
+
+    from planner.highs_model import HighsModel
+    from planner.model import build
+    from planner.results import extract
+    from planner.scenario.reader import read_workbook
+    from planner.solve import SolveOptions, solve_direct
+
+    row: dict = {"case": name, "kind": kind, "typical_days": typical_days or ""}
+    t = time.perf_counter()
+    if kind == "example":
+        sc = read_workbook(ROOT / "inputs" / "examples" / f"{name}.xlsx")
+    else:
+        sc = synthetic(hours, techs)
+    row["read_s"] = time.perf_counter() - t
+    opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
+    if typical_days:
+        from planner.run import optimise
+
+        t = time.perf_counter()
+        r = optimise(sc, opts, marginals=False, typical_days=typical_days)
+        row["total_s"] = time.perf_counter() - t
+        row["npv_usd"] = r.npv_usd
+        row["npv_typical_days_usd"] = r.extra["typical_days"]["npv_typical_days_usd"]
+        row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return row
+    t = time.perf_counter()
+    built = build(sc)
+    row["build_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    hm = HighsModel(built.m)
+    row["handover_s"] = time.perf_counter() - t
+    row["rows"], row["cols"], row["integers"] = hm.n_rows, hm.n_cols, len(hm.integer_cols)
+    stats = solve_direct(hm, opts)
+    row["solve_s"] = stats.seconds
+    row["status"], row["mip_gap"], row["nodes"] = stats.status, stats.mip_gap, stats.nodes
+    t = time.perf_counter()
+    result = extract(built, stats)
+    row["extract_s"] = time.perf_counter() - t
+    row["npv_usd"] = result.npv_usd
+    if kind == "example":
+        from planner.report import write_reports
+        from planner.run import write_outputs
+
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            write_outputs(result, Path(tmp) / "out", extra_writers=[lambda _r, f: write_reports(f)])
+            row["write_s"] = time.perf_counter() - t
+    row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the same model solved by HiGHS alone, read from an MPS file
+    with tempfile.TemporaryDirectory() as tmp:
+        mps = os.path.join(tmp, "model.mps")
+        hm.h.writeModel(mps)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.readModel(mps)
+        h.setOptionValue("mip_rel_gap", 0.005)
+        h.setOptionValue("time_limit", 900.0)
+        t = time.perf_counter()
+        h.run()
+        row["highs_alone_s"] = time.perf_counter() - t
+    overhead = row["read_s"] + row["build_s"] + row["handover_s"] + row["extract_s"]
+    row["python_overhead_s"] = overhead
+    row["overhead_ratio"] = overhead / max(row["highs_alone_s"], 1e-9)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller set")
+    ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)  # internal: measure one case in this process
+    args = ap.parse_args()
+    if args.one:
+        kind, name, hours, techs, td = args.one
+        print(json.dumps(measure(kind, name, int(hours), techs, int(td) or None)))
+        return
+    cases = []
+    hours_list = [168, 672, 2016] if args.quick else [168, 672, 2016, 4380, 8760]
+    for hours in hours_list:
+        for techs in ("few", "all"):
+            cases.append(("synthetic", f"synthetic-{techs}-{hours}h", hours, techs, 0))
+    examples = ["west_texas", "nuclear_ai"] if args.quick else ["west_texas", "permian_gas", "remote_hydro",
+                                                                 "factory", "iceland", "middle_east", "nuclear_ai"]
+    for ex in examples:
+        cases.append(("example", ex, 0, "", 0))
+        cases.append(("example", ex, 0, "", 48))
+    rows = []
+    for kind, name, hours, techs, td in cases:
+        cmd = [sys.executable, "-m", "benchmarks.run", "--one", kind, name, str(hours), techs, str(td)]
+        t = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if p.returncode != 0:
+            rows.append({"case": name, "kind": kind, "status": f"error: {p.stderr.strip().splitlines()[-1:]}"})
+            continue
+        row = json.loads(p.stdout.strip().splitlines()[-1])
+        row["wall_s"] = time.perf_counter() - t
+        rows.append(row)
+        print(f"{name:28s} td={row.get('typical_days') or '-':>3}  " + "  ".join(
+            f"{k}={v:.2f}" for k, v in row.items() if k.endswith("_s") and isinstance(v, float)), flush=True)
+    write(rows)
+
+
+def markdown(df) -> str:
+    """A plain Markdown table (3 significant digits for floats)."""
+    def cell(v) -> str:
+        return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+    out = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(out)
+
+
+def write(rows: list[dict]) -> None:
+    import pandas as pd
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    df = pd.DataFrame(rows)
+    df.to_csv(RESULTS / "pipeline.csv", index=False)
+    full = df[df["typical_days"].astype(str) == ""].set_index("case") if "typical_days" in df else df
+    lines = ["# Pipeline benchmark", "", f"Machine: {os.cpu_count()} cores; load average at the end "
+             f"{os.getloadavg()[0]:.2f}. Single runs; times in seconds. `python -m benchmarks.run`.", ""]
+    cols = [c for c in ("case", "rows", "cols", "integers", "read_s", "build_s", "handover_s", "solve_s",
+                        "extract_s", "write_s", "highs_alone_s", "overhead_ratio", "peak_rss_mb", "status",
+                        "mip_gap", "npv_usd") if c in df]
+    lines.append(markdown(df[df["typical_days"].astype(str) == ""][cols]))
+    td = df[df["typical_days"].astype(str) != ""]
+    if len(td):
+        lines += ["", "## Typical days (48 + extreme days) vs full year", "",
+                  "| site | full-year total s | typical-days total s | speed-up | NPV full-year optimum | "
+                  "NPV of the typical-day design re-dispatched over the year | difference |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in td.itertuples():
+            if r.case not in full.index:
+                continue
+            f = full.loc[r.case]
+            total_full = sum(float(f.get(k, 0) or 0) for k in ("read_s", "build_s", "handover_s", "solve_s",
+                                                                  "extract_s"))
+            lines.append(f"| {r.case} | {total_full:.1f} | {r.total_s + r.read_s:.1f} | "
+                         f"{total_full / (r.total_s + r.read_s):.1f}x | {f['npv_usd']:,.0f} | {r.npv_usd:,.0f} | "
+                         f"{100 * (r.npv_usd - f['npv_usd']) / abs(f['npv_usd']):+.3f} % |")
+    (RESULTS / "pipeline.md").write_text("\n".join(lines) + "\n")
+    print(f"wrote {RESULTS / 'pipeline.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Bad input, time limits, interrupted runs and determinism (issue 7)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from helpers import small_scenario
+
+from planner.errors import SolveError
+from planner.paths import INPUTS_DIR, REPO_ROOT
+from planner.run import optimise, write_outputs
+from planner.solve import SolveOptions
+
+
+def test_fuzz_subset_has_no_tracebacks(tmp_path):
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+    import fuzz
+
+    res = fuzz.run(25, seed=7, tmp=tmp_path)
+    assert res["cases"] == 25
+    assert res["tracebacks"] == 0, "\n".join(res["failures"])
+    assert res["clear_errors"] >= 15
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=REPO_ROOT)
+
+
+def test_time_limit_with_incumbent_writes_flagged_results(tmp_path):
+    out = tmp_path / "tl"
+    r = cli("run", str(INPUTS_DIR / "examples" / "middle_east.xlsx"), "-o", str(out), "--time-limit", "2",
+            "--no-report", "--no-marginals")
+    assert r.returncode == 0, r.stderr
+    assert "TIME_LIMIT: best plan found, not proven" in r.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["solver"]["status"] == "time_limit"
+
+
+def test_time_limit_without_incumbent_is_a_clear_message_and_exit_1():
+    sc = small_scenario(2000, pv_cf=0.3, ai_utilisation=1.0, export_price_usd_per_mwh=30.0)
+    sc.pv.enabled = sc.battery.enabled = sc.ai.enabled = True
+    sc.ai.min_new_blocks, sc.ai.max_new_blocks = 3, 3  # the all-zero plan is infeasible: needs a real solve
+    sc.grid.connected = True
+    with pytest.raises(SolveError) as e:
+        optimise(sc, SolveOptions(time_limit_s=0.01), marginals=False)
+    assert "no feasible solution within the time limit" in str(e.value)
+    assert e.value.exit_code == 1
+
+
+def test_interrupted_write_leaves_no_output_folder(tmp_path):
+    n = 24
+    sc = small_scenario(n, pv_cf=np.full(n, 0.3), export_price_usd_per_mwh=50.0)
+    sc.pv.enabled, sc.grid.connected = True, True
+    result = optimise(sc, SolveOptions(), marginals=False)
+    out = tmp_path / "site"
+
+    def interrupt(_r, _folder):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_outputs(result, out, extra_writers=[interrupt])
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary folder left behind either
+    write_outputs(result, out)
+    with pytest.raises(Exception, match="already exists"):
+        write_outputs(result, out)  # never overwritten without force
+    write_outputs(result, out, force=True)
+    assert (out / "summary.json").exists()
+
+
+def strip_timings(obj):
+    if isinstance(obj, dict):
+        return {k: strip_timings(v) for k, v in obj.items()
+                if k not in ("seconds", "transfer_seconds", "timings_s")}
+    return obj
+
+
+def test_two_identical_runs_give_identical_summaries(tmp_path):
+    wb = INPUTS_DIR / "examples" / "nuclear_ai.xlsx"
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"run{k}"
+        r = cli("run", str(wb), "-o", str(out), "--no-report")
+        assert r.returncode == 0, r.stderr
+        outs.append(json.loads((out / "summary.json").read_text()))
+    a, b = (strip_timings(o) for o in outs)
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    assert a["input_sha256"] and a["planner_version"] and a["solver"]["solver_version"]
+
+
+def test_bad_input_exit_code_2_and_unit_slip_warning(tmp_path):
+    import shutil
+
+    import openpyxl
+
+    path = tmp_path / "slip.xlsx"
+    shutil.copy(INPUTS_DIR / "examples" / "west_texas.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["PV"]
+    for row in ws.iter_rows(min_row=3):
+        if row[0].value == "capex_usd_per_kw_ac":
+            row[2].value = 1.6  # typed in USD/W
+    wb.save(path)
+    r = cli("validate", str(path))
+    assert r.returncode == 0
+    assert "looks like it is in USD/W, not USD/kW_ac" in r.stdout
+    r = cli("validate", str(tmp_path / "missing.xlsx"))
+    assert r.returncode == 2 and "file not found" in r.stderr and "Traceback" not in r.stderr
