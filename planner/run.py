@@ -44,11 +44,14 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     transfer_s = time.perf_counter() - t1
     stats = solve_direct(hm, opts, progress)
     stats.transfer_seconds = transfer_s
-    if stats.status in ("infeasible", "infeasible_or_unbounded"):
+    if stats.status == "infeasible" or (stats.status == "infeasible_or_unbounded" and not unlimited(sc)):
         reasons = diagnose(sc, opts, fixed=fixed)
         what = "this design" if fixed else "this site"
         raise SolveError(f"No feasible plan exists for {what}:", reasons or [
             "the model is infeasible or unbounded; no single requirement could be named"])
+    if stats.status in ("unbounded", "infeasible_or_unbounded") and unlimited(sc):
+        raise SolveError("The problem is unbounded: building more always adds NPV and nothing limits it.",
+                         [f"{name} has no maximum (blank); give it one" for name in unlimited(sc)])
     if stats.status == "unbounded":
         raise SolveError("The problem is unbounded: some technology can grow without limit; give it a maximum")
     t2 = time.perf_counter()
@@ -60,6 +63,20 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
         result.marginal_units = marginal_units(built, hm, opts)
         result.extra["timings_s"]["marginal_units"] = time.perf_counter() - t3
     return result
+
+
+def unlimited(sc: Scenario) -> list[str]:
+    """Dotted names of the maximum-new-size inputs left blank (no limit) in enabled technologies."""
+    import dataclasses
+
+    from planner.technologies import active
+
+    out = []
+    for name, _mod in active(sc):
+        section = getattr(sc, name)
+        out += [f"{name}.{f.name}" for f in dataclasses.fields(section)
+                if f.name.startswith("max_new_") and getattr(section, f.name) is None]
+    return out
 
 
 def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: ProgressFn | None,

@@ -10,7 +10,8 @@ import pytest
 
 from planner.examples import EXAMPLES
 from planner.paths import INPUTS_DIR
-from planner.run import optimise
+from planner.report import write_reports
+from planner.run import optimise, write_outputs
 from planner.scenario.reader import read_workbook
 from planner.solve import SolveOptions
 
@@ -26,12 +27,14 @@ def result(site: str):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("site", list(EXAMPLES))
-def test_example_balances_and_proforma_equals_objective(site):
+def test_example_balances_proforma_equals_objective_and_reports_are_written(site, tmp_path):
     sc, r = result(site)
     assert r.solver.status == "optimal" and r.solver.mip_gap <= 0.005
     assert len(r.dispatch) == 8760
     assert np.abs(r.dispatch["balance_residual_mw"]).max() < 1e-6
     assert abs(r.proforma.npv_usd - r.npv_usd) <= 1e-6 * abs(r.npv_usd)
+    out = write_outputs(r, tmp_path / site, extra_writers=[lambda _r, f: write_reports(f)])
+    assert (out / "report.xlsx").stat().st_size > 100_000 and (out / "report.html").stat().st_size > 10_000
 
 
 def firm_ai_served(sc, d, it_mw):

@@ -110,3 +110,16 @@ def test_bad_input_exit_code_2_and_unit_slip_warning(tmp_path):
     assert "looks like it is in USD/W, not USD/kW_ac" in r.stdout
     r = cli("validate", str(tmp_path / "missing.xlsx"))
     assert r.returncode == 2 and "file not found" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unbounded_case_names_the_technology_without_a_maximum():
+    sc = small_scenario(24, pv_cf=0.3, export_price_usd_per_mwh=200.0)
+    sc.pv.enabled, sc.grid.connected = True, True
+    sc.pv.max_new_mw_ac = None  # blank: no limit
+    sc.grid.max_new_export_mw = None
+    sc.grid.export_capex_usd_per_kw = 0.0
+    with pytest.raises(SolveError) as e:
+        optimise(sc, SolveOptions(), marginals=False)
+    text = str(e.value)
+    assert "unbounded" in text
+    assert "pv.max_new_mw_ac has no maximum" in text and "grid.max_new_export_mw has no maximum" in text

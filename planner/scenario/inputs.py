@@ -13,6 +13,7 @@ from planner.scenario.fields import YES_NO, inp
 
 ATB = "NREL ATB 2024 Moderate/Market, cost year 2025 (2022$), via PyPSA technology-data costs_2025.csv"
 EST = "estimate (see docs/inputs.md)"
+NO_LIMIT = "no limit (the model may become unbounded)"
 
 # magnitude hints for unit-slip warnings: a $/kW capex typed in $/W or $/MW
 CAPEX_KW_SLIPS = ((1e-3, "USD/W"), (1e3, "USD/MW"))
@@ -69,7 +70,8 @@ class PV:
     enabled: bool = inp(True, "yes/no", "Consider building PV", choices=YES_NO)
     existing_mw_ac: float = inp(0.0, "MW_ac", "PV already on site (no capex, pays O&M)", lo=0)
     min_new_mw_ac: float = inp(0.0, "MW_ac", "Smallest new PV build (forces a build)", lo=0)
-    max_new_mw_ac: float = inp(300.0, "MW_ac", "Largest new PV build", lo=0)
+    max_new_mw_ac: float | None = inp(300.0, "MW_ac", "Largest new PV build", lo=0,
+        blank_means=NO_LIMIT)
     dc_ac_ratio: float = inp(1.3, "ratio", "DC/AC ratio the hourly pv_cf was computed with (reported MW_dc)",
                              lo=0.8, hi=2.5, source="typical utility single-axis design")
     capex_usd_per_kw_ac: float = inp(1606.0, "USD/kW_ac", "Installed cost", lo=0, source=ATB,
@@ -103,7 +105,8 @@ class Wind:
                                  lo=0, hi=0.5, source="NREL ATB 2024 wind: ~12 % total losses (estimate)")
     existing_turbines: int = inp(0, "count", "Turbines already on site", lo=0)
     min_new_turbines: int = inp(0, "count", "Fewest new turbines", lo=0)
-    max_new_turbines: int = inp(40, "count", "Most new turbines", lo=0)
+    max_new_turbines: int | None = inp(40, "count", "Most new turbines", lo=0,
+        blank_means=NO_LIMIT)
     capex_usd_per_kw: float = inp(1689.0, "USD/kW", "Installed cost", lo=0, source=ATB,
                                   typical=(300, 6000), slips=CAPEX_KW_SLIPS)
     fom_usd_per_kw_year: float = inp(33.6, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.99 % of capex)")
@@ -132,7 +135,8 @@ class Gas:
     life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=60, blank_means="catalog value")
     existing_units: int = inp(0, "count", "Units already on site", lo=0)
     min_new_units: int = inp(0, "count", "Fewest new units", lo=0)
-    max_new_units: int = inp(40, "count", "Most new units", lo=0)
+    max_new_units: int | None = inp(40, "count", "Most new units", lo=0,
+        blank_means=NO_LIMIT)
     availability: float = inp(0.95, "fraction", "Share of rated power available on average", lo=0, hi=1,
                               source="REopt CHP: 9 x 48 h planned outages/yr (~0.95)")
     fuel_price_usd_per_mmbtu: float = inp(0.5, "USD/MMBtu", "Price or royalty paid for the gas", lo=0,
@@ -162,7 +166,8 @@ class Hydro:
                             source="typical Francis/Kaplan turbine (estimate)")
     existing_mw: float = inp(0.0, "MW", "Hydro already on site", lo=0)
     min_new_mw: float = inp(0.0, "MW", "Smallest new build", lo=0)
-    max_new_mw: float = inp(50.0, "MW", "Largest new build", lo=0)
+    max_new_mw: float | None = inp(50.0, "MW", "Largest new build", lo=0,
+        blank_means=NO_LIMIT)
     capex_usd_per_kw: float = inp(8000.0, "USD/kW", "Installed cost", lo=0, source=ATB + " (NSD 2-4)",
                                   typical=(500, 20000), slips=CAPEX_KW_SLIPS)
     fom_usd_per_kw_year: float = inp(120.0, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.5 %)")
@@ -192,7 +197,8 @@ class FirmUnits:
     life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=100, blank_means="catalog value")
     existing_units: int = inp(0, "count", "Units already on site", lo=0)
     min_new_units: int = inp(0, "count", "Fewest new units", lo=0)
-    max_new_units: int = inp(4, "count", "Most new units", lo=0)
+    max_new_units: int | None = inp(4, "count", "Most new units", lo=0,
+        blank_means=NO_LIMIT)
     itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
     land_ha_per_mw: float = inp(0.0, "ha/MW", "Land use", lo=0)
 
@@ -222,8 +228,10 @@ class Battery:
     existing_mwh: float = inp(0.0, "MWh", "Battery energy already on site", lo=0)
     min_new_mw: float = inp(0.0, "MW", "Smallest new power rating", lo=0)
     min_new_mwh: float = inp(0.0, "MWh", "Smallest new energy rating", lo=0)
-    max_new_mw: float = inp(200.0, "MW", "Largest new power rating", lo=0)
-    max_new_mwh: float = inp(800.0, "MWh", "Largest new energy rating", lo=0)
+    max_new_mw: float | None = inp(200.0, "MW", "Largest new power rating", lo=0,
+        blank_means=NO_LIMIT)
+    max_new_mwh: float | None = inp(800.0, "MWh", "Largest new energy rating", lo=0,
+        blank_means=NO_LIMIT)
     capex_usd_per_kw: float = inp(842.0, "USD/kW", "Cost of power capacity", lo=0,
                                   source="REopt.jl electric_storage_defaults.json (ATB 2024 based)",
                                   typical=(50, 3000), slips=CAPEX_KW_SLIPS)
@@ -254,7 +262,8 @@ class Grid:
     connected: bool = inp(True, "yes/no", "Is a grid connection possible at all", choices=YES_NO)
     existing_export_mw: float = inp(0.0, "MW", "Export capacity already available", lo=0)
     min_new_export_mw: float = inp(0.0, "MW", "Smallest new export capacity", lo=0)
-    max_new_export_mw: float = inp(100.0, "MW", "Largest export capacity the utility offers", lo=0)
+    max_new_export_mw: float | None = inp(100.0, "MW", "Largest export capacity the utility offers", lo=0,
+        blank_means=NO_LIMIT)
     export_capex_usd_per_kw: float = inp(150.0, "USD/kW", "Interconnection cost per kW of export limit", lo=0,
                                          source="LBNL/Seel et al. 2022 MISO (102-156 USD/kW; estimate)",
                                          typical=(0, 2000), slips=CAPEX_KW_SLIPS)
@@ -288,7 +297,8 @@ class AI:
     block_it_mw: float = inp(1.0, "MW_IT", "IT power of one block (built in whole blocks)", lo=0, lo_open=True)
     existing_blocks: int = inp(0, "count", "Blocks already on site", lo=0)
     min_new_blocks: int = inp(0, "count", "Fewest new blocks (e.g. a contracted AI load)", lo=0)
-    max_new_blocks: int = inp(20, "count", "Most new blocks", lo=0)
+    max_new_blocks: int | None = inp(20, "count", "Most new blocks", lo=0,
+        blank_means=NO_LIMIT)
     pue: float = inp(1.3, "ratio", "Facility power / IT power", lo=1.0, hi=3.0,
                      source="Uptime Institute 2024: new liquid-cooled builds <= 1.3")
     gpu_hour_price_usd: float | None = inp(None, "USD/GPU-h", "Price of one sold GPU-hour in year 1", lo=0,
@@ -341,7 +351,8 @@ class Mining:
     infrastructure_life_years: int = inp(10, "years", "Container/BOS life", lo=1, hi=40, source=EST)
     existing_containers: int = inp(0, "count", "Containers already on site", lo=0)
     min_new_containers: int = inp(0, "count", "Fewest new containers", lo=0)
-    max_new_containers: int = inp(150, "count", "Most new containers", lo=0)
+    max_new_containers: int | None = inp(150, "count", "Most new containers", lo=0,
+        blank_means=NO_LIMIT)
     availability: float = inp(0.97, "fraction", "Share of fleet power usable on average", lo=0, hi=1, source=EST)
     hashprice_usd_per_ph_day: float = inp(40.0, "USD/PH/day", "Hashprice today (before the next halving)", lo=0,
                                           source="PARAMETERS.md s10b: Nov 2025 average 39.82 (TheMinerMag)",

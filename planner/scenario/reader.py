@@ -452,6 +452,11 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
             df.loc[blank_imp, "export_price_usd_per_mwh"] + sc.grid.import_adder_usd_per_mwh)
     if p.errors:
         return df
+    for col in ("export_price_usd_per_mwh", "import_price_usd_per_mwh"):
+        typical = float(np.median(np.abs(df[col].to_numpy())))
+        if sc.grid.connected and 0 < typical < 1.0:
+            p.warn(f"{HOURLY_SHEET}: {col} has a median of {typical:.3g}: that looks like USD/kWh, not USD/MWh "
+                   f"(multiply by 1000)")
     if sc.grid.connected and sc.grid.import_limit_mw > 0:
         cheaper = np.flatnonzero(df["import_price_usd_per_mwh"].to_numpy() < df["export_price_usd_per_mwh"].to_numpy())
         if len(cheaper):

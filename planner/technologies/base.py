@@ -73,9 +73,10 @@ def series_scale(sc: Scenario, column: str) -> float:
     return float(sc.hourly.attrs.get("scale", {}).get(column, 1.0))
 
 
-def new_var(m: pyo.ConcreteModel, name: str, lb: float, ub: float, integer: bool = False) -> pyo.Var:
-    """A non-negative sizing variable for newly built capacity (min..max new), attached to the model."""
-    v = pyo.Var(domain=pyo.NonNegativeIntegers if integer else pyo.NonNegativeReals, bounds=(lb, max(lb, ub)))
+def new_var(m: pyo.ConcreteModel, name: str, lb: float, ub: float | None, integer: bool = False) -> pyo.Var:
+    """A non-negative sizing variable for newly built capacity (min..max new; None = no limit)."""
+    v = pyo.Var(domain=pyo.NonNegativeIntegers if integer else pyo.NonNegativeReals,
+                bounds=(lb, None if ub is None else max(lb, ub)))
     m.add_component(name, v)
     return v
 
