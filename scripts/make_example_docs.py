@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 
 from planner.examples import EXAMPLES
 from planner.paths import INPUTS_DIR, REPO_ROOT
@@ -55,7 +54,43 @@ QUESTIONS = {
                   "much firm AI can it carry, and what absorbs the rest?",
 }
 
-READINGS: dict[str, str] = {}  # filled in below the generator, per site, from the results
+READINGS: dict[str, str] = {
+    "nuclear_ai": (
+        "The reactor decides everything. Its must-run floor (90 % of available power) means about 62 MW flows "
+        "every hour whether or not anyone buys it, and its planned outage (half power for two weeks) caps the "
+        "firm AI load: the plan sells 25 MW of IT load (5 blocks, 32.5 MW at the meter) because that is what the "
+        "reactor can hold through the outage without imports. What is left goes to the 20 MW export line first and "
+        "to a 14 MW mining fleet second; mining is the buyer of last resort that turns the must-run surplus into "
+        "revenue instead of curtailment (2.5 % is still curtailed in the hours when the line and the fleet are "
+        "full). The mining decision is marginal: below a hashprice of about 35 USD/PH/day (base 40) no container "
+        "pays for its ASICs, given the assumed 25 %/yr network growth and the 2028 halving. The NPV is carried by "
+        "AI; the reactor's cost is sunk in this question (it is committed), so the answer is about how to use it, "
+        "not whether to build it."),
+    "iceland": (
+        "Cheap firm geothermal (flash units at the low end of the cost range) and a cold climate make AI the main "
+        "use: 32 MW of IT load on two 30 MW units at PUE 1.1. The AI load is sized to the firm supply left after "
+        "the planned outage; mining (13 containers) takes the rest of the must-run geothermal output that the "
+        "10 MW line cannot export. As on the reactor site, mining switches on at a hashprice of about 35 "
+        "USD/PH/day (base 40): with today's hashprice it earns a modest return on energy that has no better use. "
+        "The Nordic price stand-in (Denmark 1, 2018) only matters for the small export share."),
+    "factory": (
+        "No: at this factory flexible mining does not pay, and the plan builds nothing new. The existing 3 MW of "
+        "PV covers only a fraction of an 8 MW load, so even in the maintenance weeks and at weekends there is "
+        "almost no surplus (about 250 MWh/yr is curtailed); a mining fleet would have to run on grid power bought "
+        "at the German day-ahead price plus network charges, which only pays above a hashprice of about 200 "
+        "USD/PH/day (base 40). New PV does not pay either against ~1,600 USD/kW capex and 2018 prices. The "
+        "negative NPV is the present value of the factory's own power bill (the baseline it would pay anyway), "
+        "not a loss from investing: compare plans against it. What would change the answer: a larger existing "
+        "PV or CHP plant, a cheaper import tariff in shutdown hours, or a higher hashprice."),
+    "remote_hydro": (
+        "The river is worth developing only for AI, and only a small plant: run-of-river hydro at ~8,000 USD/kW "
+        "(ATB new stream-reach) is expensive, so the plan builds 2.7 MW, runs it at a high capacity factor and "
+        "pairs it with 4 MW of AI IT load that also draws on the 2 MW import line; the seasonal flow means AI is "
+        "served under an SLA (penalty per unserved firm MWh) rather than a hard firm commitment, and the plan "
+        "pays some penalty in the low-flow winter. Export and mining are not used: at the Swedish SE4 2018 prices "
+        "(about 51 USD/MWh) and today's hashprice, a MWh of hydro is worth more to AI than to either. The AI "
+        "block is the deciding asset: below a GPU-hour price of about 1.60 USD (base 2.00) nothing is built."),
+}
 
 
 def run_site(site: str) -> dict:
