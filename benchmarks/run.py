@@ -121,6 +121,8 @@ def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller set")
+    ap.add_argument("--only", nargs="+", help="run only cases whose name contains one of these strings; the "
+                    "other rows of the existing results file are kept")
     ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)  # internal: measure one case in this process
     args = ap.parse_args()
     if args.one:
@@ -138,6 +140,15 @@ def main() -> None:
         cases.append(("example", ex, 0, "", 0))
         cases.append(("example", ex, 0, "", 48))
     rows = []
+    if args.only:
+        cases = [c for c in cases if any(o in c[1] for o in args.only)]
+        old = RESULTS / "pipeline.csv"
+        if old.exists():
+            import pandas as pd
+
+            prev = pd.read_csv(old, keep_default_na=False)
+            keep = ~prev["case"].astype(str).apply(lambda n: any(o in n for o in args.only))
+            rows = [{k: v for k, v in r.items() if v != ""} for r in prev[keep].to_dict("records")]
     for kind, name, hours, techs, td in cases:
         cmd = [sys.executable, "-m", "benchmarks.run", "--one", kind, name, str(hours), techs, str(td)]
         t = time.perf_counter()

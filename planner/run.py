@@ -65,6 +65,17 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     return result
 
 
+def _integer_vars(sc: Scenario):
+    """Names of the integer new-size variables of this scenario's technologies (built on a 24-hour stub)."""
+    import pyomo.environ as pyo
+
+    stub = sc.copy()
+    stub.hourly = sc.hourly.iloc[:24].copy()
+    stub.periods = None
+    m = build(stub).m
+    return [v for v in m.component_objects(pyo.Var) if not v.is_indexed() and v.is_integer()]
+
+
 def unlimited(sc: Scenario) -> list[str]:
     """Dotted names of the maximum-new-size inputs left blank (no limit) in enabled technologies."""
     import dataclasses
@@ -88,17 +99,25 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     reduced = aggregate(sc, n_days)
     aggregate_s = time.perf_counter() - t0
     sizing = _optimise(reduced, opts, progress, marginals=False)
-    try:
+    integer_names = {v.name for v in _integer_vars(sc)}
+    design = "fixed"
+    try:  # 1. the typical-day design as it is, re-dispatched over the full year (an LP)
         result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes)
-    except SolveError as e:
-        raise SolveError(f"The design sized on {n_days} typical days cannot serve the real year; use more "
-                         f"typical days or the full year.", e.diagnosis) from None
+    except SolveError:
+        try:  # 2. keep its integer fleets, let the continuous sizes (battery, PV, line...) adapt (still an LP)
+            fleets = {k: v for k, v in sizing.new_sizes.items() if k in integer_names}
+            result = _optimise(sc, opts, None, marginals, fixed=fleets)
+            design = "repaired: integer fleets kept, continuous sizes re-optimised over the full year"
+        except SolveError:  # 3. the full-year MILP
+            result = _optimise(sc, opts, progress, marginals)
+            design = "fallback: the typical-day fleets cannot serve the real year; full-year MILP solved"
     full, reduced_npv = result.npv_usd, sizing.npv_usd
     result.extra["typical_days"] = {
         "typical_days": n_days,
         "periods_modelled": reduced.periods.n_clusters,
         "extreme_periods": reduced.periods.n_clusters - n_days,
         "storage": reduced.periods.storage,
+        "design": design,
         "npv_typical_days_usd": reduced_npv,
         "npv_full_year_usd": full,
         "npv_gap_relative": (reduced_npv - full) / max(1.0, abs(full)),

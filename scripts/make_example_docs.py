@@ -90,6 +90,25 @@ READINGS: dict[str, str] = {
         "pays some penalty in the low-flow winter. Export and mining are not used: at the Swedish SE4 2018 prices "
         "(about 51 USD/MWh) and today's hashprice, a MWh of hydro is worth more to AI than to either. The AI "
         "block is the deciding asset: below a GPU-hour price of about 1.60 USD (base 2.00) nothing is built."),
+    "west_texas": (
+        "Not at today's hashprice. The existing wind farm (100.8 MW, 48 % net capacity factor) produces about "
+        "425 GWh a year; the 60 MW line is full in many hours and about 24 GWh is curtailed. The plan uses the "
+        "wind first for a 10 MW (IT) AI block held firm by a 16 MW / 129 MWh battery and the small import line, "
+        "exports the rest, and builds only 3.5 MW of new PV. Mining stays out: a container earns about 117 "
+        "USD/MWh in year 1 but, with 25 %/yr network growth and the April 2028 halving, its revenue falls fast "
+        "while its ASICs must be bought again every four years; the curtailed energy comes in bursts the fleet "
+        "could use only part of the year. Mining enters at a hashprice of about 76 USD/PH/day (base 40), i.e. "
+        "it becomes the curtailment sink when hashprice roughly doubles or network growth stalls. New wind does "
+        "not pay against the congested line at a 30 USD/MWh average price. The NPV is carried by AI (117 M USD/yr "
+        "of GPU-hour revenue in year 1 against 9 M USD/yr of exports)."),
+    "middle_east": (
+        "Firm AI through the night is served by solar plus storage: 104 MW_ac of PV (31 % capacity factor after "
+        "the hot-climate temperature derate), a 29 MW / 231 MWh battery (8 hours) and a small import, carrying "
+        "14 MW of IT load at PUE 1.45 around the clock; surplus solar is exported at the flat 40 USD/MWh tariff. "
+        "The battery is sized by the night-time AI load, not by arbitrage (the tariff is flat). Mining is not "
+        "built: after the PV and battery costs, night energy is too expensive and daytime surplus earns more as "
+        "export. The deciding parameter is the GPU-hour price: below about 1.55 USD/GPU-h (base 2.00) no AI "
+        "block pays and the site becomes a solar export project."),
 }
 
 
