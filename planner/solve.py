@@ -1,4 +1,7 @@
-"""Solve a built model with HiGHS through Pyomo's persistent interface; status, gap, time, nodes.
+"""Solve a model with HiGHS (planner/highs_model.py hands it over); status, gap, time, nodes.
+
+`make_solver` gives Pyomo's persistent HiGHS interface, used where a model is re-solved through
+Pyomo (the infeasibility diagnosis, and the test that checks in-place re-pricing against a rebuild).
 
 A time-limited run with an incumbent returns it, flagged `time_limit`; with none it raises
 SolveError. Progress (elapsed time, incumbent NPV, bound, gap) goes to an optional callback.
@@ -11,11 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from planner.errors import SolveError
-from planner.model import OBJ_SCALE, Built
+from planner.model import OBJ_SCALE
 
 ProgressFn = Callable[[dict], None]
 
@@ -61,97 +63,6 @@ def make_solver(opts: SolveOptions) -> Highs:
         opt.config.threads = opts.threads
     opt.config.solver_options["output_flag"] = bool(opts.log)
     return opt
-
-
-def solve(built: Built, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
-          opt: Highs | None = None) -> SolverStats:
-    """Solve `built` (a persistent `opt` may be passed in to re-solve after changes) and load the solution."""
-    opts = opts or SolveOptions()
-    m = built.m
-    t0 = time.perf_counter()
-    if opt is None:
-        opt = make_solver(opts)
-        opt.set_instance(m)
-    transfer = time.perf_counter() - t0
-    h = opt._solver_model  # the highspy.Highs instance behind the Pyomo interface
-    state = {"incumbent": None, "bound": None, "gap": None, "nodes": 0}
-    ticker = _Ticker(state, progress, opts.progress_every_s) if progress else None
-
-    def on_improve(e) -> None:
-        state["incumbent"] = e.data_out.mip_primal_bound / OBJ_SCALE
-
-    def on_interrupt(e) -> None:
-        d = e.data_out
-        state["bound"] = d.mip_dual_bound / OBJ_SCALE
-        state["gap"] = d.mip_gap
-        state["nodes"] = d.mip_node_count
-
-    h.cbMipImprovingSolution.subscribe(on_improve)
-    h.cbMipInterrupt.subscribe(on_interrupt)
-    t1 = time.perf_counter()
-    if ticker:
-        ticker.start()
-    try:
-        res = opt.solve(m)
-    finally:
-        if ticker:
-            ticker.stop()
-        h.cbMipImprovingSolution.unsubscribe(on_improve)
-        h.cbMipInterrupt.unsubscribe(on_interrupt)
-    seconds = time.perf_counter() - t1
-    info = h.getInfo()
-    is_mip = _has_integers(m)
-    tc = res.termination_condition
-    has_sol = res.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
-    stats = SolverStats(
-        status=_status(tc, has_sol),
-        termination=str(tc.name),
-        objective=None,
-        bound=None,
-        mip_gap=None,
-        seconds=seconds,
-        nodes=max(int(info.mip_node_count), 0),
-        transfer_seconds=transfer,
-        solver_version=".".join(str(x) for x in opt.version()),
-        lp=not is_mip,
-    )
-    if tc == TerminationCondition.provenInfeasible or tc == TerminationCondition.infeasibleOrUnbounded:
-        stats.status = "infeasible" if tc == TerminationCondition.provenInfeasible else "infeasible_or_unbounded"
-        return stats
-    if tc == TerminationCondition.unbounded:
-        stats.status = "unbounded"
-        return stats
-    if not has_sol:
-        if tc == TerminationCondition.maxTimeLimit:
-            raise SolveError(f"HiGHS found no feasible solution within the time limit of {opts.time_limit_s:g} s; "
-                             f"raise --time-limit, loosen --gap, or try --typical-days")
-        raise SolveError(f"HiGHS stopped without a solution (termination: {tc.name})")
-    res.solution_loader.load_vars()
-    stats.objective = res.incumbent_objective / OBJ_SCALE
-    if is_mip:
-        bound = res.objective_bound
-        stats.bound = bound / OBJ_SCALE if bound is not None else None
-        stats.mip_gap = float(info.mip_gap) if info.mip_gap < 1e30 else None
-    else:
-        stats.bound = stats.objective
-        stats.mip_gap = 0.0
-    return stats
-
-
-def _has_integers(m) -> bool:
-    from pyomo.environ import Var
-
-    return any(v.is_integer() and not v.fixed for v in m.component_data_objects(Var, descend_into=True))
-
-
-def _status(tc: TerminationCondition, has_sol: bool) -> str:
-    if tc == TerminationCondition.convergenceCriteriaSatisfied:
-        return "optimal"
-    if tc == TerminationCondition.maxTimeLimit and has_sol:
-        return "time_limit"
-    if tc == TerminationCondition.interrupted and has_sol:
-        return "interrupted"
-    return tc.name
 
 
 class _Ticker:
