@@ -109,6 +109,16 @@ READINGS: dict[str, str] = {
         "built: after the PV and battery costs, night energy is too expensive and daytime surplus earns more as "
         "export. The deciding parameter is the GPU-hour price: below about 1.55 USD/GPU-h (base 2.00) no AI "
         "block pays and the site becomes a solar export project."),
+    "permian_gas": (
+        "Both, but not mining: the flare gas goes to AI. Eight 1 MW gensets burn 78 % of the gas (70 % capacity "
+        "factor; the stream declines 20 % over the year, so the fleet is sized below the early peak), topped up "
+        "by 5.3 MW of PV and a 31 MWh battery, and carry a 6 MW (IT) AI block that is firm around the clock plus "
+        "the 0.5 MW oilfield load. The remaining 22 % of the gas is still flared (about 7,900 tCO2e/yr); burning "
+        "the rest in engines avoids about 4,500 tCO2e/yr of methane slip. Mining would only take the leftover "
+        "gas if it paid for extra gensets as well as ASICs: that happens above a hashprice of about 78 "
+        "USD/PH/day (base 40). With GPU-hours at 2 USD, a firm MWh is worth roughly ten times more to AI than to "
+        "mining, so AI takes every MWh the gas can firm up; mining becomes the answer for this site only if AI "
+        "is not an option (no fibre, no customers) or hashprice doubles."),
 }
 
 

@@ -38,11 +38,21 @@ def fuel_cost_usd_per_mwh(g: Gas) -> float:
     return g.fuel_price_usd_per_mmbtu * g.heat_rate_mmbtu_per_mwh
 
 
+def useful_new_units(sc: Scenario) -> int | None:
+    """Tight upper bound on new units: more than the peak gas flow can feed never adds output."""
+    import math
+
+    g = sc.gas
+    peak_mw = float(sc.hourly["gas_supply_mmbtu_per_h"].max()) / g.heat_rate_mmbtu_per_mwh
+    useful = max(math.ceil(peak_mw / (g.unit_mw * max(g.availability, 1e-9)) - 1e-9) - g.existing_units, 0)
+    return useful if g.max_new_units is None else min(g.max_new_units, useful)
+
+
 def add(ctx: Ctx) -> None:
     """Genset units, hourly output limited by units and gas flow, annual gas cap, fuel and O&M costs."""
     g = ctx.sc.gas
     m = ctx.m
-    new = new_var(m, NEW, g.min_new_units, g.max_new_units, integer=True)
+    new = new_var(m, NEW, g.min_new_units, useful_new_units(ctx.sc), integer=True)
     ctx.integers["gas_units"] = new
     n = g.existing_units + new
     supply_mw = (ctx.sc.hourly["gas_supply_mmbtu_per_h"].to_numpy(float) / g.heat_rate_mmbtu_per_mwh).tolist()
