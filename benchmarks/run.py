@@ -148,7 +148,8 @@ def main() -> None:
 
             prev = pd.read_csv(old, keep_default_na=False)
             keep = ~prev["case"].astype(str).apply(lambda n: any(o in n for o in args.only))
-            rows = [{k: v for k, v in r.items() if v != ""} for r in prev[keep].to_dict("records")]
+            rows = [{k: v for k, v in r.items() if v != "" or k == "typical_days"}
+                    for r in prev[keep].to_dict("records")]
     for kind, name, hours, techs, td in cases:
         cmd = [sys.executable, "-m", "benchmarks.run", "--one", kind, name, str(hours), techs, str(td)]
         t = time.perf_counter()

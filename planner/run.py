@@ -32,12 +32,15 @@ def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressF
 
 
 def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, marginals: bool,
-              fixed: dict[str, float] | None = None) -> Result:
-    """Build and solve `sc` (with some new-size variables fixed, if given) and extract the results."""
+              fixed: dict[str, float] | None = None, caps: dict[str, float] | None = None) -> Result:
+    """Build and solve `sc` (some new-size variables fixed or capped, if given) and extract the results."""
     t0 = time.perf_counter()
     built = build(sc)
     for name, value in (fixed or {}).items():
         built.m.component(name).fix(value)
+    for name, value in (caps or {}).items():
+        var = built.m.component(name)
+        var.setub(max(value, var.lb or 0))
     build_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     hm = HighsModel(built.m)
@@ -104,10 +107,10 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     try:  # 1. the typical-day design as it is, re-dispatched over the full year (an LP)
         result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes)
     except SolveError:
-        try:  # 2. keep its integer fleets, let the continuous sizes (battery, PV, line...) adapt (still an LP)
-            fleets = {k: v for k, v in sizing.new_sizes.items() if k in integer_names}
-            result = _optimise(sc, opts, None, marginals, fixed=fleets)
-            design = "repaired: integer fleets kept, continuous sizes re-optimised over the full year"
+        try:  # 2. the full year with each integer fleet at most its typical-day size, everything else free
+            caps = {k: v for k, v in sizing.new_sizes.items() if k in integer_names}
+            result = _optimise(sc, opts, None, marginals, caps=caps)
+            design = "repaired: full-year MILP with the typical-day fleets as upper bounds"
         except SolveError:  # 3. the full-year MILP
             result = _optimise(sc, opts, progress, marginals)
             design = "fallback: the typical-day fleets cannot serve the real year; full-year MILP solved"

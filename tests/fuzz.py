@@ -150,6 +150,14 @@ MUTATIONS: list[Mutation] = [delete_sheet, delete_hourly_column, shuffle_headers
                              merged_cells, extra_sheet, negative_hourly, bad_catalog_name]
 
 
+def mutate(m: Mutation, wb: openpyxl.Workbook, rng: random.Random) -> str:
+    """Apply one mutation; one that targets a sheet an earlier mutation deleted is skipped."""
+    try:
+        return m(wb, rng)
+    except KeyError:
+        return f"{m.__name__} skipped (its sheet was deleted)"
+
+
 def file_cases(tmp: Path, src: Path) -> list[tuple[str, Path]]:
     """Wrong file types renamed to .xlsx."""
     out = []
@@ -179,7 +187,7 @@ def run(n: int, seed: int, tmp: Path) -> dict:
         path = tmp / f"case{i}.xlsx"
         shutil.copy(src, path)
         wb = openpyxl.load_workbook(path)
-        what = ", ".join(m(wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
+        what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
         wb.save(path)
         cases.append((what, path))
     for what, path in cases[:n]:
