@@ -11,15 +11,17 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from planner.errors import SolveError
+from planner.highs_model import HighsModel
 from planner.model import build
 from planner.scenario.scenario import Scenario
-from planner.solve import SolveOptions, make_solver
+from planner.solve import SolveOptions, solve_direct
 
 TOL = 1e-5
 
 
-def diagnose(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None) -> list[str]:
-    """Plain-language reasons why the scenario (with some sizes fixed, if given) has no feasible plan."""
+def elastic_solve(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None):
+    """Solve the elastic copy (minimise weighted slack); return the built model, or None if it has no answer."""
     opts = opts or SolveOptions()
     built = build(sc, elastic=True)
     m, ctx = built.m, built.ctx
@@ -34,11 +36,31 @@ def diagnose(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, fl
             terms.append(1e3 * var)
     m.objective.deactivate()
     m.elastic_objective = pyo.Objective(expr=pyo.quicksum(terms), sense=pyo.minimize)
-    opt = make_solver(opts)
-    res = opt.solve(m)
-    if res.solution_status.name not in ("feasible", "optimal"):
+    try:
+        stats = solve_direct(HighsModel(m), opts)
+    except SolveError:
+        return None
+    return built if stats.status in ("optimal", "time_limit", "interrupted") else None
+
+
+def shortfall_mw(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None):
+    """Per-step sum of the hourly slacks (MW) a design needs to be served, or None if it cannot be solved."""
+    built = elastic_solve(sc, opts, fixed)
+    if built is None:
+        return None
+    total = np.zeros(sc.n_steps)
+    for var in built.ctx.slacks.values():
+        if var.is_indexed():
+            total += np.array([var[t].value or 0.0 for t in built.ctx.T])
+    return total
+
+
+def diagnose(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None) -> list[str]:
+    """Plain-language reasons why the scenario (with some sizes fixed, if given) has no feasible plan."""
+    built = elastic_solve(sc, opts, fixed)
+    if built is None:
         return ["the elastic copy of the model could not be solved either; check the inputs for contradictions"]
-    res.solution_loader.load_vars()
+    ctx = built.ctx
     stamps = pd.DatetimeIndex(sc.hourly["timestamp"])
     out = []
     for name, var in ctx.slacks.items():

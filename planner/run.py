@@ -9,6 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from planner.diagnose import diagnose
 from planner.errors import PlannerError, SolveError
 from planner.highs_model import HighsModel
@@ -32,8 +34,12 @@ def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressF
 
 
 def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, marginals: bool,
-              fixed: dict[str, float] | None = None, caps: dict[str, float] | None = None) -> Result:
-    """Build and solve `sc` (some new-size variables fixed or capped, if given) and extract the results."""
+              fixed: dict[str, float] | None = None, caps: dict[str, float] | None = None,
+              explain: bool = True) -> Result:
+    """Build and solve `sc` (some new-size variables fixed or capped, if given) and extract the results.
+
+    An infeasible model raises SolveError, with a diagnosis of why when `explain` is set.
+    """
     t0 = time.perf_counter()
     built = build(sc)
     for name, value in (fixed or {}).items():
@@ -48,6 +54,8 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     stats = solve_direct(hm, opts, progress)
     stats.transfer_seconds = transfer_s
     if stats.status == "infeasible" or (stats.status == "infeasible_or_unbounded" and not unlimited(sc)):
+        if not explain:
+            raise SolveError("infeasible")
         reasons = diagnose(sc, opts, fixed=fixed)
         what = "this design" if fixed else "this site"
         raise SolveError(f"No feasible plan exists for {what}:", reasons or [
@@ -93,39 +101,80 @@ def unlimited(sc: Scenario) -> list[str]:
     return out
 
 
+MAX_ADD_ROUNDS = 4  # rounds of "add the days the design could not serve" before repairing on the full year
+
+
 def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: ProgressFn | None,
                      marginals: bool) -> Result:
-    """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV."""
-    from planner.scenario.typical import aggregate
+    """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV.
+
+    If the real year cannot be served with the typical-day design, an elastic full-year LP with the sizes
+    fixed names the days that fall short; those days and the days leading up to them (1, 2, 4, ... days
+    before, for storage) join the reduced model as real days of their own and the plant is sized again.
+    After MAX_ADD_ROUNDS the full
+    year is solved with the integer fleets capped at their typical-day sizes, and as a last resort in full.
+    """
+    from planner.diagnose import shortfall_mw
+    from planner.scenario.typical import HOURS_PER_DAY, aggregate
 
     t0 = time.perf_counter()
-    reduced = aggregate(sc, n_days)
-    aggregate_s = time.perf_counter() - t0
-    sizing = _optimise(reduced, opts, progress, marginals=False)
-    integer_names = {v.name for v in _integer_vars(sc)}
+    own_days: set[int] = set()
+    timings: dict[str, float] = {"aggregate": 0.0, "sizing": 0.0, "full_year_checks": 0.0}
+    result = None
+    lookback = 1  # days before each short day also kept exact; doubles every round
+    for _round in range(MAX_ADD_ROUNDS + 1):
+        t1 = time.perf_counter()
+        reduced = aggregate(sc, n_days, own_days=tuple(sorted(own_days)))
+        timings["aggregate"] += time.perf_counter() - t1
+        if not own_days:
+            aggregate_periods = reduced.periods.n_clusters
+        t1 = time.perf_counter()
+        sizing = _optimise(reduced, opts, progress, marginals=False)
+        timings["sizing"] += time.perf_counter() - t1
+        t1 = time.perf_counter()
+        try:  # the typical-day design as it is, re-dispatched over the full year (an LP)
+            result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes, explain=False)
+            break
+        except SolveError:
+            short = shortfall_mw(sc, opts, fixed=sizing.new_sizes)
+        finally:
+            timings["full_year_checks"] += time.perf_counter() - t1
+        if short is None or short.max() <= 1e-6:
+            break
+        days = {int(h) // HOURS_PER_DAY for h in np.flatnonzero(short > 1e-6)}
+        new_days: set[int] = set()
+        while not new_days and lookback <= 64:  # the days short and the run-up to them (storage empties first)
+            new_days = {d - k for d in days for k in range(lookback + 1) if d >= k} - own_days
+            lookback *= 2
+        if not new_days:
+            break
+        own_days |= new_days
     design = "fixed"
-    try:  # 1. the typical-day design as it is, re-dispatched over the full year (an LP)
-        result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes)
-    except SolveError:
-        try:  # 2. the full year with each integer fleet at most its typical-day size, everything else free
+    added = reduced.periods.n_clusters - aggregate_periods
+    if added and result is not None:
+        design = f"fixed, after adding {added} real day(s) the first designs could not serve"
+    if result is None:
+        integer_names = {v.name for v in _integer_vars(sc)}
+        try:  # the full year with each integer fleet at most its typical-day size, everything else free
             caps = {k: v for k, v in sizing.new_sizes.items() if k in integer_names}
             result = _optimise(sc, opts, None, marginals, caps=caps)
             design = "repaired: full-year MILP with the typical-day fleets as upper bounds"
-        except SolveError:  # 3. the full-year MILP
+        except SolveError:  # the full-year MILP
             result = _optimise(sc, opts, progress, marginals)
             design = "fallback: the typical-day fleets cannot serve the real year; full-year MILP solved"
     full, reduced_npv = result.npv_usd, sizing.npv_usd
     result.extra["typical_days"] = {
         "typical_days": n_days,
         "periods_modelled": reduced.periods.n_clusters,
-        "extreme_periods": reduced.periods.n_clusters - n_days,
+        "extreme_periods": aggregate_periods - n_days,
+        "added_real_days": reduced.periods.n_clusters - aggregate_periods,
         "storage": reduced.periods.storage,
         "design": design,
         "npv_typical_days_usd": reduced_npv,
         "npv_full_year_usd": full,
         "npv_gap_relative": (reduced_npv - full) / max(1.0, abs(full)),
         "sizing_solver": sizing.solver.to_dict(),
-        "timings_s": {"aggregate": aggregate_s, **sizing.extra.get("timings_s", {})},
+        "timings_s": {**timings, "total": time.perf_counter() - t0},
     }
     return result
 

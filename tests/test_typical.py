@@ -70,3 +70,42 @@ def test_typical_days_run_reports_both_npvs_and_redispatches_the_full_year():
     assert td["npv_gap_relative"] == pytest.approx((td["npv_typical_days_usd"] - r.npv_usd) / abs(r.npv_usd))
     best = optimise(sc, OPTS, marginals=False)
     assert r.npv_usd <= best.npv_usd * (1 + 1e-7)  # a fixed design can never beat the full-year optimum
+
+
+def test_days_kept_exact_are_the_real_days_even_when_tsam_moved_their_cluster_medoid():
+    sc = month_scenario()
+    red = aggregate(sc, 6, own_days=tuple(range(30)))
+    assert red.periods.n_clusters == 30 and red.weights.sum() == pytest.approx(sc.weights.sum())
+    for d, c in enumerate(red.periods.sequence):
+        kept = red.hourly.iloc[c * 24:(c + 1) * 24]
+        real = sc.hourly.iloc[d * 24:(d + 1) * 24]
+        assert np.allclose(kept["pv_cf"].to_numpy(), real["pv_cf"].to_numpy())
+        assert np.allclose(kept["export_price_usd_per_mwh"].to_numpy(), real["export_price_usd_per_mwh"].to_numpy())
+
+
+def dark_spell_scenario():
+    """Firm AI on PV + battery only, with a five-day dark spell that no single typical day shows."""
+    days = 30
+    n = 24 * days
+    h, d = np.arange(n) % 24, np.arange(n) // 24
+    rng = np.random.default_rng(5)
+    sun = 0.6 + 0.4 * rng.random(days)
+    sun[12:17] = [0.5, 0.2, 0.3, 0.25, 0.45]
+    pv = np.clip(np.sin((h - 6) / 12 * np.pi), 0, None) * sun[d]
+    sc = small_scenario(n, pv_cf=pv)
+    sc.pv.enabled = sc.battery.enabled = sc.ai.enabled = True
+    sc.pv.max_new_mw_ac, sc.battery.max_duration_h = 500.0, 200.0
+    sc.ai.firm_fraction, sc.ai.firmness, sc.ai.min_new_blocks, sc.ai.max_new_blocks = 1.0, "hard", 1, 1
+    return sc
+
+
+def test_days_the_typical_design_cannot_serve_are_added_until_the_real_year_is_served():
+    sc = dark_spell_scenario()
+    r = optimise(sc, OPTS, marginals=False, typical_days=3)
+    td = r.extra["typical_days"]
+    assert td["added_real_days"] > 0, td["design"]
+    assert td["design"].startswith("fixed"), td["design"]
+    it = r.dispatch["ai_it_mw"].to_numpy()
+    assert it.min() >= r.sizes["ai_it_mw"] - 1e-6  # the firm load is served in every real hour
+    best = optimise(sc, OPTS, marginals=False)
+    assert r.npv_usd <= best.npv_usd * (1 + 1e-7)

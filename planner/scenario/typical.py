@@ -33,8 +33,12 @@ def extreme_columns(sc: Scenario, df: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def aggregate(sc: Scenario, n_days: int, storage: str = "linked") -> Scenario:
-    """A reduced copy of `sc` with `n_days` typical days plus extreme days (tsam, medoid days)."""
+def aggregate(sc: Scenario, n_days: int, storage: str = "linked", own_days: tuple[int, ...] = ()) -> Scenario:
+    """A reduced copy of `sc` with `n_days` typical days plus extreme days (tsam, medoid days).
+
+    `own_days` (0-based day numbers) are kept exactly as real days, each its own period of weight one,
+    taken out of the cluster they fell in: the full-year check adds the days a design could not serve.
+    """
     import tsam
 
     from planner.technologies.wind import capacity_factor
@@ -68,6 +72,22 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked") -> Scenario:
             day[col] = df[col].iloc[0]
         day["weight"] = float(counts[c]) * hour_weight
         rows.append(day)
+    index_of = {c: i for i, c in enumerate(clusters)}
+    sequence = np.array([index_of[c] for c in result.cluster_assignments], dtype=int)
+    for d in sorted(set(own_days)):
+        c = sequence[d]
+        day = df.iloc[d * HOURS_PER_DAY:(d + 1) * HOURS_PER_DAY].reset_index(drop=True)
+        exact = np.allclose(rows[c][day.columns].to_numpy(float), day.to_numpy(float), rtol=0, atol=1e-12)
+        if exact and rows[c]["weight"].iloc[0] <= hour_weight:  # already a period of its own (an extreme day)
+            continue
+        rows[c]["weight"] -= hour_weight
+        day["weight"] = hour_weight
+        sequence[d] = len(rows)
+        rows.append(day)
+    used = [c for c in range(len(rows)) if rows[c]["weight"].iloc[0] > 1e-9]  # drop periods left with no day
+    renumber = {c: i for i, c in enumerate(used)}
+    rows = [rows[c] for c in used]
+    sequence = np.array([renumber[c] for c in sequence], dtype=int)
     reduced_hourly = pd.concat(rows, ignore_index=True)
     reduced_hourly.insert(0, "timestamp", pd.date_range("2001-01-01", periods=len(reduced_hourly), freq="h"))
     out = sc.copy()
@@ -76,8 +96,6 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked") -> Scenario:
     if sc.wind.enabled:
         out.wind.resource = "capacity_factor"
         out.wind.losses_fraction = 0.0  # already applied in the aggregated wind_cf
-    index_of = {c: i for i, c in enumerate(clusters)}
-    sequence = np.array([index_of[c] for c in result.cluster_assignments], dtype=int)
-    out.periods = Periods(hours_per_period=HOURS_PER_DAY, n_clusters=len(clusters), sequence=sequence,
+    out.periods = Periods(hours_per_period=HOURS_PER_DAY, n_clusters=len(rows), sequence=sequence,
                           storage=storage)
     return out
