@@ -250,3 +250,15 @@ def test_wrong_file_types_are_named(tmp_path, content, expect):
     path.write_bytes(content)
     ps = problems(path)
     assert len(ps) == 1 and expect in ps[0]
+
+
+def test_shipped_template_is_what_the_code_generates(tmp_path):
+    """inputs/template.xlsx never drifts from the field declarations (regenerate: scripts/make_docs.py)."""
+    fresh = write_workbook(template_scenario(), tmp_path / "fresh.xlsx")
+    shipped_wb = openpyxl.load_workbook(REPO_ROOT / "inputs" / "template.xlsx")
+    fresh_wb = openpyxl.load_workbook(fresh)
+    assert shipped_wb.sheetnames == fresh_wb.sheetnames
+    for name in fresh_wb.sheetnames:
+        a = [[c.value for c in row] for row in shipped_wb[name].iter_rows()]
+        b = [[c.value for c in row] for row in fresh_wb[name].iter_rows()]
+        assert a == b, f"inputs/template.xlsx sheet {name} is stale: run python scripts/make_docs.py"
