@@ -105,8 +105,11 @@ def params(workbook: Path) -> None:
 @click.option("--solver-log", is_flag=True, help="Show HiGHS's own log.")
 @click.option("--typical-days", type=click.IntRange(min=1), default=None,
               help="Size the plant on K typical days (+ extreme days), then re-dispatch the full year.")
+@click.option("--mip-strategy", type=click.Choice(["bnb", "highs"]), default="bnb", show_default=True,
+              help="bnb: branch and bound over the sizing integers, each node a warm-started HiGHS LP; "
+                   "highs: HiGHS's own MIP solver (docs/performance.md).")
 def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, threads: int | None, force: bool,
-        no_marginals: bool, no_report: bool, solver_log: bool, typical_days: int | None) -> None:
+        no_marginals: bool, no_report: bool, solver_log: bool, typical_days: int | None, mip_strategy: str) -> None:
     """Optimise the site in WORKBOOK and write the results and reports."""
     from planner.run import optimise, write_outputs
     from planner.scenario.reader import read_workbook
@@ -120,7 +123,8 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, thr
         raise PlannerError(f"{out_dir} already exists; use --force to replace it or -o to choose another folder")
     click.echo(f"site {sc.site.name!r}: {sc.n_steps} hours; solving with HiGHS (gap {gap:g}, "
                f"time limit {time_limit:g} s)")
-    opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log)
+    opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
+                        strategy=mip_strategy)
     result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals, typical_days=typical_days)
     writers = []
     if not no_report:

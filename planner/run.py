@@ -17,7 +17,7 @@ from planner.highs_model import HighsModel
 from planner.model import OBJ_SCALE, build
 from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
-from planner.solve import ProgressFn, SolveOptions, solve_direct
+from planner.solve import ProgressFn, SolveOptions, solve_model
 
 
 def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
@@ -51,7 +51,7 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     t1 = time.perf_counter()
     hm = HighsModel(built.m)
     transfer_s = time.perf_counter() - t1
-    stats = solve_direct(hm, opts, progress)
+    stats = solve_model(hm, opts, progress)
     stats.transfer_seconds = transfer_s
     if stats.status == "infeasible" or (stats.status == "infeasible_or_unbounded" and not unlimited(sc)):
         if not explain:

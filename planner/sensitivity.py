@@ -129,19 +129,19 @@ def _solve_cold(job: Job, sc: Scenario):
 
 
 def _solve_warm(job: Job, sc: Scenario):
-    """Re-price the cached base model in place and re-solve with the base plan as a MIP start."""
+    """Re-price the cached base model in place and re-solve, starting from the base plan."""
     import pyomo.environ as pyo
     from pyomo.repn import generate_standard_repn
 
     from planner.highs_model import HighsModel
     from planner.model import build, update_objective
-    from planner.solve import solve_direct
+    from planner.solve import solve_model
 
     key = _key(job.base)
     if key not in _CACHE:
         built = build(job.base.copy())
         hm = HighsModel(built.m)
-        solve_direct(hm, job.opts)
+        solve_model(hm, job.opts)
         _CACHE.clear()
         _CACHE[key] = (built, hm, np.array(hm.h.getSolution().col_value))
     built, hm, start = _CACHE[key]
@@ -152,9 +152,7 @@ def _solve_warm(job: Job, sc: Scenario):
         cost[hm.col_index[id(v)]] += coef
     hm.h.changeColsCost(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), cost)
     hm.h.changeObjectiveOffset(float(repn.constant))
-    if hm.is_mip:
-        hm.h.setSolution(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), start)
-    stats = solve_direct(hm, job.opts)
+    stats = solve_model(hm, job.opts, start=start)
     if stats.objective is None:
         raise PlannerError(f"no plan: {stats.status}")
     sizes = {k: float(pyo.value(v)) for k, v in built.ctx.sizes.items()}

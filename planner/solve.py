@@ -31,6 +31,7 @@ class SolveOptions:
     threads: int | None = None
     log: bool = False  # HiGHS's own log to the console
     progress_every_s: float = 2.0
+    strategy: str = "bnb"  # MILPs: "bnb" (planner/bnb.py) or "highs" (HiGHS's MIP solver)
 
 
 @dataclass
@@ -85,6 +86,24 @@ class _Ticker:
     def _run(self) -> None:
         while not self._stop.wait(self.every):
             self.progress({**self.state, "elapsed_s": time.perf_counter() - self.t0})
+
+
+def solve_model(hm, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
+                start=None) -> SolverStats:
+    """Solve with the chosen strategy: MILPs by planner/bnb.py ("bnb") or HiGHS's MIP solver ("highs").
+
+    `start`: a full column vector (highs: MIP start) whose integer columns seed the incumbent (bnb).
+    """
+    import numpy as np
+
+    opts = opts or SolveOptions()
+    if hm.is_mip and opts.strategy == "bnb":
+        from planner.bnb import solve_bnb
+
+        return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
+    if hm.is_mip and start is not None:
+        hm.h.setSolution(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), np.asarray(start, dtype=float))
+    return solve_direct(hm, opts, progress)
 
 
 def solve_direct(hm, opts: SolveOptions | None = None, progress: ProgressFn | None = None) -> SolverStats:

@@ -44,3 +44,23 @@ def small_scenario(hours: int = 24, weight: float | None = None, **columns) -> S
     df["weight"] = 8760.0 / hours if weight is None else weight
     sc.hourly = df
     return sc
+
+
+def synthetic_site(hours: int, techs: str):
+    """A seeded synthetic site of `hours` steps (weights scale to a year); few = PV+battery+grid+mining."""
+    rng = np.random.default_rng(0)
+    h = np.arange(hours) % 24
+    day = np.arange(hours) // 24
+    pv = np.clip(np.sin((h - 6) / 12 * np.pi), 0, None) * (0.6 + 0.4 * rng.random(hours))
+    wind = np.clip(0.35 + 0.25 * np.sin(day / 9.0) + 0.15 * rng.standard_normal(hours), 0, 1)
+    price = np.clip(30 + 20 * np.sin((h - 14) / 24 * 2 * np.pi) + 10 * rng.standard_normal(hours), -20, None)
+    sc = small_scenario(hours, pv_cf=pv, wind_cf=wind, export_price_usd_per_mwh=price,
+                        import_price_usd_per_mwh=price + 10, ai_utilisation=0.85, gas_supply_mmbtu_per_h=40.0,
+                        hydro_flow_m3s=8.0)
+    on = [sc.pv, sc.battery, sc.mining] + ([sc.wind, sc.gas, sc.hydro, sc.nuclear, sc.ai] if techs == "all" else [])
+    for t in on:
+        t.enabled = True
+    sc.grid.connected, sc.grid.max_new_export_mw, sc.grid.import_limit_mw = True, 40.0, 5.0
+    sc.nuclear.unit_mw, sc.nuclear.max_new_units, sc.nuclear.min_load_fraction = 10.0, 2, 0.5
+    sc.ai.max_new_blocks, sc.ai.server_kw, sc.ai.server_price_usd = 10, 10.2, 320000.0
+    return sc

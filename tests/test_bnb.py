@@ -1,0 +1,72 @@
+"""The branch and bound over the sizing integers (planner/bnb.py) against HiGHS's own MIP solver."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from helpers import synthetic_site
+from test_typical import dark_spell_scenario, month_scenario
+
+from planner.errors import SolveError
+from planner.highs_model import HighsModel
+from planner.model import build
+from planner.run import optimise
+from planner.solve import SolveOptions, solve_model
+
+TIGHT = 1e-6
+
+
+@pytest.mark.parametrize("make", [lambda: synthetic_site(168, "all"), lambda: synthetic_site(336, "few"),
+                                  month_scenario, dark_spell_scenario],
+                         ids=["all-tech-168h", "few-tech-336h", "month", "dark-spell"])
+def test_bnb_proves_the_same_optimum_as_highs(make):
+    sc = make()
+    sc.mining.enabled = True
+    highs = optimise(sc, SolveOptions(mip_gap=TIGHT, strategy="highs"), marginals=True)
+    bnb = optimise(sc, SolveOptions(mip_gap=TIGHT, strategy="bnb"), marginals=True)
+    assert bnb.solver.status == "optimal" and bnb.solver.mip_gap <= TIGHT
+    assert bnb.npv_usd == pytest.approx(highs.npv_usd, rel=1e-6)
+    assert bnb.proforma.npv_usd == pytest.approx(bnb.npv_usd, rel=1e-6)
+    assert np.abs(bnb.dispatch["balance_residual_mw"]).max() < 1e-6
+    for k, v in bnb.new_sizes.items():  # integer sizes are whole numbers
+        if k.endswith(("_units", "_turbines", "_blocks", "_containers")):
+            assert v == round(v)
+    if bnb.new_sizes == pytest.approx(highs.new_sizes, abs=1e-6):  # alternative optima may differ in design
+        for fleet, row in highs.marginal_units.items():
+            for label, value in row.items():
+                other = bnb.marginal_units[fleet][label]
+                assert (value is None) == (other is None)
+                assert value is None or other == pytest.approx(value, rel=1e-5, abs=1.0)
+
+
+def test_bnb_branches_on_a_lumpy_unit_and_reports_its_bound():
+    sc = synthetic_site(168, "all")
+    hm = HighsModel(build(sc).m)
+    stats = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="bnb"))
+    assert stats.nodes > 1  # the root LP is fractional on this site: it had to branch
+    assert stats.bound >= stats.objective - 1e-6 * abs(stats.objective)
+    assert (stats.bound - stats.objective) / abs(stats.objective) <= TIGHT
+
+
+def test_bnb_time_limit_returns_the_incumbent_flagged():
+    """The deadline passes during the search (the progress callback waits it out): incumbent, flagged."""
+    sc = synthetic_site(168, "all")
+    hm = HighsModel(build(sc).m)
+    limit = 1.0
+
+    def slow(_state):
+        time.sleep(limit)
+
+    stats = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="bnb", time_limit_s=limit), progress=slow)
+    assert stats.status == "time_limit"
+    assert stats.objective is not None and stats.bound >= stats.objective
+
+
+def test_bnb_infeasible_site_is_reported_infeasible():
+    sc = dark_spell_scenario()
+    sc.battery.enabled = False  # firm AI at night with PV only
+    with pytest.raises(SolveError) as e:
+        optimise(sc, SolveOptions(strategy="bnb"), marginals=False)
+    assert "firm AI load cannot be served" in str(e.value)
