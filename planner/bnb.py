@@ -43,14 +43,19 @@ class _Lp:
         n = len(self.cols)
         h.changeColsIntegrality(n, self.cols, np.zeros(n, dtype=np.uint8))
 
-    def solve(self, lb: np.ndarray, ub: np.ndarray) -> tuple[str, float, np.ndarray | None]:
-        """('optimal', objective, integer values) or ('infeasible'|'time_limit'|status, nan, None)."""
+    def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None) -> tuple[str, float, np.ndarray | None]:
+        """('optimal', objective, integer values) or ('infeasible'|'time_limit'|status, nan, None).
+
+        `basis` (a parent node's) is where the dual simplex starts; otherwise from the last LP solved.
+        """
         remaining = self.deadline - time.perf_counter()
         if remaining <= 0:
             return "time_limit", math.nan, None
         h = self.h
         h.setOptionValue("time_limit", float(remaining))
         h.changeColsBounds(len(self.cols), self.cols, lb.astype(float), ub.astype(float))
+        if basis is not None:
+            h.setBasis(basis)
         h.run()
         self.lps += 1
         status = h.getModelStatus()
@@ -78,10 +83,10 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     lb0 = np.array([hm.columns[i].lb if hm.columns[i].lb is not None else -np.inf for i in cols], dtype=float)
     ub0 = np.array([hm.columns[i].ub if hm.columns[i].ub is not None else np.inf for i in cols], dtype=float)
     cost = np.abs(np.asarray(hm.h.getLp().col_cost_)[cols])
-    best_obj, best_x = -math.inf, None
+    best_obj, best_x, best_solution = -math.inf, None, None
     tried: set[tuple] = set()
     counter = itertools.count()
-    heap: list[tuple[float, int, np.ndarray, np.ndarray]] = [(-math.inf, next(counter), lb0, ub0)]
+    heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, None)]  # (-bound, tie, lb, ub, parent basis)
     status, root_infeasible, stopped = "optimal", False, False
 
     def gap_of(bound: float) -> float:
@@ -92,28 +97,33 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     def open_bound() -> float:
         return max((-b for b, *_ in heap), default=best_obj)
 
+    def keep_if_better(obj: float, x: np.ndarray) -> None:
+        nonlocal best_obj, best_x, best_solution
+        if obj > best_obj:
+            best_obj, best_x = obj, np.round(x)
+            best_solution = np.array(lp.h.getSolution().col_value)  # loaded at the end, no re-solve
+
     def try_design(x: np.ndarray) -> None:
-        nonlocal best_obj, best_x
         key = tuple(np.round(x).astype(int))
         if key in tried:
             return
         tried.add(key)
         fixed = np.clip(np.round(x), lb0, ub0)
         st, obj, _ = lp.solve(fixed, fixed)
-        if st == "optimal" and obj > best_obj:
-            best_obj, best_x = obj, fixed
+        if st == "optimal":
+            keep_if_better(obj, fixed)
 
     if start is not None:
         try_design(np.asarray(start, dtype=float))
     while heap:
-        neg_bound, _, lb, ub = heapq.heappop(heap)
+        neg_bound, _, lb, ub, basis = heapq.heappop(heap)
         parent_bound = -neg_bound
         if best_x is not None and gap_of(parent_bound) <= opts.mip_gap:
-            heapq.heappush(heap, (neg_bound, next(counter), lb, ub))  # keep it: its bound is the proof
+            heapq.heappush(heap, (neg_bound, next(counter), lb, ub, basis))  # keep it: its bound is the proof
             break
-        st, obj, x = lp.solve(lb, ub)
+        st, obj, x = lp.solve(lb, ub, basis)
         if st == "time_limit":
-            heapq.heappush(heap, (neg_bound, next(counter), lb, ub))
+            heapq.heappush(heap, (neg_bound, next(counter), lb, ub, basis))
             stopped = True
             break
         if st != "optimal":
@@ -125,15 +135,15 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
             continue  # this subtree cannot improve the incumbent by more than the gap
         frac = np.abs(x - np.round(x))
         if frac.max() <= INT_TOL:
-            if obj > best_obj:
-                best_obj, best_x = obj, np.round(x)
+            keep_if_better(obj, x)
             continue
+        node_basis = lp.h.getBasis()  # the children start from here, not from the rounding LP below
         try_design(x)
         j = int(np.argmax(np.where(frac > INT_TOL, frac * np.maximum(cost, 1e-12), -1.0)))
         down_ub, up_lb = ub.copy(), lb.copy()
         down_ub[j], up_lb[j] = math.floor(x[j]), math.ceil(x[j])
-        heapq.heappush(heap, (-obj, next(counter), lb, down_ub))
-        heapq.heappush(heap, (-obj, next(counter), up_lb, ub))
+        heapq.heappush(heap, (-obj, next(counter), lb, down_ub, node_basis))
+        heapq.heappush(heap, (-obj, next(counter), up_lb, ub, node_basis))
         if progress:
             progress({"incumbent": best_obj / OBJ_SCALE * lp.sign if best_x is not None else None,
                       "bound": open_bound() / OBJ_SCALE * lp.sign, "gap": gap_of(open_bound()),
@@ -150,12 +160,10 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
         stats.status = "infeasible" if status == "optimal" else status
         stats.termination = "every node's LP is infeasible" if root_infeasible else stats.termination
         return stats
-    lp.deadline = math.inf  # load the incumbent: the LP with the integers fixed to it
-    st, obj, _ = lp.solve(best_x, best_x)
-    hm.load()
+    obj = best_obj
+    hm.load(best_solution)  # the incumbent's LP solution (integers fixed): optimal dispatch for that design
     lp.h.changeColsBounds(len(cols), cols, lb0, ub0)  # leave the instance as it came, relaxed
     stats.seconds = time.perf_counter() - t0
-    stats.nodes = lp.lps
     stats.status = "time_limit" if stopped else "optimal"
     stats.objective = lp.sign * obj / OBJ_SCALE
     stats.bound = lp.sign * max(bound, obj) / OBJ_SCALE

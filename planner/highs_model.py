@@ -60,9 +60,9 @@ class HighsModel:
     def is_mip(self) -> bool:
         return bool(self.integer_cols)
 
-    def load(self) -> None:
-        """Write HiGHS's current solution into the Pyomo variables."""
-        x = self.h.getSolution().col_value
+    def load(self, x=None) -> None:
+        """Write HiGHS's current solution (or the column values `x`) into the Pyomo variables."""
+        x = self.h.getSolution().col_value if x is None else x
         for v, val in zip(self.columns, x, strict=True):
             v.set_value(float(val), skip_validation=True)
 
