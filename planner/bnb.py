@@ -88,6 +88,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     counter = itertools.count()
     heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, None)]  # (-bound, tie, lb, ub, parent basis)
     status, root_infeasible, stopped = "optimal", False, False
+    pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap
 
     def gap_of(bound: float) -> float:
         if best_x is None:
@@ -95,7 +96,8 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
         return max(0.0, bound - best_obj) / max(abs(best_obj), 1e-9)
 
     def open_bound() -> float:
-        return max((-b for b, *_ in heap), default=best_obj)
+        """The proven bound: the best of the open nodes, the nodes pruned within the gap and the incumbent."""
+        return max([-b for b, *_ in heap] + [best_obj, pruned_bound])
 
     def keep_if_better(obj: float, x: np.ndarray) -> None:
         nonlocal best_obj, best_x, best_solution
@@ -132,6 +134,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
                 status = st
             continue
         if best_x is not None and gap_of(obj) <= opts.mip_gap:
+            pruned_bound = max(pruned_bound, obj)  # still part of the proven bound
             continue  # this subtree cannot improve the incumbent by more than the gap
         frac = np.abs(x - np.round(x))
         if frac.max() <= INT_TOL:
@@ -148,7 +151,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
             progress({"incumbent": best_obj / OBJ_SCALE * lp.sign if best_x is not None else None,
                       "bound": open_bound() / OBJ_SCALE * lp.sign, "gap": gap_of(open_bound()),
                       "nodes": lp.lps, "elapsed_s": time.perf_counter() - t0})
-    bound = open_bound() if heap else best_obj
+    bound = open_bound()
     seconds = time.perf_counter() - t0
     stats = SolverStats(status="optimal", termination="branch and bound over the sizing integers",
                         objective=None, bound=None, mip_gap=None, seconds=seconds, nodes=lp.lps,

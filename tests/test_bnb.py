@@ -70,3 +70,15 @@ def test_bnb_infeasible_site_is_reported_infeasible():
     with pytest.raises(SolveError) as e:
         optimise(sc, SolveOptions(strategy="bnb"), marginals=False)
     assert "firm AI load cannot be served" in str(e.value)
+
+
+@pytest.mark.parametrize("gap", [0.005, 0.02, 0.1])
+def test_bnb_bound_is_a_true_bound_at_any_gap(gap):
+    """Nodes pruned within the gap still count in the reported bound: it never falls below the optimum."""
+    sc = synthetic_site(168, "all")
+    tight = solve_model(HighsModel(build(sc).m), SolveOptions(mip_gap=1e-9, strategy="highs"))
+    loose = solve_model(HighsModel(build(sc).m), SolveOptions(mip_gap=gap, strategy="bnb"))
+    assert loose.bound >= tight.objective * (1 - 1e-9)
+    assert loose.objective <= tight.objective * (1 + 1e-9)
+    assert loose.mip_gap == pytest.approx((loose.bound - loose.objective) / abs(loose.objective), abs=1e-12)
+    assert loose.mip_gap <= gap
