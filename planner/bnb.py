@@ -66,6 +66,10 @@ class _Lp:
             return "infeasible", math.nan, None
         if status == highspy.HighsModelStatus.kTimeLimit:
             return "time_limit", math.nan, None
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return "unbounded", math.nan, None
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            return "infeasible_or_unbounded", math.nan, None
         return h.modelStatusToString(status), math.nan, None
 
 

@@ -82,3 +82,16 @@ def test_bnb_bound_is_a_true_bound_at_any_gap(gap):
     assert loose.objective <= tight.objective * (1 + 1e-9)
     assert loose.mip_gap == pytest.approx((loose.bound - loose.objective) / abs(loose.objective), abs=1e-12)
     assert loose.mip_gap <= gap
+
+
+def test_bnb_unbounded_site_names_the_technology_without_a_maximum():
+    from helpers import small_scenario
+
+    sc = small_scenario(24, pv_cf=0.3, export_price_usd_per_mwh=200.0)
+    sc.pv.enabled, sc.grid.connected, sc.mining.enabled = True, True, True  # mining: the model is a MILP
+    sc.pv.max_new_mw_ac = None
+    sc.grid.max_new_export_mw = None
+    sc.grid.export_capex_usd_per_kw = 0.0
+    with pytest.raises(SolveError) as e:
+        optimise(sc, SolveOptions(strategy="bnb"), marginals=False)
+    assert "unbounded" in str(e.value) and "pv.max_new_mw_ac has no maximum" in str(e.value)
