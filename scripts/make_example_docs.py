@@ -63,7 +63,7 @@ READINGS: dict[str, str] = {
         "firm AI load: the plan sells 25 MW of IT load (5 blocks, 32.5 MW at the meter) because that is what the "
         "reactor can hold through the outage without imports. What is left goes to the 20 MW export line first and "
         "to a 14 MW mining fleet second; mining is the buyer of last resort that turns the must-run surplus into "
-        "revenue instead of curtailment (2.5 % is still curtailed in the hours when the line and the fleet are "
+        "revenue instead of curtailment (2.0 % is still curtailed in the hours when the line and the fleet are "
         "full). The mining decision is marginal: below a hashprice of about 35 USD/PH/day (base 40) no container "
         "pays for its ASICs, given the assumed 25 %/yr network growth and the 2028 halving. The NPV is carried by "
         "AI; the reactor's cost is sunk in this question (it is committed), so the answer is about how to use it, "
@@ -71,7 +71,7 @@ READINGS: dict[str, str] = {
     "iceland": (
         "Cheap firm geothermal (flash units at the low end of the cost range) and a cold climate make AI the main "
         "use: 32 MW of IT load on two 30 MW units at PUE 1.1. The AI load is sized to the firm supply left after "
-        "the planned outage; mining (13 containers) takes the rest of the must-run geothermal output that the "
+        "the planned outage; mining (12 containers) takes the rest of the must-run geothermal output that the "
         "10 MW line cannot export. As on the reactor site, mining switches on at a hashprice of about 35 "
         "USD/PH/day (base 40): with today's hashprice it earns a modest return on energy that has no better use. "
         "The Nordic price stand-in (Denmark 1, 2018) only matters for the small export share."),
@@ -94,12 +94,12 @@ READINGS: dict[str, str] = {
         "block is the deciding asset: below a GPU-hour price of about 1.60 USD (base 2.00) nothing is built."),
     "west_texas": (
         "Not at today's hashprice. The existing wind farm (100.8 MW, 48 % net capacity factor) produces about "
-        "425 GWh a year; the 60 MW line is full in many hours and about 24 GWh is curtailed. The plan uses the "
+        "425 GWh a year; the 60 MW line is full in many hours and about 25 GWh is curtailed. The plan uses the "
         "wind first for a 10 MW (IT) AI block held firm by a 16 MW / 129 MWh battery and the small import line, "
         "exports the rest, and builds only 3.5 MW of new PV. Mining stays out: a container earns about 117 "
         "USD/MWh in year 1 but, with 25 %/yr network growth and the April 2028 halving, its revenue falls fast "
         "while its ASICs must be bought again every four years; the curtailed energy comes in bursts the fleet "
-        "could use only part of the year. Mining enters at a hashprice of about 76 USD/PH/day (base 40), i.e. "
+        "could use only part of the year. Mining enters at a hashprice of about 72 USD/PH/day (base 40), i.e. "
         "it becomes the curtailment sink when hashprice roughly doubles or network growth stalls. New wind does "
         "not pay against the congested line at a 30 USD/MWh average price. The NPV is carried by AI (117 M USD/yr "
         "of GPU-hour revenue in year 1 against 9 M USD/yr of exports)."),
