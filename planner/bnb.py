@@ -137,10 +137,12 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
             if st != "infeasible":
                 status = st
             continue
+        frac = np.abs(x - np.round(x))
         if best_x is not None and gap_of(obj) <= opts.mip_gap:
             pruned_bound = max(pruned_bound, obj)  # still part of the proven bound
+            if frac.max() > INT_TOL:
+                try_design(x)  # one cheap LP: its rounding may still be a better plan within the gap
             continue  # this subtree cannot improve the incumbent by more than the gap
-        frac = np.abs(x - np.round(x))
         if frac.max() <= INT_TOL:
             keep_if_better(obj, x)
             continue
