@@ -126,6 +126,14 @@ def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days:
     return row
 
 
+def _number(v):
+    """A value read back from pipeline.csv (read as text to keep blanks): numbers as numbers."""
+    try:
+        return int(v) if str(v).isdigit() else float(v)
+    except (TypeError, ValueError):
+        return v
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller set")
@@ -156,7 +164,7 @@ def main() -> None:
 
             prev = pd.read_csv(old, keep_default_na=False)
             keep = ~prev["case"].astype(str).apply(lambda n: any(o in n for o in args.only))
-            rows = [{k: v for k, v in r.items() if v != "" or k == "typical_days"}
+            rows = [{k: _number(v) for k, v in r.items() if v != "" or k == "typical_days"}
                     for r in prev[keep].to_dict("records")]
     for kind, name, hours, techs, td in cases:
         cmd = [sys.executable, "-m", "benchmarks.run", "--one", kind, name, str(hours), techs, str(td)]
