@@ -143,7 +143,8 @@ def _solve_warm(job: Job, sc: Scenario):
         hm = HighsModel(built.m)
         solve_model(hm, job.opts)
         _CACHE.clear()
-        _CACHE[key] = (built, hm, np.array(hm.h.getSolution().col_value))
+        base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
+        _CACHE[key] = (built, hm, base_plan)
     built, hm, start = _CACHE[key]
     update_objective(built, sc)
     repn = generate_standard_repn(built.m.objective.expr, compute_values=True, quadratic=False)
