@@ -71,7 +71,7 @@ READINGS: dict[str, str] = {
     "iceland": (
         "Cheap firm geothermal (flash units at the low end of the cost range) and a cold climate make AI the main "
         "use: 32 MW of IT load on two 30 MW units at PUE 1.1. The AI load is sized to the firm supply left after "
-        "the planned outage; mining (12 containers) takes the rest of the must-run geothermal output that the "
+        "the planned outage; mining (13 containers) takes the rest of the must-run geothermal output that the "
         "10 MW line cannot export. As on the reactor site, mining switches on at a hashprice of about 35 "
         "USD/PH/day (base 40): with today's hashprice it earns a modest return on energy that has no better use. "
         "The Nordic price stand-in (Denmark 1, 2018) only matters for the small export share."),
@@ -99,7 +99,7 @@ READINGS: dict[str, str] = {
         "exports the rest, and builds only 3.5 MW of new PV. Mining stays out: a container earns about 117 "
         "USD/MWh in year 1 but, with 25 %/yr network growth and the April 2028 halving, its revenue falls fast "
         "while its ASICs must be bought again every four years; the curtailed energy comes in bursts the fleet "
-        "could use only part of the year. Mining enters at a hashprice of about 72 USD/PH/day (base 40), i.e. "
+        "could use only part of the year. Mining enters at a hashprice of about 71 USD/PH/day (base 40), i.e. "
         "it becomes the curtailment sink when hashprice roughly doubles or network growth stalls. New wind does "
         "not pay against the congested line at a 30 USD/MWh average price. The NPV is carried by AI (117 M USD/yr "
         "of GPU-hour revenue in year 1 against 9 M USD/yr of exports)."),
