@@ -37,13 +37,15 @@ def _progress(done: int, total: int, elapsed: float) -> None:
 @click.option("--cold", is_flag=True, help="Rebuild the model for every case (no in-place re-pricing).")
 @click.option("--gap", type=click.FloatRange(0, 1), default=0.005, show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=1), default=1800, show_default=True)
+@click.option("--mip-strategy", type=click.Choice(["bnb", "highs"]), default="bnb", show_default=True,
+              help="As for planner run: the planner's branch and bound, or HiGHS's MIP solver.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default outputs/<site>/sensitivity/).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple[str, ...], breakeven: str | None,
                 until: str | None, bracket: str | None, tol: float | None, samples: int | None, seed: int,
                 workers: int, dask_address: str | None, typical_days: int | None, cold: bool, gap: float,
-                time_limit: float, out_dir: Path | None, force: bool) -> None:
+                time_limit: float, mip_strategy: str, out_dir: Path | None, force: bool) -> None:
     """What-if analysis of WORKBOOK: re-optimise under changed inputs, in parallel."""
     from planner import sensitivity as sx
     from planner.run import optimise
@@ -66,7 +68,7 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
     out_dir = out_dir or Path("outputs") / sc.site.name / "sensitivity"
     if out_dir.exists() and not force:
         raise PlannerError(f"{out_dir} already exists; use --force to replace it")
-    opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit)
+    opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, strategy=mip_strategy)
     click.echo(f"base case of {sc.site.name!r} ...", err=True)
     base_result = optimise(sc, opts, marginals=False, typical_days=typical_days)
     base = {"site": sc.site.name, "npv_usd": base_result.npv_usd, "sizes": base_result.sizes}
