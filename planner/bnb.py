@@ -91,7 +91,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     tried: set[tuple] = set()
     counter = itertools.count()
     heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, None)]  # (-bound, tie, lb, ub, parent basis)
-    status, root_infeasible, stopped = "optimal", False, False
+    status, stopped = "optimal", False
     pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap
 
     def gap_of(bound: float) -> float:
@@ -133,7 +133,6 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
             stopped = True
             break
         if st != "optimal":
-            root_infeasible = root_infeasible or lp.lps == 1
             if st != "infeasible":
                 status = st
             continue
@@ -167,14 +166,13 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
             raise SolveError(f"the branch and bound found no feasible solution within the time limit of "
                              f"{opts.time_limit_s:g} s; raise --time-limit, loosen --gap, or try --typical-days")
         stats.status = "infeasible" if status == "optimal" else status
-        stats.termination = "every node's LP is infeasible" if root_infeasible else stats.termination
+        stats.termination = "no node of the branch and bound gave a feasible plan"
         return stats
-    obj = best_obj
     hm.load(best_solution)  # the incumbent's LP solution (integers fixed): optimal dispatch for that design
     lp.h.changeColsBounds(len(cols), cols, lb0, ub0)  # leave the instance as it came, relaxed
     stats.seconds = time.perf_counter() - t0
     stats.status = "time_limit" if stopped else "optimal"
-    stats.objective = lp.sign * obj / OBJ_SCALE
-    stats.bound = lp.sign * max(bound, obj) / OBJ_SCALE
-    stats.mip_gap = gap_of(max(bound, obj))
+    stats.objective = lp.sign * best_obj / OBJ_SCALE
+    stats.bound = lp.sign * bound / OBJ_SCALE  # open_bound() is never below the incumbent
+    stats.mip_gap = gap_of(bound)
     return stats

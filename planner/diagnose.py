@@ -51,8 +51,13 @@ def shortfall_mw(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str
     total = np.zeros(sc.n_steps)
     for var in built.ctx.slacks.values():
         if var.is_indexed():
-            total += np.array([var[t].value or 0.0 for t in built.ctx.T])
+            total += _hourly(var, built.ctx.T)
     return total
+
+
+def _hourly(var, steps) -> np.ndarray:
+    """An hourly slack's solved values."""
+    return np.array([var[t].value or 0.0 for t in steps])
 
 
 def diagnose(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None) -> list[str]:
@@ -65,7 +70,7 @@ def diagnose(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, fl
     out = []
     for name, var in ctx.slacks.items():
         if var.is_indexed():
-            vals = np.array([var[t].value or 0.0 for t in ctx.T])
+            vals = _hourly(var, ctx.T)
             if vals.max() > TOL:
                 out.append(_hourly_message(name, vals, stamps, sc, built))
         elif (var.value or 0.0) > TOL:

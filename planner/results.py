@@ -49,6 +49,7 @@ class Result:
     capex_usd: float
     capex_by_technology_usd: dict[str, float]
     marginal_units: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    integer_new_sizes: list[str] = field(default_factory=list)  # the keys of new_sizes that are integer counts
     extra: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
@@ -130,9 +131,13 @@ def extract(built: Built, stats: SolverStats) -> Result:
         if k in sizes:
             sizes[k] = float(round(sizes[k]))
     new_sizes = {}
+    integer_new_sizes = []
     for _item, var_name, _ in built.capital:
-        v = float(m.component(var_name).value or 0.0)
-        new_sizes[var_name] = float(round(v)) if m.component(var_name).is_integer() else v
+        var = m.component(var_name)
+        v = float(var.value or 0.0)
+        new_sizes[var_name] = float(round(v)) if var.is_integer() else v
+        if var.is_integer() and var_name not in integer_new_sizes:
+            integer_new_sizes.append(var_name)
     d = pd.DataFrame({"timestamp": sc.hourly["timestamp"].to_numpy(), "weight": sc.weights})
     for col in built.ctx.hourly:
         d[col] = hourly_values(built, col)
@@ -149,6 +154,7 @@ def extract(built: Built, stats: SolverStats) -> Result:
         npv_usd=float(stats.objective),
         sizes=sizes,
         new_sizes=new_sizes,
+        integer_new_sizes=integer_new_sizes,
         dispatch=d,
         annual=annual,
         proforma=pf,

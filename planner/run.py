@@ -76,17 +76,6 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     return result
 
 
-def _integer_vars(sc: Scenario):
-    """Names of the integer new-size variables of this scenario's technologies (built on a 24-hour stub)."""
-    import pyomo.environ as pyo
-
-    stub = sc.copy()
-    stub.hourly = sc.hourly.iloc[:24].copy()
-    stub.periods = None
-    m = build(stub).m
-    return [v for v in m.component_objects(pyo.Var) if not v.is_indexed() and v.is_integer()]
-
-
 def unlimited(sc: Scenario) -> list[str]:
     """Dotted names of the maximum-new-size inputs left blank (no limit) in enabled technologies."""
     import dataclasses
@@ -111,8 +100,8 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     If the real year cannot be served with the typical-day design, an elastic full-year LP with the sizes
     fixed names the days that fall short; those days and the days leading up to them (1, 2, 4, ... days
     before, for storage) join the reduced model as real days of their own and the plant is sized again.
-    After MAX_ADD_ROUNDS the full
-    year is solved with the integer fleets capped at their typical-day sizes, and as a last resort in full.
+    After MAX_ADD_ROUNDS the full year is solved with the integer fleets capped at their typical-day sizes,
+    and as a last resort in full.
     """
     from planner.diagnose import shortfall_mw
     from planner.scenario.typical import HOURS_PER_DAY, aggregate
@@ -154,9 +143,8 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     if added and result is not None:
         design = f"fixed, after adding {added} real day(s) the first designs could not serve"
     if result is None:
-        integer_names = {v.name for v in _integer_vars(sc)}
         try:  # the full year with each integer fleet at most its typical-day size, everything else free
-            caps = {k: v for k, v in sizing.new_sizes.items() if k in integer_names}
+            caps = {k: sizing.new_sizes[k] for k in sizing.integer_new_sizes}
             result = _optimise(sc, opts, None, marginals, caps=caps)
             design = "repaired: full-year MILP with the typical-day fleets as upper bounds"
         except SolveError:  # the full-year MILP
