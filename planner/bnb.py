@@ -1,14 +1,21 @@
-"""Branch and bound over the few sizing integers, each node a warm-started LP on one HiGHS instance.
+"""Branch and bound over the few sizing integers, each node a warm-started LP on a HiGHS instance.
 
 The planning MILP has 1-7 integer columns (fleet counts) next to ~100k continuous hourly columns.
 HiGHS's MIP solver spends its time on cuts and heuristics over the whole model at the root node; a
 lumpy unit (one reactor, effectively 0/1) leaves its LP bound loose and it may not branch at all
-(../shared/reference/PERF-BASELINE.md, addendum 2). Here each node only changes the bounds of the
-integer columns and HiGHS re-solves the LP from the basis it already holds (dual simplex hot start).
-Best-first: the open node with the highest LP bound is solved next; every node's LP solution is
-rounded to the nearest integers and the rounded design evaluated (an LP with the integers fixed) for
-an incumbent; the most fractional integer, weighted by its objective coefficient, is branched on.
-Selected with `SolveOptions.strategy = "bnb"` (`planner run --mip-strategy bnb`).
+(../shared/reference/PERF-BASELINE.md, addendum 2). Here a node only changes the bounds of the
+integer columns, and its LP is re-solved by the dual simplex from its parent's basis (Devex pricing:
+steepest-edge weights would have to be recomputed for ~100k rows at every hot start).
+
+Best-first: the open nodes with the highest LP bound are solved next. Every node's LP solution is
+rounded to the nearest integers and the rounded design evaluated (an LP with the integers fixed,
+solved from scratch so that presolve removes what the fixed sizes make trivial) for an incumbent; the
+most fractional integer, weighted by its objective coefficient, is branched on.
+
+The LPs of one round (the designs waiting to be evaluated, then up to `workers` best open nodes) run
+in parallel threads, each on a free HiGHS instance (highspy releases the GIL while it solves); results
+are taken in a fixed order, so the search does not depend on which thread finishes first. Selected with
+`SolveOptions.strategy = "bnb"` (`planner run --mip-strategy bnb`).
 """
 
 from __future__ import annotations
@@ -16,7 +23,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import os
+import queue
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -26,51 +37,122 @@ from planner.model import OBJ_SCALE
 from planner.solve import ProgressFn, SolveOptions, SolverStats
 
 INT_TOL = 1e-6
+DEVEX = 1  # HiGHS simplex_dual_edge_weight_strategy
+CHOOSE = -1
+_STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kInfeasible: "infeasible",
+           highspy.HighsModelStatus.kTimeLimit: "time_limit", highspy.HighsModelStatus.kUnbounded: "unbounded",
+           highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible_or_unbounded"}
+
+
+@dataclass
+class _Solved:
+    """One LP's outcome: status, objective ("larger is better"), integer values, full solution, basis."""
+
+    status: str
+    obj: float = math.nan
+    x: np.ndarray | None = None
+    solution: np.ndarray | None = None
+    basis: object = None
 
 
 class _Lp:
     """The relaxed model on one HiGHS instance, re-solved under different bounds of the integer columns."""
 
-    def __init__(self, hm, opts: SolveOptions, deadline: float):
-        self.hm, self.h, self.deadline = hm, hm.h, deadline
-        self.cols = np.array(hm.integer_cols, dtype=np.int32)
-        self.sign = 1.0 if hm.maximize else -1.0  # work in "larger is better"
-        self.lps = 0
-        h = self.h
+    def __init__(self, h: highspy.Highs, cols: np.ndarray, sign: float, opts: SolveOptions, deadline: float):
+        self.h, self.cols, self.sign, self.deadline = h, cols, sign, deadline
         h.setOptionValue("output_flag", bool(opts.log))
         if opts.threads:
             h.setOptionValue("threads", int(opts.threads))
-        n = len(self.cols)
-        h.changeColsIntegrality(n, self.cols, np.zeros(n, dtype=np.uint8))
+        n = len(cols)
+        h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
 
-    def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None) -> tuple[str, float, np.ndarray | None]:
-        """('optimal', objective, integer values) or ('infeasible'|'time_limit'|status, nan, None).
-
-        `basis` (a parent node's) is where the dual simplex starts; otherwise from the last LP solved.
-        """
+    def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None) -> _Solved:
+        """The LP under these integer bounds: hot-started from `basis`, or from scratch (with presolve)."""
         remaining = self.deadline - time.perf_counter()
         if remaining <= 0:
-            return "time_limit", math.nan, None
+            return _Solved("time_limit")
         h = self.h
         h.setOptionValue("time_limit", float(remaining))
         h.changeColsBounds(len(self.cols), self.cols, lb.astype(float), ub.astype(float))
-        if basis is not None:
+        h.clearSolver()  # what the last LP left (its factorisation, scaling) makes a hot start 2x slower
+        if basis is None:
+            h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
+        else:
             h.setBasis(basis)
+            h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
         h.run()
-        self.lps += 1
-        status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            x = np.asarray(h.getSolution().col_value)[self.cols]
-            return "optimal", self.sign * float(h.getInfo().objective_function_value), x
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return "infeasible", math.nan, None
-        if status == highspy.HighsModelStatus.kTimeLimit:
-            return "time_limit", math.nan, None
-        if status == highspy.HighsModelStatus.kUnbounded:
-            return "unbounded", math.nan, None
-        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-            return "infeasible_or_unbounded", math.nan, None
-        return h.modelStatusToString(status), math.nan, None
+        ms = h.getModelStatus()
+        status = _STATUS.get(ms, h.modelStatusToString(ms))
+        if status != "optimal":
+            return _Solved(status)
+        solution = np.asarray(h.getSolution().col_value)
+        return _Solved("optimal", self.sign * float(h.getInfo().objective_function_value),
+                       solution[self.cols].copy(), solution.copy(), h.getBasis())
+
+
+class _Pool:
+    """Up to `workers` HiGHS instances holding the same LP; solves a list of jobs in parallel."""
+
+    def __init__(self, hm, cols: np.ndarray, opts: SolveOptions, deadline: float, workers: int):
+        self.cols = np.asarray(cols, dtype=np.int32)
+        self.sign = 1.0 if hm.maximize else -1.0  # work in "larger is better"
+        self.opts, self.deadline, self.workers = opts, deadline, max(1, workers)
+        self.lps = [_Lp(hm.h, self.cols, self.sign, opts, deadline)]
+        self.solved = 0
+        self._executor: ThreadPoolExecutor | None = None
+
+    def _grow(self, n: int) -> None:
+        while len(self.lps) < n:
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.passModel(self.lps[0].h.getLp())  # relaxed and with the root bounds, like instance 0
+            self.lps.append(_Lp(h, self.cols, self.sign, self.opts, self.deadline))
+
+    def run(self, jobs: list[tuple[np.ndarray, np.ndarray, object]]) -> list[_Solved]:
+        """Solve (lb, ub, basis) jobs on up to `workers` threads, each job on a free instance; results in
+        the order of the jobs (so the search does not depend on which finishes first)."""
+        self.solved += len(jobs)
+        if len(jobs) == 1 or self.workers == 1:
+            return [self.lps[0].solve(*job) for job in jobs]
+        self._grow(min(len(jobs), self.workers))
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=self.workers)
+        free: queue.SimpleQueue[_Lp] = queue.SimpleQueue()
+        for lp in self.lps:
+            free.put(lp)
+
+        def on_free_instance(job) -> _Solved:
+            lp = free.get()
+            try:
+                return lp.solve(*job)
+            finally:
+                free.put(lp)
+
+        return list(self._executor.map(on_free_instance, jobs))
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+        del self.lps[1:]
+
+
+def default_workers(opts: SolveOptions) -> int:
+    """Parallel LPs: the --threads setting, else up to two (on a 2-core machine both cores)."""
+    return int(opts.threads) if opts.threads else max(1, min(2, os.cpu_count() or 1))
+
+
+def evaluate_designs(hm, cols: np.ndarray, designs: list[np.ndarray], opts: SolveOptions) -> list[float | None]:
+    """Objective (USD) of the LP with the columns `cols` fixed at each design (None: no solution).
+
+    Each is solved from scratch (presolve removes what the fixed sizes make trivial), in parallel.
+    The instance is left with the columns' bounds as they came.
+    """
+    pool = _Pool(hm, cols, opts, time.perf_counter() + opts.time_limit_s, default_workers(opts))
+    lb0, ub0 = (np.asarray(v)[pool.cols].copy() for v in (hm.h.getLp().col_lower_, hm.h.getLp().col_upper_))
+    results = pool.run([(d, d, None) for d in designs])
+    pool.close()
+    hm.h.changeColsBounds(len(pool.cols), pool.cols, lb0, ub0)
+    return [pool.sign * r.obj / OBJ_SCALE if r.status == "optimal" else None for r in results]
 
 
 def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
@@ -82,13 +164,14 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     """
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
-    lp = _Lp(hm, opts, t0 + opts.time_limit_s)
-    cols = lp.cols
+    pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, default_workers(opts))
+    cols = pool.cols
     lb0 = np.array([hm.columns[i].lb if hm.columns[i].lb is not None else -np.inf for i in cols], dtype=float)
     ub0 = np.array([hm.columns[i].ub if hm.columns[i].ub is not None else np.inf for i in cols], dtype=float)
     cost = np.abs(np.asarray(hm.h.getLp().col_cost_)[cols])
     best_obj, best_x, best_solution = -math.inf, None, None
     tried: set[tuple] = set()
+    designs: list[np.ndarray] = []  # rounded designs waiting to be evaluated
     counter = itertools.count()
     heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, None)]  # (-bound, tie, lb, ub, parent basis)
     status, stopped = "optimal", False
@@ -103,76 +186,86 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
         """The proven bound: the best of the open nodes, the nodes pruned within the gap and the incumbent."""
         return max([-b for b, *_ in heap] + [best_obj, pruned_bound])
 
-    def keep_if_better(obj: float, x: np.ndarray) -> None:
+    def keep_if_better(r: _Solved) -> None:
         nonlocal best_obj, best_x, best_solution
-        if obj > best_obj:
-            best_obj, best_x = obj, np.round(x)
-            best_solution = np.array(lp.h.getSolution().col_value)  # loaded at the end, no re-solve
+        if r.obj > best_obj:
+            best_obj, best_x, best_solution = r.obj, np.round(r.x), r.solution
 
-    def try_design(x: np.ndarray) -> None:
-        key = tuple(np.round(x).astype(int))
-        if key in tried:
-            return
-        tried.add(key)
+    def queue_design(x: np.ndarray) -> None:
         fixed = np.clip(np.round(x), lb0, ub0)
-        st, obj, _ = lp.solve(fixed, fixed)
-        if st == "optimal":
-            keep_if_better(obj, fixed)
+        key = tuple(fixed.astype(int))
+        if key not in tried:
+            tried.add(key)
+            designs.append(fixed)
 
     if start is not None:
-        try_design(np.asarray(start, dtype=float))
-    while heap:
-        neg_bound, _, lb, ub, basis = heapq.heappop(heap)
-        parent_bound = -neg_bound
-        if best_x is not None and gap_of(parent_bound) <= opts.mip_gap:
-            heapq.heappush(heap, (neg_bound, next(counter), lb, ub, basis))  # keep it: its bound is the proof
+        queue_design(np.asarray(start, dtype=float))
+    while heap or designs:
+        if not designs and best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap:
+            break  # the best open node is within the gap: it stays in the heap, its bound is the proof
+        jobs = [(d, d, None) for d in designs[:pool.workers]]  # incumbents first, then up to `workers` nodes
+        del designs[:len(jobs)]
+        nodes = []
+        while heap and len(nodes) < pool.workers and not (best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap):
+            node = heapq.heappop(heap)
+            nodes.append(node)
+            jobs.append((node[2], node[3], node[4]))
+        results = pool.run(jobs)
+        n_designs = len(jobs) - len(nodes)
+        for r in results[:n_designs]:
+            if r.status == "optimal":
+                keep_if_better(r)
+        for node, r in zip(nodes, results[n_designs:], strict=True):
+            neg_bound, _, lb, ub, _basis = node
+            if r.status == "time_limit":
+                heapq.heappush(heap, node)
+                stopped = True
+                continue
+            if r.status != "optimal":
+                if r.status != "infeasible":
+                    status = r.status
+                continue
+            frac = np.abs(r.x - np.round(r.x))
+            if frac.max() <= INT_TOL:
+                keep_if_better(r)
+                continue
+            if best_x is not None and gap_of(r.obj) <= opts.mip_gap:
+                pruned_bound = max(pruned_bound, r.obj)  # still part of the proven bound
+                if r.obj > best_obj:
+                    queue_design(r.x)  # its rounding may still be a better plan within the gap
+                continue  # this subtree cannot improve the incumbent by more than the gap
+            queue_design(r.x)
+            j = int(np.argmax(np.where(frac > INT_TOL, frac * np.maximum(cost, 1e-12), -1.0)))
+            down_ub, up_lb = ub.copy(), lb.copy()
+            down_ub[j], up_lb[j] = math.floor(r.x[j]), math.ceil(r.x[j])
+            heapq.heappush(heap, (-r.obj, next(counter), lb, down_ub, r.basis))
+            heapq.heappush(heap, (-r.obj, next(counter), up_lb, ub, r.basis))
+        if stopped or time.perf_counter() >= pool.deadline:
+            stopped = stopped or bool(heap) or bool(designs)
             break
-        st, obj, x = lp.solve(lb, ub, basis)
-        if st == "time_limit":
-            heapq.heappush(heap, (neg_bound, next(counter), lb, ub, basis))
-            stopped = True
-            break
-        if st != "optimal":
-            if st != "infeasible":
-                status = st
-            continue
-        frac = np.abs(x - np.round(x))
-        if best_x is not None and gap_of(obj) <= opts.mip_gap:
-            pruned_bound = max(pruned_bound, obj)  # still part of the proven bound
-            if frac.max() > INT_TOL:
-                try_design(x)  # one cheap LP: its rounding may still be a better plan within the gap
-            continue  # this subtree cannot improve the incumbent by more than the gap
-        if frac.max() <= INT_TOL:
-            keep_if_better(obj, x)
-            continue
-        node_basis = lp.h.getBasis()  # the children start from here, not from the rounding LP below
-        try_design(x)
-        j = int(np.argmax(np.where(frac > INT_TOL, frac * np.maximum(cost, 1e-12), -1.0)))
-        down_ub, up_lb = ub.copy(), lb.copy()
-        down_ub[j], up_lb[j] = math.floor(x[j]), math.ceil(x[j])
-        heapq.heappush(heap, (-obj, next(counter), lb, down_ub, node_basis))
-        heapq.heappush(heap, (-obj, next(counter), up_lb, ub, node_basis))
         if progress:
-            progress({"incumbent": best_obj / OBJ_SCALE * lp.sign if best_x is not None else None,
-                      "bound": open_bound() / OBJ_SCALE * lp.sign, "gap": gap_of(open_bound()),
-                      "nodes": lp.lps, "elapsed_s": time.perf_counter() - t0})
+            progress({"incumbent": best_obj / OBJ_SCALE * pool.sign if best_x is not None else None,
+                      "bound": open_bound() / OBJ_SCALE * pool.sign, "gap": gap_of(open_bound()),
+                      "nodes": pool.solved, "elapsed_s": time.perf_counter() - t0})
+    pool.close()
     bound = open_bound()
-    seconds = time.perf_counter() - t0
     stats = SolverStats(status="optimal", termination="branch and bound over the sizing integers",
-                        objective=None, bound=None, mip_gap=None, seconds=seconds, nodes=lp.lps,
+                        objective=None, bound=None, mip_gap=None, seconds=0.0, nodes=pool.solved,
                         solver="HiGHS (LP) + planner branch and bound", solver_version=hm.h.version())
+    h = hm.h
+    h.changeColsBounds(len(cols), cols, lb0, ub0)  # leave the instance as it came, relaxed
     if best_x is None:
         if stopped:
             raise SolveError(f"the branch and bound found no feasible solution within the time limit of "
                              f"{opts.time_limit_s:g} s; raise --time-limit, loosen --gap, or try --typical-days")
         stats.status = "infeasible" if status == "optimal" else status
         stats.termination = "no node of the branch and bound gave a feasible plan"
+        stats.seconds = time.perf_counter() - t0
         return stats
     hm.load(best_solution)  # the incumbent's LP solution (integers fixed): optimal dispatch for that design
-    lp.h.changeColsBounds(len(cols), cols, lb0, ub0)  # leave the instance as it came, relaxed
     stats.seconds = time.perf_counter() - t0
     stats.status = "time_limit" if stopped else "optimal"
-    stats.objective = lp.sign * best_obj / OBJ_SCALE
-    stats.bound = lp.sign * bound / OBJ_SCALE  # open_bound() is never below the incumbent
+    stats.objective = pool.sign * best_obj / OBJ_SCALE
+    stats.bound = pool.sign * bound / OBJ_SCALE  # open_bound() is never below the incumbent
     stats.mip_gap = gap_of(bound)
     return stats

@@ -68,14 +68,3 @@ class HighsModel:
 
     def objective(self) -> float:
         return float(self.h.getInfo().objective_function_value)
-
-    def fix(self, var: pyo.Var, value: float) -> None:
-        """Fix one column (a scalar Pyomo variable) to a value."""
-        i = self.col_index[id(var)]
-        self.h.changeColBounds(i, float(value), float(value))
-
-    def relax_integers(self) -> None:
-        """Make every integer column continuous (to re-solve an LP once the integers are fixed)."""
-        for i in self.integer_cols:
-            self.h.changeColIntegrality(i, highspy.HighsVarType.kContinuous)
-        self.integer_cols = []

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from planner.bnb import evaluate_designs
 from planner.diagnose import diagnose
 from planner.errors import PlannerError, SolveError
 from planner.highs_model import HighsModel
-from planner.model import OBJ_SCALE, build
+from planner.model import build
 from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
 from planner.solve import ProgressFn, SolveOptions, solve_model
@@ -171,42 +172,31 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[
     """For each integer fleet: NPV change (USD) of one unit more and one unit less, other sizes re-optimised.
 
     All integer counts are fixed at the solution, the fleet in question moved by +-1, and the rest
-    (continuous sizes and dispatch) re-solved as an LP on the same HiGHS instance (warm basis).
+    (continuous sizes and dispatch) re-solved as an LP; the designs are evaluated in parallel
+    (planner/bnb.py: evaluate_designs).
     """
     ints = built.ctx.integers
     chosen = {k: round(v.value or 0) for k, v in ints.items()}
-    for k, v in ints.items():
-        if not v.fixed:
-            hm.fix(v, chosen[k])
-    hm.relax_integers()
-    lp_opts = SolveOptions(mip_gap=opts.mip_gap, time_limit_s=opts.time_limit_s, threads=opts.threads)
-    base = _lp_value(hm, lp_opts)
-    out: dict[str, dict[str, float | None]] = {}
-    for k, v in ints.items():
-        n = chosen[k]
-        lb, ub = v.bounds
-        row: dict[str, float | None] = {}
+    free = [k for k, v in ints.items() if not v.fixed]  # a size fixed by the caller is not a column
+    cols = np.array([hm.col_index[id(ints[k])] for k in free], dtype=np.int32)
+    base = np.array([chosen[k] for k in free], dtype=float)
+    designs, moves = [base], []
+    for i, k in enumerate(free):
+        lb, ub = ints[k].bounds
         for label, step in (("plus_one", 1), ("minus_one", -1)):
-            target = n + step
-            if v.fixed or (lb is not None and target < lb) or (ub is not None and target > ub) or base is None:
-                row[label] = None  # outside the allowed range (or a size fixed by the caller)
-                continue
-            hm.fix(v, target)
-            val = _lp_value(hm, lp_opts)
-            row[label] = None if val is None else val - base
-        if not v.fixed:
-            hm.fix(v, n)
-        out[k] = row
+            target = chosen[k] + step
+            if (lb is None or target >= lb) and (ub is None or target <= ub):
+                d = base.copy()
+                d[i] = target
+                designs.append(d)
+                moves.append((k, label))
+    values = evaluate_designs(hm, cols, designs, opts)
+    out: dict[str, dict[str, float | None]] = {k: {"plus_one": None, "minus_one": None} for k in ints}
+    if values[0] is None:
+        return out
+    for (k, label), value in zip(moves, values[1:], strict=True):
+        out[k][label] = None if value is None else value - values[0]
     return out
-
-
-def _lp_value(hm: HighsModel, opts: SolveOptions) -> float | None:
-    """Objective (USD) of the LP as it stands, or None if it has no solution; Pyomo values untouched."""
-    hm.h.setOptionValue("time_limit", float(opts.time_limit_s))
-    hm.h.run()
-    if hm.h.getInfo().primal_solution_status != 2:
-        return None
-    return hm.objective() / OBJ_SCALE
 
 
 # ---------------------------------------------------------------------------------------- outputs

@@ -51,13 +51,15 @@ def test_bnb_branches_on_a_lumpy_unit_and_reports_its_bound():
 
 
 def test_bnb_time_limit_returns_the_incumbent_flagged():
-    """The deadline passes during the search (the progress callback waits it out): incumbent, flagged."""
+    """The deadline passes during the search, once there is an incumbent (the progress callback waits it
+    out): the incumbent is returned, flagged."""
     sc = synthetic_site(168, "all")
     hm = HighsModel(build(sc).m)
     limit = 1.0
 
-    def slow(_state):
-        time.sleep(limit)
+    def slow(state):
+        if state["incumbent"] is not None:
+            time.sleep(limit)
 
     stats = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="bnb", time_limit_s=limit), progress=slow)
     assert stats.status == "time_limit"
