@@ -20,9 +20,8 @@ from planner.solve import SolveOptions, solve_direct
 TOL = 1e-5
 
 
-def elastic_solve(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None):
-    """Solve the elastic copy (minimise weighted slack); return the built model, or None if it has no answer."""
-    opts = opts or SolveOptions()
+def _elastic_model(sc: Scenario, fixed: dict[str, float] | None = None):
+    """The elastic copy of the model (minimise the weighted slack), some new sizes fixed if given."""
     built = build(sc, elastic=True)
     m, ctx = built.m, built.ctx
     for name, value in (fixed or {}).items():
@@ -36,23 +35,47 @@ def elastic_solve(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[st
             terms.append(1e3 * var)
     m.objective.deactivate()
     m.elastic_objective = pyo.Objective(expr=pyo.quicksum(terms), sense=pyo.minimize)
+    return built
+
+
+def elastic_solve(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None):
+    """Solve the elastic copy (minimise weighted slack); return the built model, or None if it has no answer."""
+    opts = opts or SolveOptions()
+    built = _elastic_model(sc, fixed)
     try:
-        stats = solve_direct(HighsModel(m), opts)
+        stats = solve_direct(HighsModel(built.m), opts)
     except SolveError:
         return None
     return built if stats.status in ("optimal", "time_limit", "interrupted") else None
 
 
-def shortfall_mw(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, float] | None = None):
-    """Per-step sum of the hourly slacks (MW) a design needs to be served, or None if it cannot be solved."""
-    built = elastic_solve(sc, opts, fixed)
-    if built is None:
-        return None
-    total = np.zeros(sc.n_steps)
-    for var in built.ctx.slacks.values():
-        if var.is_indexed():
-            total += _hourly(var, built.ctx.T)
-    return total
+class YearCheck:
+    """The elastic copy of the full-year model, built once and re-solved (an LP) for design after design.
+
+    `shortfall_mw(design)` fixes the new sizes by their column bounds and returns the per-step sum of
+    the hourly slacks (MW) the design needs to be served, or None if the LP cannot be solved.
+    """
+
+    def __init__(self, sc: Scenario, opts: SolveOptions | None = None):
+        self.sc, self.opts = sc, opts or SolveOptions()
+        self.built = _elastic_model(sc)
+        self.hm = HighsModel(self.built.m)
+        self.hm.relax_integers()
+
+    def shortfall_mw(self, design: dict[str, float]) -> np.ndarray | None:
+        m = self.built.m
+        self.hm.fix_columns([(m.component(name), value) for name, value in design.items()])
+        try:
+            stats = solve_direct(self.hm, self.opts)
+        except SolveError:
+            return None
+        if stats.status not in ("optimal", "time_limit", "interrupted"):
+            return None
+        total = np.zeros(self.sc.n_steps)
+        for var in self.built.ctx.slacks.values():
+            if var.is_indexed():
+                total += _hourly(var, self.built.ctx.T)
+        return total
 
 
 def _hourly(var, steps) -> np.ndarray:

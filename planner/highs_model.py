@@ -68,3 +68,17 @@ class HighsModel:
 
     def objective(self) -> float:
         return float(self.h.getInfo().objective_function_value)
+
+    def relax_integers(self) -> None:
+        """Make every integer column continuous (an LP, e.g. once the integers are fixed by their bounds)."""
+        n = len(self.integer_cols)
+        self.h.changeColsIntegrality(n, np.array(self.integer_cols, dtype=np.int32), np.zeros(n, dtype=np.uint8))
+        self.integer_cols = []
+
+    def fix_columns(self, values: list[tuple[pyo.Var, float]]) -> None:
+        """Set lower = upper = value for the (Pyomo variable, value) pairs whose variable is a column here."""
+        cols = [(self.col_index[id(v)], float(x)) for v, x in values if id(v) in self.col_index]
+        if cols:
+            idx = np.array([i for i, _ in cols], dtype=np.int32)
+            val = np.array([x for _, x in cols])
+            self.h.changeColsBounds(len(idx), idx, val, val)

@@ -99,18 +99,19 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV.
 
     If the real year cannot be served with the typical-day design, an elastic full-year LP with the sizes
-    fixed names the days that fall short; those days and the days leading up to them (1, 2, 4, ... days
+    fixed (planner/diagnose.py: YearCheck, built once and re-solved for each design) names the days that
+    fall short; those days and the days leading up to them (1, 2, 4, ... days
     before, for storage) join the reduced model as real days of their own and the plant is sized again.
     After MAX_ADD_ROUNDS the full year is solved with the integer fleets capped at their typical-day sizes,
     and as a last resort in full.
     """
-    from planner.diagnose import shortfall_mw
+    from planner.diagnose import YearCheck
     from planner.scenario.typical import HOURS_PER_DAY, aggregate
 
     t0 = time.perf_counter()
     own_days: set[int] = set()
     timings: dict[str, float] = {"aggregate": 0.0, "sizing": 0.0, "full_year_checks": 0.0}
-    result = None
+    result, check = None, None
     lookback = 1  # days before each short day also kept exact; doubles every round
     for _round in range(MAX_ADD_ROUNDS + 1):
         t1 = time.perf_counter()
@@ -122,11 +123,20 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
         sizing = _optimise(reduced, opts, progress, marginals=False)
         timings["sizing"] += time.perf_counter() - t1
         t1 = time.perf_counter()
-        try:  # the typical-day design as it is, re-dispatched over the full year (an LP)
-            result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes, explain=False)
-            break
-        except SolveError:
-            short = shortfall_mw(sc, opts, fixed=sizing.new_sizes)
+        try:
+            if check is None:  # first round: the typical-day design as it is, re-dispatched over the year (LP)
+                try:
+                    result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes, explain=False)
+                    break
+                except SolveError:
+                    check = YearCheck(sc, opts)  # built once, re-solved for each later design
+            short = check.shortfall_mw(sizing.new_sizes)
+            if short is not None and short.max() <= 1e-6:  # it serves the year: re-dispatch it for the NPV
+                try:
+                    result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes, explain=False)
+                except SolveError:
+                    pass  # within the elastic LP's tolerance only: repaired below
+                break
         finally:
             timings["full_year_checks"] += time.perf_counter() - t1
         if short is None or short.max() <= 1e-6:
