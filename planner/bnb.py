@@ -160,10 +160,13 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     """Solve a HighsModel's MILP by branch and bound over its integer columns; load the best plan found.
 
     `start` (values of the integer columns, e.g. the base case's design in a sensitivity run) is
-    evaluated first as the incumbent, so that nodes which cannot beat it are never branched.
+    evaluated first as the incumbent, so that nodes which cannot beat it are never branched. If the
+    instance holds a basis (a model re-priced in place), `start` and the root LP are hot-started from it.
     """
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
+    held = hm.h.getBasis()  # a re-priced model still holds its last basis: the root and `start` begin there
+    held = held if held.valid else None
     pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, default_workers(opts))
     cols = pool.cols
     lb0 = np.array([hm.columns[i].lb if hm.columns[i].lb is not None else -np.inf for i in cols], dtype=float)
@@ -173,7 +176,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     tried: set[tuple] = set()
     designs: list[np.ndarray] = []  # rounded designs waiting to be evaluated
     counter = itertools.count()
-    heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, None)]  # (-bound, tie, lb, ub, parent basis)
+    heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, held)]  # (-bound, tie, lb, ub, parent basis)
     status, stopped = "optimal", False
     pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap
 
@@ -203,7 +206,8 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     while heap or designs:
         if not designs and best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap:
             break  # the best open node is within the gap: it stays in the heap, its bound is the proof
-        jobs = [(d, d, None) for d in designs[:pool.workers]]  # incumbents first, then up to `workers` nodes
+        first = pool.solved == 0  # only `start` can be waiting before anything was solved
+        jobs = [(d, d, held if first else None) for d in designs[:pool.workers]]  # incumbents first, then nodes
         del designs[:len(jobs)]
         nodes = []
         while heap and len(nodes) < pool.workers and not (best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap):

@@ -98,7 +98,8 @@ def params(workbook: Path) -> None:
               help="Relative MIP gap at which to stop.")
 @click.option("--time-limit", type=click.FloatRange(min=1), default=1800, show_default=True,
               help="Solver time limit in seconds; the best plan found so far is returned, flagged.")
-@click.option("--threads", type=click.IntRange(min=1), default=None, help="Solver threads (default: HiGHS).")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Parallel LPs in the branch and bound, and HiGHS threads (default: up to 2).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 @click.option("--no-marginals", is_flag=True, help="Skip the one-unit-more/less NPV re-solves.")
 @click.option("--no-report", is_flag=True, help="Write only summary.json, dispatch.csv and cashflow.csv.")

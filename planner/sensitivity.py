@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -166,6 +166,8 @@ def run_cases(base: Scenario, cases: list[Case], opts: SolveOptions, workers: in
               base_sizes: dict[str, float] | None = None, typical_days: int | None = None, warm: bool = True,
               progress: ProgressFn | None = None) -> list[CaseResult]:
     """Solve every case, in order of ids, with local processes or on a Dask scheduler."""
+    if (dask or workers > 1) and not opts.threads:  # one LP at a time per case: the cases fill the cores
+        opts = replace(opts, threads=1)
     jobs = [Job(base, c, opts, base_sizes, typical_days, warm) for c in cases]
     t0 = time.perf_counter()
     results: list[CaseResult] = []
