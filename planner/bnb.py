@@ -12,7 +12,7 @@ rounded to the nearest integers and the rounded design evaluated (an LP with the
 solved from scratch so that presolve removes what the fixed sizes make trivial) for an incumbent; the
 most fractional integer, weighted by its objective coefficient, is branched on.
 
-The LPs of one round (the designs waiting to be evaluated, then up to `workers` best open nodes) run
+The LPs of one round (up to `workers` best open nodes, then the designs waiting to be evaluated) run
 in parallel threads, each on a free HiGHS instance (highspy releases the GIL while it solves); results
 are taken in a fixed order, so the search does not depend on which thread finishes first. Selected with
 `SolveOptions.strategy = "bnb"` (`planner run --mip-strategy bnb`).
@@ -39,6 +39,7 @@ from planner.solve import ProgressFn, SolveOptions, SolverStats
 INT_TOL = 1e-6
 DEVEX = 1  # HiGHS simplex_dual_edge_weight_strategy
 CHOOSE = -1
+CONTINUE = "continue"  # a job's basis: go on from the instance's own state (factorisation, basis)
 _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kInfeasible: "infeasible",
            highspy.HighsModelStatus.kTimeLimit: "time_limit", highspy.HighsModelStatus.kUnbounded: "unbounded",
            highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible_or_unbounded"}
@@ -67,17 +68,21 @@ class _Lp:
         h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
 
     def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None) -> _Solved:
-        """The LP under these integer bounds: hot-started from `basis`, or from scratch (with presolve)."""
+        """The LP under these integer bounds: hot-started from `basis`, from scratch (None, with presolve),
+        or (CONTINUE) from what this instance holds, e.g. its last plan before the model was re-priced."""
         remaining = self.deadline - time.perf_counter()
         if remaining <= 0:
             return _Solved("time_limit")
         h = self.h
         h.setOptionValue("time_limit", float(remaining))
         h.changeColsBounds(len(self.cols), self.cols, lb.astype(float), ub.astype(float))
-        h.clearSolver()  # what the last LP left (its factorisation, scaling) makes a hot start 2x slower
-        if basis is None:
+        if basis is CONTINUE:
+            h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
+        elif basis is None:
+            h.clearSolver()
             h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
         else:
+            h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
             h.setBasis(basis)
             h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
         h.run()
@@ -165,8 +170,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     """
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
-    held = hm.h.getBasis()  # a re-priced model still holds its last basis: the root and `start` begin there
-    held = held if held.valid else None
+    held = CONTINUE if hm.h.getBasis().valid else None  # a re-priced model: root and `start` go on from there
     pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, default_workers(opts))
     cols = pool.cols
     lb0 = np.array([hm.columns[i].lb if hm.columns[i].lb is not None else -np.inf for i in cols], dtype=float)
@@ -174,7 +178,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     cost = np.abs(np.asarray(hm.h.getLp().col_cost_)[cols])
     best_obj, best_x, best_solution = -math.inf, None, None
     tried: set[tuple] = set()
-    designs: list[np.ndarray] = []  # rounded designs waiting to be evaluated
+    designs: list[tuple[np.ndarray, object]] = []  # rounded designs waiting to be evaluated, and their start
     counter = itertools.count()
     heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, held)]  # (-bound, tie, lb, ub, parent basis)
     status, stopped = "optimal", False
@@ -194,32 +198,36 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
         if r.obj > best_obj:
             best_obj, best_x, best_solution = r.obj, np.round(r.x), r.solution
 
-    def queue_design(x: np.ndarray) -> None:
+    def queue_design(x: np.ndarray, basis=None) -> None:
+        """A rounded design to evaluate: from scratch (presolve); in a re-priced solve, whose LPs stay
+        close to the base plan, hot from the basis of the node it was rounded from."""
         fixed = np.clip(np.round(x), lb0, ub0)
         key = tuple(fixed.astype(int))
         if key not in tried:
             tried.add(key)
-            designs.append(fixed)
+            designs.append((fixed, basis if held is CONTINUE else None))
 
     if start is not None:
         queue_design(np.asarray(start, dtype=float))
+        if held is CONTINUE:  # alone, on the instance that holds the basis (instance 0), before the root
+            d, _ = designs.pop(0)
+            r = pool.run([(d, d, CONTINUE)])[0]
+            if r.status == "optimal":
+                keep_if_better(r)
     while heap or designs:
         if not designs and best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap:
             break  # the best open node is within the gap: it stays in the heap, its bound is the proof
-        first = pool.solved == 0  # only `start` can be waiting before anything was solved
-        jobs = [(d, d, held if first else None) for d in designs[:pool.workers]]  # incumbents first, then nodes
-        del designs[:len(jobs)]
         nodes = []
         while heap and len(nodes) < pool.workers and not (best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap):
-            node = heapq.heappop(heap)
-            nodes.append(node)
-            jobs.append((node[2], node[3], node[4]))
-        results = pool.run(jobs)
-        n_designs = len(jobs) - len(nodes)
-        for r in results[:n_designs]:
+            nodes.append(heapq.heappop(heap))
+        evaluate = designs[:pool.workers]
+        del designs[:len(evaluate)]
+        # nodes first (they take longest); the designs' incumbents are taken first all the same
+        results = pool.run([(n[2], n[3], n[4]) for n in nodes] + [(d, d, b) for d, b in evaluate])
+        for r in results[len(nodes):]:
             if r.status == "optimal":
                 keep_if_better(r)
-        for node, r in zip(nodes, results[n_designs:], strict=True):
+        for node, r in zip(nodes, results[:len(nodes)], strict=True):
             neg_bound, _, lb, ub, _basis = node
             if r.status == "time_limit":
                 heapq.heappush(heap, node)
@@ -236,9 +244,9 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
             if best_x is not None and gap_of(r.obj) <= opts.mip_gap:
                 pruned_bound = max(pruned_bound, r.obj)  # still part of the proven bound
                 if r.obj > best_obj:
-                    queue_design(r.x)  # its rounding may still be a better plan within the gap
+                    queue_design(r.x, r.basis)  # its rounding may still be a better plan within the gap
                 continue  # this subtree cannot improve the incumbent by more than the gap
-            queue_design(r.x)
+            queue_design(r.x, r.basis)
             j = int(np.argmax(np.where(frac > INT_TOL, frac * np.maximum(cost, 1e-12), -1.0)))
             down_ub, up_lb = ub.copy(), lb.copy()
             down_ub[j], up_lb[j] = math.floor(r.x[j]), math.ceil(r.x[j])
