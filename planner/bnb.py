@@ -61,10 +61,8 @@ class _Lp:
 
     def __init__(self, h: highspy.Highs, cols: np.ndarray, sign: float, opts: SolveOptions, deadline: float):
         self.h, self.cols, self.sign, self.deadline = h, cols, sign, deadline
-        h.setOptionValue("output_flag", bool(opts.log))
-        if opts.threads:
-            h.setOptionValue("threads", int(opts.threads))
-        n = len(cols)
+        h.setOptionValue("output_flag", bool(opts.log))  # HiGHS's own `threads` is left alone: its simplex is
+        n = len(cols)  # serial here, and a process can't change it once HiGHS has started its scheduler
         h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
 
     def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None) -> _Solved:
