@@ -135,7 +135,7 @@ class _Pool:
 
     def close(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown()
+            self._executor.shutdown(cancel_futures=True)
         del self.lps[1:]
 
 
@@ -152,8 +152,10 @@ def evaluate_designs(hm, cols: np.ndarray, designs: list[np.ndarray], opts: Solv
     """
     pool = _Pool(hm, cols, opts, time.perf_counter() + opts.time_limit_s, default_workers(opts))
     lb0, ub0 = (np.asarray(v)[pool.cols].copy() for v in (hm.h.getLp().col_lower_, hm.h.getLp().col_upper_))
-    results = pool.run([(d, d, None) for d in designs])
-    pool.close()
+    try:
+        results = pool.run([(d, d, None) for d in designs])
+    finally:
+        pool.close()
     hm.h.changeColsBounds(len(pool.cols), pool.cols, lb0, ub0)
     return [pool.sign * r.obj / OBJ_SCALE if r.status == "optimal" else None for r in results]
 
@@ -191,6 +193,9 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
         """The proven bound: the best of the open nodes, the nodes pruned within the gap and the incumbent."""
         return max([-b for b, *_ in heap] + [best_obj, pruned_bound])
 
+    def best_open_within_gap() -> bool:
+        return best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap
+
     def keep_if_better(r: _Solved) -> None:
         nonlocal best_obj, best_x, best_solution
         if r.obj > best_obj:
@@ -205,59 +210,61 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
             tried.add(key)
             designs.append((fixed, basis if held is CONTINUE else None))
 
-    if start is not None:
-        queue_design(np.asarray(start, dtype=float))
-        if held is CONTINUE:  # alone, on the instance that holds the basis (instance 0), before the root
-            d, _ = designs.pop(0)
-            r = pool.run([(d, d, CONTINUE)])[0]
-            if r.status == "optimal":
-                keep_if_better(r)
-    while heap or designs:
-        if not designs and best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap:
-            break  # the best open node is within the gap: it stays in the heap, its bound is the proof
-        nodes = []
-        while heap and len(nodes) < pool.workers and not (best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap):
-            nodes.append(heapq.heappop(heap))
-        evaluate = designs[:pool.workers]
-        del designs[:len(evaluate)]
-        # nodes first (they take longest); the designs' incumbents are taken first all the same
-        results = pool.run([(n[2], n[3], n[4]) for n in nodes] + [(d, d, b) for d, b in evaluate])
-        for r in results[len(nodes):]:
-            if r.status == "optimal":
-                keep_if_better(r)
-        for node, r in zip(nodes, results[:len(nodes)], strict=True):
-            neg_bound, _, lb, ub, _basis = node
-            if r.status == "time_limit":
-                heapq.heappush(heap, node)
-                stopped = True
-                continue
-            if r.status != "optimal":
-                if r.status != "infeasible":
-                    status = r.status
-                continue
-            frac = np.abs(r.x - np.round(r.x))
-            if frac.max() <= INT_TOL:
-                keep_if_better(r)
-                continue
-            if best_x is not None and gap_of(r.obj) <= opts.mip_gap:
-                pruned_bound = max(pruned_bound, r.obj)  # still part of the proven bound
-                if r.obj > best_obj:
-                    queue_design(r.x, r.basis)  # its rounding may still be a better plan within the gap
-                continue  # this subtree cannot improve the incumbent by more than the gap
-            queue_design(r.x, r.basis)
-            j = int(np.argmax(np.where(frac > INT_TOL, frac * np.maximum(cost, 1e-12), -1.0)))
-            down_ub, up_lb = ub.copy(), lb.copy()
-            down_ub[j], up_lb[j] = math.floor(r.x[j]), math.ceil(r.x[j])
-            heapq.heappush(heap, (-r.obj, next(counter), lb, down_ub, r.basis))
-            heapq.heappush(heap, (-r.obj, next(counter), up_lb, ub, r.basis))
-        if stopped or time.perf_counter() >= pool.deadline:
-            stopped = stopped or bool(heap) or bool(designs)
-            break
-        if progress:
-            progress({"incumbent": best_obj / OBJ_SCALE * pool.sign if best_x is not None else None,
-                      "bound": open_bound() / OBJ_SCALE * pool.sign, "gap": gap_of(open_bound()),
-                      "nodes": pool.solved, "elapsed_s": time.perf_counter() - t0})
-    pool.close()
+    try:
+        if start is not None:
+            queue_design(np.asarray(start, dtype=float))
+            if held is CONTINUE:  # alone, on the instance that holds the basis (instance 0), before the root
+                d, _ = designs.pop(0)
+                r = pool.run([(d, d, CONTINUE)])[0]
+                if r.status == "optimal":
+                    keep_if_better(r)
+        while heap or designs:
+            if not designs and best_open_within_gap():
+                break  # the best open node is within the gap: it stays in the heap, its bound is the proof
+            nodes = []
+            while heap and len(nodes) < pool.workers and not best_open_within_gap():
+                nodes.append(heapq.heappop(heap))
+            evaluate = designs[:pool.workers]
+            del designs[:len(evaluate)]
+            # nodes first (they take longest); the designs' incumbents are taken first all the same
+            results = pool.run([(n[2], n[3], n[4]) for n in nodes] + [(d, d, b) for d, b in evaluate])
+            for r in results[len(nodes):]:
+                if r.status == "optimal":
+                    keep_if_better(r)
+            for node, r in zip(nodes, results[:len(nodes)], strict=True):
+                neg_bound, _, lb, ub, _basis = node
+                if r.status == "time_limit":
+                    heapq.heappush(heap, node)
+                    stopped = True
+                    continue
+                if r.status != "optimal":
+                    if r.status != "infeasible":
+                        status = r.status
+                    continue
+                frac = np.abs(r.x - np.round(r.x))
+                if frac.max() <= INT_TOL:
+                    keep_if_better(r)
+                    continue
+                if best_x is not None and gap_of(r.obj) <= opts.mip_gap:
+                    pruned_bound = max(pruned_bound, r.obj)  # still part of the proven bound
+                    if r.obj > best_obj:
+                        queue_design(r.x, r.basis)  # its rounding may still be a better plan within the gap
+                    continue  # this subtree cannot improve the incumbent by more than the gap
+                queue_design(r.x, r.basis)
+                j = int(np.argmax(np.where(frac > INT_TOL, frac * np.maximum(cost, 1e-12), -1.0)))
+                down_ub, up_lb = ub.copy(), lb.copy()
+                down_ub[j], up_lb[j] = math.floor(r.x[j]), math.ceil(r.x[j])
+                heapq.heappush(heap, (-r.obj, next(counter), lb, down_ub, r.basis))
+                heapq.heappush(heap, (-r.obj, next(counter), up_lb, ub, r.basis))
+            if stopped or time.perf_counter() >= pool.deadline:
+                stopped = stopped or bool(heap) or bool(designs)
+                break
+            if progress:
+                progress({"incumbent": best_obj / OBJ_SCALE * pool.sign if best_x is not None else None,
+                          "bound": open_bound() / OBJ_SCALE * pool.sign, "gap": gap_of(open_bound()),
+                          "nodes": pool.solved, "elapsed_s": time.perf_counter() - t0})
+    finally:  # also on Ctrl-C or an error: LPs not yet started are dropped
+        pool.close()
     bound = open_bound()
     stats = SolverStats(status="optimal", termination="branch and bound over the sizing integers",
                         objective=None, bound=None, mip_gap=None, seconds=0.0, nodes=pool.solved,
