@@ -72,7 +72,7 @@ class _Lp:
         if remaining <= 0:
             return _Solved("time_limit")
         h = self.h
-        h.setOptionValue("time_limit", float(remaining))
+        h.setOptionValue("time_limit", float(h.getRunTime() + remaining))  # HiGHS counts all its runs
         h.changeColsBounds(len(self.cols), self.cols, lb.astype(float), ub.astype(float))
         if basis is CONTINUE:
             h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
@@ -156,7 +156,7 @@ def evaluate_designs(hm, cols: np.ndarray, designs: list[np.ndarray], opts: Solv
         results = pool.run([(d, d, None) for d in designs])
     finally:
         pool.close()
-    hm.h.changeColsBounds(len(pool.cols), pool.cols, lb0, ub0)
+        hm.h.changeColsBounds(len(pool.cols), pool.cols, lb0, ub0)
     return [pool.sign * r.obj / OBJ_SCALE if r.status == "optimal" else None for r in results]
 
 
@@ -173,10 +173,10 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     held = CONTINUE if hm.h.getBasis().valid else None  # a re-priced model: root and `start` go on from there
     pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, default_workers(opts))
     cols = pool.cols
-    lb0 = np.array([hm.columns[i].lb if hm.columns[i].lb is not None else -np.inf for i in cols], dtype=float)
-    ub0 = np.array([hm.columns[i].ub if hm.columns[i].ub is not None else np.inf for i in cols], dtype=float)
-    cost = np.abs(np.asarray(hm.h.getLp().col_cost_)[cols])
-    best_obj, best_x, best_solution = -math.inf, None, None
+    lp0 = hm.h.getLp()  # the integer columns' bounds as HiGHS has them, restored at the end
+    lb0, ub0 = (np.asarray(v, dtype=float)[cols].copy() for v in (lp0.col_lower_, lp0.col_upper_))
+    cost = np.abs(np.asarray(lp0.col_cost_)[cols])
+    best_obj, best_x, best_solution, best_basis = -math.inf, None, None, None
     tried: set[tuple] = set()
     designs: list[tuple[np.ndarray, object]] = []  # rounded designs waiting to be evaluated, and their start
     counter = itertools.count()
@@ -197,9 +197,9 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
         return best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap
 
     def keep_if_better(r: _Solved) -> None:
-        nonlocal best_obj, best_x, best_solution
+        nonlocal best_obj, best_x, best_solution, best_basis
         if r.obj > best_obj:
-            best_obj, best_x, best_solution = r.obj, np.round(r.x), r.solution
+            best_obj, best_x, best_solution, best_basis = r.obj, np.round(r.x), r.solution, r.basis
 
     def queue_design(x: np.ndarray, basis=None) -> None:
         """A rounded design to evaluate: from scratch (presolve); in a re-priced solve, whose LPs stay
@@ -237,9 +237,12 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
                     heapq.heappush(heap, node)
                     stopped = True
                     continue
+                if r.status in ("unbounded", "infeasible_or_unbounded"):
+                    status = r.status  # the MILP has no finite optimum: reported as such, incumbent or not
+                    continue
                 if r.status != "optimal":
-                    if r.status != "infeasible":
-                        status = r.status
+                    if r.status != "infeasible":  # e.g. a solver error: the parent's bound stays in the proof
+                        pruned_bound = max(pruned_bound, -neg_bound)
                     continue
                 frac = np.abs(r.x - np.round(r.x))
                 if frac.max() <= INT_TOL:
@@ -263,14 +266,21 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
                 progress({"incumbent": best_obj / OBJ_SCALE * pool.sign if best_x is not None else None,
                           "bound": open_bound() / OBJ_SCALE * pool.sign, "gap": gap_of(open_bound()),
                           "nodes": pool.solved, "elapsed_s": time.perf_counter() - t0})
-    finally:  # also on Ctrl-C or an error: LPs not yet started are dropped
+    finally:  # also on Ctrl-C or an error: LPs not yet started are dropped, hm.h as it came (relaxed)
         pool.close()
+        hm.h.changeColsBounds(len(cols), cols, lb0, ub0)
+        hm.h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
+        if best_basis is not None:  # whichever instance ran last, a re-priced re-solve goes on from here
+            hm.h.clearSolver()
+            hm.h.setBasis(best_basis)
     bound = open_bound()
     stats = SolverStats(status="optimal", termination="branch and bound over the sizing integers",
                         objective=None, bound=None, mip_gap=None, seconds=0.0, nodes=pool.solved,
                         solver="HiGHS (LP) + planner branch and bound", solver_version=hm.h.version())
-    h = hm.h
-    h.changeColsBounds(len(cols), cols, lb0, ub0)  # leave the instance as it came, relaxed
+    if status in ("unbounded", "infeasible_or_unbounded"):
+        stats.status, stats.termination = status, "a node of the branch and bound was " + status.replace("_", " ")
+        stats.seconds = time.perf_counter() - t0
+        return stats
     if best_x is None:
         if stopped:
             raise SolveError(f"the branch and bound found no feasible solution within the time limit of "

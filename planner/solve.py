@@ -101,6 +101,9 @@ def solve_model(hm, opts: SolveOptions | None = None, progress: ProgressFn | Non
         from planner.bnb import solve_bnb
 
         return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
+    if hm.is_mip:  # the branch and bound relaxes its instance in place; this solve is a MILP again
+        n = len(hm.integer_cols)
+        hm.h.changeColsIntegrality(n, np.array(hm.integer_cols, dtype=np.int32), np.ones(n, dtype=np.uint8))
     if hm.is_mip and start is not None:
         hm.h.setSolution(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), np.asarray(start, dtype=float))
     return solve_direct(hm, opts, progress)
@@ -114,7 +117,7 @@ def solve_direct(hm, opts: SolveOptions | None = None, progress: ProgressFn | No
     h = hm.h
     h.setOptionValue("output_flag", bool(opts.log))
     h.setOptionValue("log_to_console", bool(opts.log))
-    h.setOptionValue("time_limit", float(opts.time_limit_s))
+    h.setOptionValue("time_limit", float(h.getRunTime() + opts.time_limit_s))  # HiGHS counts all its runs
     h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
     if opts.threads:
         h.setOptionValue("threads", int(opts.threads))

@@ -128,3 +128,34 @@ def test_marginal_units_match_a_rebuild_with_the_fleet_moved():
     fixed[name] += 1
     moved = _optimise(sc, SolveOptions(mip_gap=TIGHT), None, marginals=False, fixed=fixed)
     assert moved.npv_usd - base.npv_usd == pytest.approx(var["plus_one"], rel=1e-6, abs=100.0)
+
+
+@pytest.mark.parametrize("strategy", ["bnb", "highs"])
+def test_time_limit_counts_this_solve_only(strategy):
+    """HiGHS's clock adds up over every run of an instance (a sensitivity run re-solves one model many
+    times): a new solve still gets its whole time limit."""
+    sc = synthetic_site(168, "all")
+    hm = HighsModel(build(sc).m)
+    limit = 2.0
+    while hm.h.getRunTime() < limit:  # as if earlier cases had used up the instance's clock
+        hm.h.clearSolver()
+        hm.h.run()
+    stats = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy=strategy, time_limit_s=limit))
+    assert stats.status == "optimal"
+
+
+def test_a_model_solved_by_branch_and_bound_is_still_a_milp_for_highs():
+    """The branch and bound relaxes its instance in place; bounds come back, and a later HiGHS solve of the
+    same model is a MILP again (whole fleets, the same optimum)."""
+    sc = synthetic_site(168, "all")
+    hm = HighsModel(build(sc).m)
+    lp = hm.h.getLp()
+    bounds = (np.array(lp.col_lower_), np.array(lp.col_upper_))
+    first = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="bnb"))
+    after = hm.h.getLp()
+    assert np.array_equal(np.array(after.col_lower_), bounds[0])
+    assert np.array_equal(np.array(after.col_upper_), bounds[1])
+    again = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="highs"))
+    assert again.objective == pytest.approx(first.objective, rel=1e-5)
+    x = np.array(hm.h.getSolution().col_value)[hm.integer_cols]
+    assert np.allclose(x, np.round(x), atol=1e-6)
