@@ -13,6 +13,7 @@ import itertools
 import math
 import operator
 import re
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -76,6 +77,7 @@ class Job:
 # ------------------------------------------------------------------------------------------ worker
 
 _CACHE: dict[str, tuple] = {}  # per process: scenario key -> (built model, HighsModel, base solution)
+_CACHE_LOCK = threading.Lock()  # a Dask worker may run several cases at once in threads: one model each time
 
 
 def _key(sc: Scenario) -> str:
@@ -137,27 +139,28 @@ def _solve_warm(job: Job, sc: Scenario):
     from planner.model import build, update_objective
     from planner.solve import solve_model
 
-    key = _key(job.base)
-    if key not in _CACHE:
-        built = build(job.base.copy())
-        hm = HighsModel(built.m)
-        solve_model(hm, job.opts)
-        _CACHE.clear()
-        base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
-        _CACHE[key] = (built, hm, base_plan)
-    built, hm, start = _CACHE[key]
-    update_objective(built, sc)
-    repn = generate_standard_repn(built.m.objective.expr, compute_values=True, quadratic=False)
-    cost = np.zeros(hm.n_cols)
-    for v, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-        cost[hm.col_index[id(v)]] += coef
-    hm.h.changeColsCost(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), cost)
-    hm.h.changeObjectiveOffset(float(repn.constant))
-    stats = solve_model(hm, job.opts, start=start)
-    if stats.objective is None:
-        raise PlannerError(f"no plan: {stats.status}")
-    sizes = {k: float(pyo.value(v)) for k, v in built.ctx.sizes.items()}
-    return stats.objective, stats.mip_gap, sizes
+    with _CACHE_LOCK:
+        key = _key(job.base)
+        if key not in _CACHE:
+            built = build(job.base.copy())
+            hm = HighsModel(built.m)
+            solve_model(hm, job.opts)
+            _CACHE.clear()
+            base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
+            _CACHE[key] = (built, hm, base_plan)
+        built, hm, start = _CACHE[key]
+        update_objective(built, sc)
+        repn = generate_standard_repn(built.m.objective.expr, compute_values=True, quadratic=False)
+        cost = np.zeros(hm.n_cols)
+        for v, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+            cost[hm.col_index[id(v)]] += coef
+        hm.h.changeColsCost(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), cost)
+        hm.h.changeObjectiveOffset(float(repn.constant))
+        stats = solve_model(hm, job.opts, start=start)
+        if stats.objective is None:
+            raise PlannerError(f"no plan: {stats.status}")
+        sizes = {k: float(pyo.value(v)) for k, v in built.ctx.sizes.items()}
+        return stats.objective, stats.mip_gap, sizes
 
 
 # ------------------------------------------------------------------------------------------ runner
