@@ -61,8 +61,10 @@ class _Lp:
 
     def __init__(self, h: highspy.Highs, cols: np.ndarray, sign: float, opts: SolveOptions, deadline: float):
         self.h, self.cols, self.sign, self.deadline = h, cols, sign, deadline
-        h.setOptionValue("output_flag", bool(opts.log))  # HiGHS's own `threads` is left alone: its simplex is
-        n = len(cols)  # serial here, and a process can't change it once HiGHS has started its scheduler
+        # HiGHS's own `threads` is left alone: its simplex is serial here, and a process cannot change it
+        # once HiGHS has started its scheduler
+        h.setOptionValue("output_flag", bool(opts.log))
+        n = len(cols)
         h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
 
     def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None) -> _Solved:
@@ -94,10 +96,18 @@ class _Lp:
 
 
 class _Pool:
-    """Up to `workers` HiGHS instances holding the same LP; solves a list of jobs in parallel."""
+    """Up to `workers` HiGHS instances holding the same LP; solves a list of jobs in parallel.
+
+    The first instance is the model's own (`hm.h`): `close()` gives it back as it came (the columns'
+    bounds and integrality, the pricing option).
+    """
 
     def __init__(self, hm, cols: np.ndarray, opts: SolveOptions, deadline: float, workers: int):
         self.cols = np.asarray(cols, dtype=np.int32)
+        n = len(self.cols)
+        _, _, cost, self.lb0, self.ub0, _ = hm.h.getCols(n, self.cols)  # as HiGHS has them
+        self.cost = np.abs(cost)
+        self.integrality0 = np.array([int(hm.h.getColIntegrality(int(i))[1]) for i in self.cols], dtype=np.uint8)
         self.sign = 1.0 if hm.maximize else -1.0  # work in "larger is better"
         self.opts, self.deadline, self.workers = opts, deadline, max(1, workers)
         self.lps = [_Lp(hm.h, self.cols, self.sign, opts, deadline)]
@@ -108,7 +118,7 @@ class _Pool:
         while len(self.lps) < n:
             h = highspy.Highs()
             h.setOptionValue("output_flag", False)
-            h.passModel(self.lps[0].h.getLp())  # relaxed and with the root bounds, like instance 0
+            h.passModel(self.lps[0].h.getLp())  # a copy of instance 0; every job sets its own bounds
             self.lps.append(_Lp(h, self.cols, self.sign, self.opts, self.deadline))
 
     def run(self, jobs: list[tuple[np.ndarray, np.ndarray, object]]) -> list[_Solved]:
@@ -134,9 +144,14 @@ class _Pool:
         return list(self._executor.map(on_free_instance, jobs))
 
     def close(self) -> None:
+        """Stop (LPs not yet started are dropped) and give the model's own instance back as it came."""
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
         del self.lps[1:]
+        h, n = self.lps[0].h, len(self.cols)
+        h.changeColsBounds(n, self.cols, self.lb0, self.ub0)
+        h.changeColsIntegrality(n, self.cols, self.integrality0)
+        h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
 
 
 def default_workers(opts: SolveOptions) -> int:
@@ -148,15 +163,12 @@ def evaluate_designs(hm, cols: np.ndarray, designs: list[np.ndarray], opts: Solv
     """Objective (USD) of the LP with the columns `cols` fixed at each design (None: no solution).
 
     Each is solved from scratch (presolve removes what the fixed sizes make trivial), in parallel.
-    The instance is left with the columns' bounds as they came.
     """
     pool = _Pool(hm, cols, opts, time.perf_counter() + opts.time_limit_s, default_workers(opts))
-    lb0, ub0 = (np.asarray(v)[pool.cols].copy() for v in (hm.h.getLp().col_lower_, hm.h.getLp().col_upper_))
     try:
         results = pool.run([(d, d, None) for d in designs])
     finally:
         pool.close()
-        hm.h.changeColsBounds(len(pool.cols), pool.cols, lb0, ub0)
     return [pool.sign * r.obj / OBJ_SCALE if r.status == "optimal" else None for r in results]
 
 
@@ -172,10 +184,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     t0 = time.perf_counter()
     held = CONTINUE if hm.h.getBasis().valid else None  # a re-priced model: root and `start` go on from there
     pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, default_workers(opts))
-    cols = pool.cols
-    lp0 = hm.h.getLp()  # the integer columns' bounds as HiGHS has them, restored at the end
-    lb0, ub0 = (np.asarray(v, dtype=float)[cols].copy() for v in (lp0.col_lower_, lp0.col_upper_))
-    cost = np.abs(np.asarray(lp0.col_cost_)[cols])
+    lb0, ub0, cost = pool.lb0, pool.ub0, pool.cost
     best_obj, best_x, best_solution, best_basis = -math.inf, None, None, None
     tried: set[tuple] = set()
     designs: list[tuple[np.ndarray, object]] = []  # rounded designs waiting to be evaluated, and their start
@@ -266,10 +275,8 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
                 progress({"incumbent": best_obj / OBJ_SCALE * pool.sign if best_x is not None else None,
                           "bound": open_bound() / OBJ_SCALE * pool.sign, "gap": gap_of(open_bound()),
                           "nodes": pool.solved, "elapsed_s": time.perf_counter() - t0})
-    finally:  # also on Ctrl-C or an error: LPs not yet started are dropped, hm.h as it came (relaxed)
+    finally:  # also on Ctrl-C or an error
         pool.close()
-        hm.h.changeColsBounds(len(cols), cols, lb0, ub0)
-        hm.h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
         if best_basis is not None:  # whichever instance ran last, a re-priced re-solve goes on from here
             hm.h.clearSolver()
             hm.h.setBasis(best_basis)

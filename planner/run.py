@@ -92,6 +92,7 @@ def unlimited(sc: Scenario) -> list[str]:
 
 
 MAX_ADD_ROUNDS = 4  # rounds of "add the days the design could not serve" before repairing on the full year
+SERVED_TOL_MW = 1e-6  # an hour whose elastic shortfall is above this is not served
 
 
 def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: ProgressFn | None,
@@ -107,6 +108,13 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     """
     from planner.diagnose import YearCheck
     from planner.scenario.typical import HOURS_PER_DAY, aggregate
+
+    def redispatch(design: dict[str, float]) -> Result | None:
+        """The full year with these sizes fixed (an LP), or None if it cannot be served."""
+        try:
+            return _optimise(sc, opts, None, marginals, fixed=design, explain=False)
+        except SolveError:
+            return None
 
     t0 = time.perf_counter()
     own_days: set[int] = set()
@@ -125,23 +133,19 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
         t1 = time.perf_counter()
         try:
             if check is None:  # first round: the typical-day design as it is, re-dispatched over the year (LP)
-                try:
-                    result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes, explain=False)
+                result = redispatch(sizing.new_sizes)
+                if result is not None:
                     break
-                except SolveError:
-                    check = YearCheck(sc, opts)  # built once, re-solved for each later design
+                check = YearCheck(sc, opts)  # built once, re-solved for each later design
             short = check.shortfall_mw(sizing.new_sizes)
-            if short is not None and short.max() <= 1e-6:  # it serves the year: re-dispatch it for the NPV
-                try:
-                    result = _optimise(sc, opts, None, marginals, fixed=sizing.new_sizes, explain=False)
-                except SolveError:
-                    pass  # within the elastic LP's tolerance only: repaired below
+            if short is None:
+                break
+            if short.max() <= SERVED_TOL_MW:  # it serves the year: re-dispatch it for the NPV
+                result = redispatch(sizing.new_sizes)  # None only within the elastic LP's tolerance: repaired below
                 break
         finally:
             timings["full_year_checks"] += time.perf_counter() - t1
-        if short is None or short.max() <= 1e-6:
-            break
-        days = {int(h) // HOURS_PER_DAY for h in np.flatnonzero(short > 1e-6)}
+        days = {int(h) // HOURS_PER_DAY for h in np.flatnonzero(short > SERVED_TOL_MW)}
         new_days: set[int] = set()
         while not new_days and lookback <= 64:  # the days short and the run-up to them (storage empties first)
             new_days = {d - k for d in days for k in range(lookback + 1) if d >= k} - own_days

@@ -101,9 +101,6 @@ def solve_model(hm, opts: SolveOptions | None = None, progress: ProgressFn | Non
         from planner.bnb import solve_bnb
 
         return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
-    if hm.is_mip:  # the branch and bound relaxes its instance in place; this solve is a MILP again
-        n = len(hm.integer_cols)
-        hm.h.changeColsIntegrality(n, np.array(hm.integer_cols, dtype=np.int32), np.ones(n, dtype=np.uint8))
     if hm.is_mip and start is not None:
         hm.h.setSolution(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), np.asarray(start, dtype=float))
     return solve_direct(hm, opts, progress)
