@@ -40,11 +40,11 @@ def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days:
     import highspy
     import numpy as np
 
-    from planner.highs_model import HighsModel
-    from planner.model import OBJ_SCALE, build
+    from planner.model import build
     from planner.results import extract
     from planner.scenario.reader import read_workbook
-    from planner.solve import SolveOptions, solve_model
+    from planner.solve import HighsModel, SolveOptions, solve_model
+    from planner.solve.highs_model import OBJ_SCALE
 
     row: dict = {"case": name, "kind": kind, "typical_days": typical_days or ""}
     t = time.perf_counter()
@@ -84,7 +84,7 @@ def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days:
     tmp_dir = tempfile.TemporaryDirectory()
     mps = os.path.join(tmp_dir.name, "model.mps")
     hm.h.writeModel(mps)  # before solving: the branch and bound relaxes the integers in place
-    stats = solve_model(hm, opts)  # the planner's default strategy (planner/bnb.py for MILPs)
+    stats = solve_model(hm, opts)  # the planner's default strategy (planner/solve/bnb.py for MILPs)
     row["solve_s"] = stats.seconds
     row["status"], row["mip_gap"], row["nodes"] = stats.status, stats.mip_gap, stats.nodes
     t = time.perf_counter()

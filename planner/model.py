@@ -3,7 +3,7 @@
 NPV (USD) = sum_streams PWF_kind x rate_s x quantity_s  -  sum_capital PVcost_item x new_size_item
 (see planner/finance.py for PWF and PVcost; docs/formulation.md for the whole model). PWFs, stream
 rates and capital costs are mutable Params, so `update_objective` can re-price a built model in
-place for a persistent re-solve. The Pyomo objective is NPV x OBJ_SCALE (million USD).
+place (planner/solve: reprice). The Pyomo objective is the NPV in USD; the solver layer scales it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from planner.finance import STREAM_KINDS, CapitalItem, capital_pv_per_unit, stre
 from planner.scenario.scenario import Scenario
 from planner.technologies import active
 from planner.technologies.base import Ctx, hourly_con, hourly_var
-
-OBJ_SCALE = 1e-6  # objective in million USD
 
 
 @dataclass
@@ -56,7 +54,7 @@ def build(sc: Scenario, elastic: bool = False) -> Built:
     npv = sum(m.pwf[kind] * expr for kind, expr in ctx.annual.values())
     npv -= sum(m.capital_pv_usd_per_unit[item.name] * m.component(var_name) for item, var_name, _ in capital)
     m.npv_usd = pyo.Expression(expr=npv)
-    m.objective = pyo.Objective(expr=OBJ_SCALE * m.npv_usd, sense=pyo.maximize)
+    m.objective = pyo.Objective(expr=m.npv_usd, sense=pyo.maximize)
     return Built(m=m, ctx=ctx, capital=capital, traj=traj)
 
 

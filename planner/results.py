@@ -17,7 +17,7 @@ from planner import __version__
 from planner.finance import ProForma, proforma
 from planner.model import Built
 from planner.scenario.scenario import Scenario
-from planner.solve import SolverStats
+from planner.solve.options import SolverStats
 from planner.technologies import active
 from planner.technologies.gas import gas_report
 

@@ -11,24 +11,25 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.bnb import evaluate_designs
-from planner.diagnose import diagnose
 from planner.errors import PlannerError, SolveError
-from planner.highs_model import HighsModel
 from planner.model import build
 from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
-from planner.solve import ProgressFn, SolveOptions, solve_model
+from planner.solve import HighsModel, ProgressFn, SolveOptions, YearCheck, diagnose, evaluate_designs, solve_model
 
 
 def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
-             marginals: bool = True, typical_days: int | None = None) -> Result:
+             marginals: bool = True, typical_days: int | None = None, fixed: dict[str, float] | None = None
+             ) -> Result:
     """Solve one scenario and return its results; SolveError (with a diagnosis) if there is no plan.
 
     With `typical_days`, the plant is sized on that many typical days (plus extreme days) and the
-    sizes are then fixed and re-dispatched over the full year, whose NPV is the answer.
+    sizes are then fixed and re-dispatched over the full year, whose NPV is the answer. With `fixed`
+    (new-size variable -> value), those sizes are held and the rest re-optimised (a design evaluated).
     """
     opts = opts or SolveOptions()
+    if fixed is not None:
+        return _optimise(sc, opts, progress, marginals, fixed=fixed)
     if typical_days:
         return optimise_typical(sc, typical_days, opts, progress, marginals)
     return _optimise(sc, opts, progress, marginals)
@@ -100,13 +101,12 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV.
 
     If the real year cannot be served with the typical-day design, an elastic full-year LP with the sizes
-    fixed (planner/diagnose.py: YearCheck, built once and re-solved for each design) names the days that
+    fixed (planner/solve/diagnose.py: YearCheck, built once and re-solved for each design) names the days that
     fall short; those days and the days leading up to them (1, 2, 4, ... days
     before, for storage) join the reduced model as real days of their own and the plant is sized again.
     After MAX_ADD_ROUNDS the full year is solved with the integer fleets capped at their typical-day sizes,
     and as a last resort in full.
     """
-    from planner.diagnose import YearCheck
     from planner.scenario.typical import HOURS_PER_DAY, aggregate
 
     def redispatch(design: dict[str, float]) -> Result | None:
@@ -187,7 +187,7 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[
 
     All integer counts are fixed at the solution, the fleet in question moved by +-1, and the rest
     (continuous sizes and dispatch) re-solved as an LP; the designs are evaluated in parallel
-    (planner/bnb.py: evaluate_designs).
+    (planner/solve/bnb.py: evaluate_designs).
     """
     ints = built.ctx.integers
     chosen = {k: round(v.value or 0) for k, v in ints.items()}

@@ -122,9 +122,7 @@ def _solve_cold(job: Job, sc: Scenario):
     from planner.run import optimise
 
     if job.case.fixed_design:
-        from planner.run import _optimise
-
-        result = _optimise(sc, job.opts, None, marginals=False, fixed=job.base_sizes)
+        result = optimise(sc, job.opts, marginals=False, fixed=job.base_sizes)
     else:
         result = optimise(sc, job.opts, marginals=False, typical_days=job.typical_days)
     return result.npv_usd, result.solver.mip_gap, result.sizes
@@ -133,11 +131,9 @@ def _solve_cold(job: Job, sc: Scenario):
 def _solve_warm(job: Job, sc: Scenario):
     """Re-price the cached base model in place and re-solve, starting from the base plan."""
     import pyomo.environ as pyo
-    from pyomo.repn import generate_standard_repn
 
-    from planner.highs_model import HighsModel
-    from planner.model import build, update_objective
-    from planner.solve import solve_model
+    from planner.model import build
+    from planner.solve import HighsModel, reprice, solve_model
 
     with _CACHE_LOCK:
         key = _key(job.base)
@@ -149,13 +145,7 @@ def _solve_warm(job: Job, sc: Scenario):
             base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
             _CACHE[key] = (built, hm, base_plan)
         built, hm, start = _CACHE[key]
-        update_objective(built, sc)
-        repn = generate_standard_repn(built.m.objective.expr, compute_values=True, quadratic=False)
-        cost = np.zeros(hm.n_cols)
-        for v, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-            cost[hm.col_index[id(v)]] += coef
-        hm.h.changeColsCost(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), cost)
-        hm.h.changeObjectiveOffset(float(repn.constant))
+        reprice(built, hm, sc)
         stats = solve_model(hm, job.opts, start=start)
         if stats.objective is None:
             raise PlannerError(f"no plan: {stats.status}")

@@ -1,4 +1,4 @@
-"""The branch and bound over the sizing integers (planner/bnb.py) against HiGHS's own MIP solver."""
+"""The branch and bound over the sizing integers (planner/solve/bnb.py) against HiGHS's own MIP solver."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from helpers import synthetic_site
 from test_typical import dark_spell_scenario, month_scenario
 
 from planner.errors import SolveError
-from planner.highs_model import HighsModel
 from planner.model import build
 from planner.run import optimise
-from planner.solve import SolveOptions, solve_model
+from planner.solve import HighsModel, SolveOptions, solve_model
 
 TIGHT = 1e-6
 
@@ -118,15 +117,13 @@ def test_bnb_parallel_lps_prove_the_same_optimum_and_repeat_exactly():
 
 def test_marginal_units_match_a_rebuild_with_the_fleet_moved():
     """One unit more of a fleet (evaluated in parallel from scratch) equals rebuilding with that size fixed."""
-    from planner.run import _optimise
-
     sc = synthetic_site(168, "all")
     base = optimise(sc, SolveOptions(mip_gap=TIGHT), marginals=True)
     fleet, var = next((k, v) for k, v in base.marginal_units.items() if v["plus_one"] is not None)
     fixed = {n: round(base.new_sizes[n]) for n in base.integer_new_sizes}
     name = next(n for n in base.integer_new_sizes if n.startswith(fleet.split("_")[0]))
     fixed[name] += 1
-    moved = _optimise(sc, SolveOptions(mip_gap=TIGHT), None, marginals=False, fixed=fixed)
+    moved = optimise(sc, SolveOptions(mip_gap=TIGHT), marginals=False, fixed=fixed)
     assert moved.npv_usd - base.npv_usd == pytest.approx(var["plus_one"], rel=1e-6, abs=100.0)
 
 

@@ -5,11 +5,13 @@ These are the slowest tests (a full-year MILP each, 5-90 s); they run in CI.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from planner.examples import EXAMPLES
-from planner.paths import INPUTS_DIR
+from planner.paths import INPUTS_DIR, REPO_ROOT
 from planner.report import write_reports
 from planner.run import optimise, write_outputs
 from planner.scenario.reader import read_workbook
@@ -113,3 +115,15 @@ def test_nuclear_ai_no_hour_has_unserved_ai_and_mining_stays_within_its_fleet():
     floor = sc.nuclear.min_load_fraction * avail * r.sizes["nuclear_mw"]
     assert (d["nuclear_mw"] >= floor - 1e-6).all()
     assert r.energy_mwh["mining"] > 0  # mining absorbs what AI and the line do not
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site", list(EXAMPLES))
+def test_example_npv_and_sizes_are_unchanged_from_the_pinned_run(site):
+    """A restructuring must not move any answer: NPV and every size as pinned (scripts/pin_example_results.py)."""
+    pinned = json.loads((REPO_ROOT / "tests" / "data" / "example_results.json").read_text())[site]
+    _, r = result(site)
+    assert r.npv_usd == pytest.approx(pinned["npv_usd"], rel=1e-9)
+    assert set(r.sizes) == set(pinned["sizes"])
+    for key, value in pinned["sizes"].items():
+        assert r.sizes[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key

@@ -1,13 +1,13 @@
-"""Re-pricing a built model in place (persistent solver) gives the same answer as building it again."""
+"""Re-pricing a built model in place (planner/solve: reprice) gives the same answer as building it again."""
 
 from __future__ import annotations
 
 import pytest
 from helpers import small_scenario
 
-from planner.model import OBJ_SCALE, build, update_objective
+from planner.model import build
 from planner.scenario.params import OBJECTIVE_ONLY, get_param, objective_only, set_param
-from planner.solve import SolveOptions, make_solver
+from planner.solve import HighsModel, SolveOptions, reprice, solve_model
 
 OPTS = SolveOptions(mip_gap=1e-9)
 
@@ -31,31 +31,22 @@ def rich_scenario():
     return sc
 
 
-def objective(built, opt) -> float:
-    res = opt.solve(built.m)
-    return res.incumbent_objective / OBJ_SCALE
-
-
 @pytest.mark.parametrize("name", sorted(OBJECTIVE_ONLY))
 def test_update_in_place_equals_rebuild(name):
     base = rich_scenario()
     assert objective_only(name, base)
     built = build(base)
-    opt = make_solver(OPTS)
-    opt.set_instance(built.m)
-    objective(built, opt)
+    hm = HighsModel(built.m)
+    solve_model(hm, OPTS)
     changed = base.copy()
     v = get_param(changed, name)
     new = v * 1.3 + (1 if "year" in name else 0.01) if v is not None else None
     if name == "site.cod_year":
         new = v + 1.5
     set_param(changed, name, new)
-    update_objective(built, changed)
-    warm = objective(built, opt)
-    cold_built = build(changed)
-    cold_opt = make_solver(OPTS)
-    cold_opt.set_instance(cold_built.m)
-    cold = objective(cold_built, cold_opt)
+    reprice(built, hm, changed)
+    warm = solve_model(hm, OPTS).objective
+    cold = solve_model(HighsModel(build(changed).m), OPTS).objective
     assert warm == pytest.approx(cold, rel=1e-6, abs=1.0)
 
 

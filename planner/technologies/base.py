@@ -32,7 +32,7 @@ class Ctx:
     sizes: dict[str, Any] = field(default_factory=dict)  # summary key -> expr (totals incl. existing)
     integers: dict[str, Any] = field(default_factory=dict)  # fleet name -> integer Var of new units
     hourly: dict[str, Any] = field(default_factory=dict)  # dispatch column -> indexed Var or FlowFn
-    elastic: bool = False  # diagnosis mode: hard requirements get penalised slacks (planner/diagnose.py)
+    elastic: bool = False  # diagnosis mode: hard requirements get penalised slacks (planner/solve/diagnose.py)
     slacks: dict[str, Any] = field(default_factory=dict)  # requirement name -> slack Var (elastic mode)
 
     rate_fns: dict[str, Callable[[Scenario], float]] = field(default_factory=dict)

@@ -12,10 +12,11 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.errors import SolveError
-from planner.highs_model import HighsModel
 from planner.model import build
 from planner.scenario.scenario import Scenario
-from planner.solve import SolveOptions, solve_direct
+from planner.solve.direct import solve_direct
+from planner.solve.highs_model import HighsModel
+from planner.solve.options import SolveOptions
 
 TOL = 1e-5
 
@@ -43,7 +44,7 @@ def elastic_solve(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[st
     opts = opts or SolveOptions()
     built = _elastic_model(sc, fixed)
     try:
-        stats = solve_direct(HighsModel(built.m), opts)
+        stats = solve_direct(HighsModel(built.m, scale=1.0), opts)
     except SolveError:
         return None
     return built if stats.status in ("optimal", "time_limit", "interrupted") else None
@@ -59,7 +60,7 @@ class YearCheck:
     def __init__(self, sc: Scenario, opts: SolveOptions | None = None):
         self.sc, self.opts = sc, opts or SolveOptions()
         self.built = _elastic_model(sc)
-        self.hm = HighsModel(self.built.m)
+        self.hm = HighsModel(self.built.m, scale=1.0)
         self.hm.relax_integers()
 
     def shortfall_mw(self, design: dict[str, float]) -> np.ndarray | None:

@@ -5,6 +5,10 @@ vectorised linear-repn visitor (about 4x faster than the per-constraint hand-ove
 interface, see docs/performance.md), highspy takes it in one call, and solutions are written back to
 the Pyomo variables. The HiGHS instance stays alive so that sizes can be fixed and the LP re-solved
 from the previous basis (marginal units, full-year re-dispatch).
+
+The objective scale is this layer's business: the Pyomo objective is the NPV in USD, and HiGHS gets it
+in million USD (`OBJ_SCALE`), so its tolerances act on numbers of order one. Every objective value this
+class returns is in the Pyomo objective's own units.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
+OBJ_SCALE = 1e-6  # HiGHS sees an NPV objective in million USD
 
 
 class HighsModel:
     """A Pyomo model compiled into one highspy.Highs instance."""
 
-    def __init__(self, m: pyo.ConcreteModel):
+    def __init__(self, m: pyo.ConcreteModel, scale: float = OBJ_SCALE):
+        self.scale = scale  # HiGHS's objective = scale x the Pyomo objective
         info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
         self.columns = info.columns
         self.col_index = {id(v): i for i, v in enumerate(self.columns)}
@@ -32,8 +38,8 @@ class HighsModel:
         self.maximize = obj.sense == pyo.maximize
         lp.sense_ = highspy.ObjSense.kMaximize if self.maximize else highspy.ObjSense.kMinimize
         c = info.c.toarray()[0] if info.c.shape[0] else np.zeros(n)
-        lp.col_cost_ = c
-        lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+        lp.col_cost_ = c * scale
+        lp.offset_ = scale * float(info.c_offset[0]) if len(info.c_offset) else 0.0
         lower = np.array([-INF if v.lb is None else v.lb for v in self.columns], dtype=float)
         upper = np.array([INF if v.ub is None else v.ub for v in self.columns], dtype=float)
         lp.col_lower_, lp.col_upper_ = lower, upper
@@ -67,7 +73,20 @@ class HighsModel:
             v.set_value(float(val), skip_validation=True)
 
     def objective(self) -> float:
-        return float(self.h.getInfo().objective_function_value)
+        """The objective of HiGHS's current solution, in the Pyomo objective's units."""
+        return float(self.h.getInfo().objective_function_value) / self.scale
+
+    def refresh_objective(self, m: pyo.ConcreteModel) -> None:
+        """Hand HiGHS the objective's coefficients again, after the model's mutable Params changed."""
+        from pyomo.repn import generate_standard_repn
+
+        obj = next(iter(m.component_data_objects(pyo.Objective, active=True)))
+        repn = generate_standard_repn(obj.expr, compute_values=True, quadratic=False)
+        cost = np.zeros(self.n_cols)
+        for v, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+            cost[self.col_index[id(v)]] += coef
+        self.h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost * self.scale)
+        self.h.changeObjectiveOffset(float(repn.constant) * self.scale)
 
     def relax_integers(self) -> None:
         """Make every integer column continuous (an LP, e.g. once the integers are fixed by their bounds)."""

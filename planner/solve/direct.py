@@ -1,7 +1,4 @@
-"""Solve a model with HiGHS (planner/highs_model.py hands it over); status, gap, time, nodes.
-
-`make_solver` gives Pyomo's persistent HiGHS interface, used where a model is re-solved through
-Pyomo (the infeasibility diagnosis, and the test that checks in-place re-pricing against a rebuild).
+"""Solve a HighsModel with HiGHS's own MIP (or LP) solver: status, gap, time, nodes, progress.
 
 A time-limited run with an incumbent returns it, flagged `time_limit`; with none it raises
 SolveError. Progress (elapsed time, incumbent NPV, bound, gap) goes to an optional callback.
@@ -11,59 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
 
-from pyomo.contrib.solver.solvers.highs import Highs
+import highspy
 
 from planner.errors import SolveError
-from planner.model import OBJ_SCALE
-
-ProgressFn = Callable[[dict], None]
-
-
-@dataclass
-class SolveOptions:
-    """What the user can set for one solve."""
-
-    mip_gap: float = 0.005  # relative MIP gap
-    time_limit_s: float = 1800.0
-    threads: int | None = None
-    log: bool = False  # HiGHS's own log to the console
-    progress_every_s: float = 2.0
-    strategy: str = "bnb"  # MILPs: "bnb" (planner/bnb.py) or "highs" (HiGHS's MIP solver)
-
-
-@dataclass
-class SolverStats:
-    """What every result says about how it was obtained."""
-
-    status: str  # optimal | time_limit | infeasible | unbounded | error
-    termination: str
-    objective: float | None  # NPV in USD of the incumbent
-    bound: float | None  # best bound on NPV in USD
-    mip_gap: float | None
-    seconds: float
-    nodes: int
-    transfer_seconds: float = 0.0
-    solver: str = "HiGHS"
-    solver_version: str = ""
-    lp: bool = False
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def make_solver(opts: SolveOptions) -> Highs:
-    opt = Highs()
-    opt.config.load_solutions = False
-    opt.config.raise_exception_on_nonoptimal_result = False
-    opt.config.time_limit = opts.time_limit_s
-    opt.config.rel_gap = opts.mip_gap
-    if opts.threads:
-        opt.config.threads = opts.threads
-    opt.config.solver_options["output_flag"] = bool(opts.log)
-    return opt
+from planner.solve.highs_model import HighsModel
+from planner.solve.options import ProgressFn, SolveOptions, SolverStats
 
 
 class _Ticker:
@@ -88,28 +38,9 @@ class _Ticker:
             self.progress({**self.state, "elapsed_s": time.perf_counter() - self.t0})
 
 
-def solve_model(hm, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
-                start=None) -> SolverStats:
-    """Solve with the chosen strategy: MILPs by planner/bnb.py ("bnb") or HiGHS's MIP solver ("highs").
-
-    `start`: a full column vector (highs: MIP start) whose integer columns seed the incumbent (bnb).
-    """
-    import numpy as np
-
-    opts = opts or SolveOptions()
-    if hm.is_mip and opts.strategy == "bnb":
-        from planner.bnb import solve_bnb
-
-        return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
-    if hm.is_mip and start is not None:
-        hm.h.setSolution(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), np.asarray(start, dtype=float))
-    return solve_direct(hm, opts, progress)
-
-
-def solve_direct(hm, opts: SolveOptions | None = None, progress: ProgressFn | None = None) -> SolverStats:
-    """Solve a HighsModel (planner/highs_model.py) with the options, report status, and load the solution."""
-    import highspy
-
+def solve_direct(hm: HighsModel, opts: SolveOptions | None = None, progress: ProgressFn | None = None
+                 ) -> SolverStats:
+    """Solve a HighsModel with the options, report status, and load the solution into Pyomo."""
     opts = opts or SolveOptions()
     h = hm.h
     h.setOptionValue("output_flag", bool(opts.log))
@@ -121,11 +52,11 @@ def solve_direct(hm, opts: SolveOptions | None = None, progress: ProgressFn | No
     state = {"incumbent": None, "bound": None, "gap": None, "nodes": 0}
 
     def on_improve(e) -> None:
-        state["incumbent"] = e.data_out.mip_primal_bound / OBJ_SCALE
+        state["incumbent"] = e.data_out.mip_primal_bound / hm.scale
 
     def on_interrupt(e) -> None:
         d = e.data_out
-        state["bound"], state["gap"], state["nodes"] = d.mip_dual_bound / OBJ_SCALE, d.mip_gap, d.mip_node_count
+        state["bound"], state["gap"], state["nodes"] = d.mip_dual_bound / hm.scale, d.mip_gap, d.mip_node_count
 
     h.cbMipImprovingSolution.subscribe(on_improve)
     h.cbMipInterrupt.subscribe(on_interrupt)
@@ -160,9 +91,9 @@ def solve_direct(hm, opts: SolveOptions | None = None, progress: ProgressFn | No
                              f"raise --time-limit, loosen --gap, or try --typical-days")
         raise SolveError(f"HiGHS stopped without a solution (status: {stats.termination})")
     hm.load()
-    stats.objective = hm.objective() / OBJ_SCALE
+    stats.objective = hm.objective()
     if hm.is_mip:
-        stats.bound = float(info.mip_dual_bound) / OBJ_SCALE
+        stats.bound = float(info.mip_dual_bound) / hm.scale
         stats.mip_gap = float(info.mip_gap) if info.mip_gap < 1e30 else None
     else:
         stats.bound, stats.mip_gap = stats.objective, 0.0

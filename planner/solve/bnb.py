@@ -3,7 +3,7 @@
 The planning MILP has 1-7 integer columns (fleet counts) next to ~100k continuous hourly columns.
 HiGHS's MIP solver spends its time on cuts and heuristics over the whole model at the root node; a
 lumpy unit (one reactor, effectively 0/1) leaves its LP bound loose and it may not branch at all
-(../shared/reference/PERF-BASELINE.md, addendum 2). Here a node only changes the bounds of the
+(docs/performance.md). Here a node only changes the bounds of the
 integer columns, and its LP is re-solved by the dual simplex from its parent's basis (Devex pricing:
 steepest-edge weights would have to be recomputed for ~100k rows at every hot start).
 
@@ -33,8 +33,8 @@ import highspy
 import numpy as np
 
 from planner.errors import SolveError
-from planner.model import OBJ_SCALE
-from planner.solve import ProgressFn, SolveOptions, SolverStats
+from planner.solve.highs_model import HighsModel
+from planner.solve.options import ProgressFn, SolveOptions, SolverStats
 
 INT_TOL = 1e-6
 DEVEX = 1  # HiGHS simplex_dual_edge_weight_strategy
@@ -102,7 +102,7 @@ class _Pool:
     bounds and integrality, the pricing option).
     """
 
-    def __init__(self, hm, cols: np.ndarray, opts: SolveOptions, deadline: float, workers: int):
+    def __init__(self, hm: HighsModel, cols: np.ndarray, opts: SolveOptions, deadline: float, workers: int):
         self.cols = np.asarray(cols, dtype=np.int32)
         n = len(self.cols)
         _, _, cost, self.lb0, self.ub0, _ = hm.h.getCols(n, self.cols)  # as HiGHS has them
@@ -159,7 +159,8 @@ def default_workers(opts: SolveOptions) -> int:
     return int(opts.threads) if opts.threads else max(1, min(2, os.cpu_count() or 1))
 
 
-def evaluate_designs(hm, cols: np.ndarray, designs: list[np.ndarray], opts: SolveOptions) -> list[float | None]:
+def evaluate_designs(hm: HighsModel, cols: np.ndarray, designs: list[np.ndarray], opts: SolveOptions
+                     ) -> list[float | None]:
     """Objective (USD) of the LP with the columns `cols` fixed at each design (None: no solution).
 
     Each is solved from scratch (presolve removes what the fixed sizes make trivial), in parallel.
@@ -169,10 +170,10 @@ def evaluate_designs(hm, cols: np.ndarray, designs: list[np.ndarray], opts: Solv
         results = pool.run([(d, d, None) for d in designs])
     finally:
         pool.close()
-    return [pool.sign * r.obj / OBJ_SCALE if r.status == "optimal" else None for r in results]
+    return [pool.sign * r.obj / hm.scale if r.status == "optimal" else None for r in results]
 
 
-def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
+def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
               start: np.ndarray | None = None) -> SolverStats:
     """Solve a HighsModel's MILP by branch and bound over its integer columns; load the best plan found.
 
@@ -272,8 +273,8 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
                 stopped = stopped or bool(heap) or bool(designs)
                 break
             if progress:
-                progress({"incumbent": best_obj / OBJ_SCALE * pool.sign if best_x is not None else None,
-                          "bound": open_bound() / OBJ_SCALE * pool.sign, "gap": gap_of(open_bound()),
+                progress({"incumbent": best_obj / hm.scale * pool.sign if best_x is not None else None,
+                          "bound": open_bound() / hm.scale * pool.sign, "gap": gap_of(open_bound()),
                           "nodes": pool.solved, "elapsed_s": time.perf_counter() - t0})
     finally:  # also on Ctrl-C or an error
         pool.close()
@@ -299,7 +300,7 @@ def solve_bnb(hm, opts: SolveOptions | None = None, progress: ProgressFn | None 
     hm.load(best_solution)  # the incumbent's LP solution (integers fixed): optimal dispatch for that design
     stats.seconds = time.perf_counter() - t0
     stats.status = "time_limit" if stopped else "optimal"
-    stats.objective = pool.sign * best_obj / OBJ_SCALE
-    stats.bound = pool.sign * bound / OBJ_SCALE  # open_bound() is never below the incumbent
+    stats.objective = pool.sign * best_obj / hm.scale
+    stats.bound = pool.sign * bound / hm.scale  # open_bound() is never below the incumbent
     stats.mip_gap = gap_of(bound)
     return stats
