@@ -166,6 +166,8 @@ def _print_progress(state: dict) -> None:
 
 
 def _print_summary(result, out_dir: Path) -> None:
+    from planner.results import flow_table
+
     s = result.solver
     flag = "" if s.status == "optimal" else f"  [{s.status.upper()}: best plan found, not proven]"
     td = result.extra.get("typical_days")
@@ -180,12 +182,14 @@ def _print_summary(result, out_dir: Path) -> None:
     click.echo(f"NPV {result.npv_usd / 1e6:,.2f} M USD (pro-forma {pf.npv_usd / 1e6:,.2f} M USD)   "
                f"IRR {irr}   capex {result.capex_usd / 1e6:,.1f} M USD")
     click.echo("build:")
+    labels = result.labels
     for k, v in result.sizes.items():
         if v:
-            click.echo(f"  {k:22s} {v:12,.2f}")
+            click.echo(f"  {labels['sizes'][k]['label']:28s} {v:12,.2f} {labels['sizes'][k]['unit']}")
     e = result.energy_mwh
+    uses = [f["energy_key"] for f in flow_table() if f["role"] == "demand" and f["energy_key"]]
     click.echo("energy by use (MWh/yr): " + ", ".join(
-        f"{k} {e[k]:,.0f}" for k in ("site_load", "ai", "mining", "export", "battery_losses", "curtailed") if e[k]))
+        f"{labels['energy'][k]['label']} {e[k]:,.0f}" for k in uses if e.get(k)))
     click.echo(f"wrote {out_dir}/")
 
 

@@ -12,16 +12,15 @@ unexpired share of the last investment is returned as straight-line salvage.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from planner.scenario.inputs import AI, Finance, Mining
+from planner.scenario.inputs import Finance
 
-# stream kinds and what escalates them
-STREAM_KINDS = ("flat", "om", "electricity", "fuel", "ai", "mining")
+# stream kinds every scenario has and what escalates them (technologies add their own price paths)
+ESCALATED_KINDS = ("flat", "om", "electricity", "fuel")
 
 
 @dataclass(frozen=True)
@@ -34,14 +33,7 @@ class CapitalItem:
     life_years: int
     price_decline_per_year: float = 0.0  # replacements cost usd_per_unit * (1 - decline)^year
     itc_fraction: float = 0.0
-
-
-@dataclass(frozen=True)
-class Stream:
-    """One operating cash-flow stream of the representative year (USD/yr, revenue positive)."""
-
-    name: str
-    kind: str  # one of STREAM_KINDS
+    size: str = ""  # the new-size decision it is paid for (e.g. "pv_new_mw_ac")
 
 
 def years(fin: Finance) -> np.ndarray:
@@ -52,49 +44,25 @@ def discount(fin: Finance, y) -> np.ndarray:
     return (1.0 + fin.discount_rate) ** -np.asarray(y, dtype=float)
 
 
-def hashprice_factor(mining: Mining, cod_year: float, n_years: int) -> np.ndarray:
-    """Average hashprice in each operating year relative to today's hashprice (exact integral).
+def trajectories(fin: Finance, own: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """f_s(y) for every stream kind, y = 1..N: the escalated kinds, plus technologies' own price paths.
 
-    hashprice(t) = hp0 * ((1+g_btc)/(1+g_hash))^t * ((1 - fee_share) * subsidy(t) + fee_share),
-    where subsidy(t) halves at each halving date; t is years since COD.
+    Escalation convention: year 1 pays today's price, escalation starts in year 2, f(y) = (1+e)^(y-1).
+    `own` maps a kind (e.g. "mining") to its path relative to year-1 prices (planner/technologies).
     """
-    r = (1.0 + mining.btc_price_growth_per_year) / (1.0 + mining.network_hashrate_growth_per_year)
-    halvings = [mining.next_halving_year - cod_year + k * mining.halving_interval_years for k in range(60)]
-    out = np.zeros(n_years)
-    for y in range(1, n_years + 1):
-        t0, t1 = y - 1.0, float(y)
-        cuts = [t0] + [h for h in halvings if t0 < h < t1] + [t1]
-        total = 0.0
-        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-            n_halved = sum(1 for h in halvings if h <= a)
-            reward = (1.0 - mining.fee_share_of_reward) * 0.5 ** n_halved + mining.fee_share_of_reward
-            growth = (b - a) if abs(r - 1.0) < 1e-12 else (r ** b - r ** a) / math.log(r)
-            total += reward * growth
-        out[y - 1] = total
-    return out
-
-
-def ai_price_factor(ai: AI, n_years: int) -> np.ndarray:
-    """GPU-hour price in each year relative to year 1: declines within a GPU generation, resets at refresh."""
-    age = (np.arange(n_years)) % ai.gpu_refresh_years
-    return (1.0 - ai.gpu_hour_price_decline_per_year) ** age
-
-
-def trajectories(fin: Finance, ai: AI, mining: Mining, cod_year: float) -> dict[str, np.ndarray]:
-    """f_s(y) for every stream kind, y = 1..N."""
     y = years(fin)
-    return {
+    out = {
         "flat": np.ones(len(y)),
         "om": (1.0 + fin.om_escalation) ** (y - 1),
         "electricity": (1.0 + fin.electricity_escalation) ** (y - 1),
         "fuel": (1.0 + fin.fuel_escalation) ** (y - 1),
-        "ai": ai_price_factor(ai, len(y)),
-        "mining": hashprice_factor(mining, cod_year, len(y)),
     }
+    out.update(own or {})
+    return out
 
 
 def stream_pwf(fin: Finance, traj: dict[str, np.ndarray]) -> dict[str, float]:
-    """After-tax present-worth factor per stream kind: (1 - tax) * sum_y f(y) / (1+d)^y."""
+    """After-tax present-worth factor per stream kind: (1 - tax) * sum_y f(y) / (1+d)^y (16)."""
     v = discount(fin, years(fin))
     return {k: float((1.0 - fin.tax_rate) * np.sum(f * v)) for k, f in traj.items()}
 

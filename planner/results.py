@@ -1,7 +1,8 @@
 """Turn a solved model into plain pandas/dicts: sizes, hourly dispatch, energy by use, cash flows.
 
-The annual cash flows here are recomputed from the dispatch table (not read from the model's
-expressions), and the pro-forma built from them must reproduce the optimiser's NPV.
+Everything here is read through the technologies' declarations (planner/technologies). The annual cash
+flows are recomputed from the dispatch table and the sizes (`spec.annual_amount`, not read from the
+model's expressions), and the pro-forma built from them must reproduce the optimiser's NPV.
 """
 
 from __future__ import annotations
@@ -13,22 +14,13 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner import __version__
+from planner import __version__, technologies
 from planner.finance import ProForma, proforma
 from planner.model import Built
 from planner.scenario.scenario import Scenario
 from planner.solve.options import SolverStats
-from planner.technologies import active
-from planner.technologies.gas import gas_report
-
-SUPPLY_COLS = ["pv_mw", "wind_mw", "gas_mw", "hydro_mw", "geothermal_mw", "nuclear_mw", "battery_discharge_mw",
-               "grid_import_mw", "site_load_unserved_mw"]
-DEMAND_COLS = ["site_load_mw", "ai_facility_mw", "mining_mw", "battery_charge_mw", "grid_export_mw",
-               "curtailed_mw"]
-GENERATION = {"pv": "pv_mw", "wind": "wind_mw", "gas": "gas_mw", "hydro": "hydro_mw",
-              "geothermal": "geothermal_mw", "nuclear": "nuclear_mw"}
-CAPACITY_KEY = {"pv": "pv_mw_ac", "wind": "wind_mw", "gas": "gas_mw", "hydro": "hydro_mw",
-                "geothermal": "geothermal_mw", "nuclear": "nuclear_mw"}
+from planner.technologies import active, all_flows, balance_columns, streams
+from planner.technologies.spec import annual_amount, weighted_total
 
 
 @dataclass
@@ -38,19 +30,27 @@ class Result:
     scenario: Scenario
     solver: SolverStats
     npv_usd: float  # the optimiser's objective
-    sizes: dict[str, float]
-    new_sizes: dict[str, float]
+    sizes: dict[str, float]  # totals: existing + new
+    new_sizes: dict[str, float]  # decision variable -> value (new capacity in its own unit)
     dispatch: pd.DataFrame
     annual: dict[str, tuple[str, float]]
     proforma: ProForma
     energy_mwh: dict[str, float]
     capacity_factors: dict[str, float]
-    gas: dict[str, float]
     capex_usd: float
     capex_by_technology_usd: dict[str, float]
+    sizes_new: dict[str, float] = field(default_factory=dict)  # the new part of each size
+    sizes_existing: dict[str, float] = field(default_factory=dict)  # the existing part of each size
+    reports: dict[str, dict] = field(default_factory=dict)  # technology -> its extra figures (e.g. gas flared)
+    labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # table -> key -> {label, unit}
     marginal_units: dict[str, dict[str, float | None]] = field(default_factory=dict)
     integer_new_sizes: list[str] = field(default_factory=list)  # the keys of new_sizes that are integer counts
     extra: dict = field(default_factory=dict)
+
+    @property
+    def gas(self) -> dict[str, float]:
+        """Gas burned and flared and its CO2e (empty without gensets)."""
+        return self.reports.get("gas", {})
 
     def summary(self) -> dict:
         """The JSON-able summary written to summary.json."""
@@ -72,14 +72,39 @@ class Result:
             "capex_by_technology_usd": self.capex_by_technology_usd,
             "solver": self.solver.to_dict(),
             "sizes": self.sizes,
+            "sizes_new": self.sizes_new,
+            "sizes_existing": self.sizes_existing,
             "energy_mwh": self.energy_mwh,
             "revenue_usd_per_year": {k: v for k, (_, v) in self.annual.items()},
             "capacity_factors": self.capacity_factors,
-            "gas": self.gas,
+            **{name: figures for name, figures in self.reports.items()},
             "marginal_units_npv_change_usd": self.marginal_units,
             "warnings": sc.warnings,
+            "flows": flow_table(),
+            "labels": self.labels,
             **self.extra,
         })
+
+
+def flow_table() -> list[dict]:
+    """Every dispatch column with its role on the bus and how the report draws it (for report/)."""
+    return [{"column": f.column, "role": f.role, "label": f.label, "unit": f.unit, "energy_key": f.energy_key,
+             "heatmap": f.heatmap, "kpi": f.kpi} for f in all_flows()]
+
+
+def labels(sc: Scenario, stream_labels: dict[str, str]) -> dict[str, dict[str, dict[str, str]]]:
+    """Human label and unit of every key, by table: sizes, dispatch columns, energy figures, streams."""
+    out: dict[str, dict[str, dict[str, str]]] = {"sizes": {}, "columns": {}, "energy": {}, "streams": {}}
+    for t in technologies.REGISTRY:
+        for s in t.sizes:
+            out["sizes"][s.key] = {"label": s.label, "unit": s.unit}
+    for f in all_flows():
+        out["columns"][f.column] = {"label": f.label, "unit": f.unit}
+        if f.energy_key:
+            out["energy"][f.energy_key] = {"label": f.label, "unit": "MWh/yr"}
+    for name, label in stream_labels.items():
+        out["streams"][name] = {"label": label, "unit": "USD/yr"}
+    return out
 
 
 def scenario_dict(sc: Scenario) -> dict:
@@ -87,13 +112,11 @@ def scenario_dict(sc: Scenario) -> dict:
     import dataclasses
 
     from planner.scenario.fields import info
-    from planner.scenario.inputs import SECTION_ATTR
 
     out = {}
-    for attr, sheet in SECTION_ATTR.items():
-        section = getattr(sc, attr)
-        out[sheet] = [{"field": f.name, "value": getattr(section, f.name), "unit": info(f).unit,
-                       "note": info(f).note} for f in dataclasses.fields(section)]
+    for _attr, sheet, section_ in sc.sections():
+        out[sheet] = [{"field": f.name, "value": getattr(section_, f.name), "unit": info(f).unit,
+                       "note": info(f).note, "key": info(f).key} for f in dataclasses.fields(section_)]
     return _clean({"inputs": out, "sources": [list(s) for s in sc.sources],
                    "sensitivity": [dataclasses.asdict(r) for r in sc.sensitivity],
                    "input_sha256": sc.input_sha256, "n_steps": sc.n_steps})
@@ -123,99 +146,111 @@ def hourly_values(built: Built, name: str) -> np.ndarray:
 
 
 def extract(built: Built, stats: SolverStats) -> Result:
-    """Read sizes and dispatch from the solved model and rebuild the cash flows and pro-forma."""
+    """Read the decisions and dispatch from the solved model and rebuild sizes, cash flows and pro-forma."""
     sc = built.ctx.sc
-    m = built.m
-    sizes = {k: float(pyo.value(v)) for k, v in built.ctx.sizes.items()}
-    for k in ("wind_turbines", "gas_units", "geothermal_units", "nuclear_units", "ai_blocks", "mining_containers"):
-        if k in sizes:
-            sizes[k] = float(round(sizes[k]))
-    new_sizes = {}
-    integer_new_sizes = []
-    for _item, var_name, _ in built.capital:
-        var = m.component(var_name)
+    new_sizes, integer_new_sizes = {}, []
+    for name, var in built.ctx.new.items():
         v = float(var.value or 0.0)
-        new_sizes[var_name] = float(round(v)) if var.is_integer() else v
-        if var.is_integer() and var_name not in integer_new_sizes:
-            integer_new_sizes.append(var_name)
-    d = pd.DataFrame({"timestamp": sc.hourly["timestamp"].to_numpy(), "weight": sc.weights})
-    for col in built.ctx.hourly:
-        d[col] = hourly_values(built, col)
-    d["export_price_usd_per_mwh"] = sc.hourly["export_price_usd_per_mwh"].to_numpy(float)
-    d["import_price_usd_per_mwh"] = sc.hourly["import_price_usd_per_mwh"].to_numpy(float)
-    for col in SUPPLY_COLS + DEMAND_COLS:
-        if col not in d:
-            d[col] = 0.0
-    d["balance_residual_mw"] = d[SUPPLY_COLS].sum(axis=1) - d[DEMAND_COLS].sum(axis=1)
-    annual, pf, capex, capex_by_tech = cash_flows(sc, built, new_sizes, d)
+        new_sizes[name] = float(round(v)) if var.is_integer() else v
+        if var.is_integer():
+            integer_new_sizes.append(name)
+    sizes, sizes_new, sizes_existing = size_table(sc, new_sizes)
+    d = dispatch_table(built)
+    # a stream whose rate is zero (e.g. no variable O&M) is in the model, for re-pricing, but not in the table
+    annual = {s.name: (s.kind, annual_amount(s, sc, d, sizes)) for _t, s in streams(sc) if s.rate(sc) != 0}
+    pf, capex, capex_by_tech = cash_flows(sc, built, new_sizes, annual, d)
     return Result(
         scenario=sc,
         solver=stats,
         npv_usd=float(stats.objective),
         sizes=sizes,
         new_sizes=new_sizes,
+        sizes_new=sizes_new,
+        sizes_existing=sizes_existing,
         integer_new_sizes=integer_new_sizes,
         dispatch=d,
         annual=annual,
         proforma=pf,
         energy_mwh=energy_by_use(d),
-        capacity_factors=capacity_factors(d, sizes),
-        gas=gas_report(sc, d) if sc.gas.enabled else {},
+        capacity_factors=capacity_factors(sc, d, sizes),
+        reports=technology_reports(sc, d),
+        labels=labels(sc, {s.name: s.label for _t, s in streams(sc)}),
         capex_usd=capex,
         capex_by_technology_usd=capex_by_tech,
     )
 
 
-def cash_flows(sc: Scenario, built: Built, new_sizes: dict[str, float], d: pd.DataFrame):
-    """Annual streams from the dispatch (each technology's annual_cash) and the pro-forma from them."""
-    annual: dict[str, tuple[str, float]] = {}
-    for _name, mod in active(sc):
-        annual.update(mod.annual_cash(sc, new_sizes, d))
-    capital = [(item, new_sizes[var]) for item, var, _ in built.capital]
+def technology_reports(sc: Scenario, d: pd.DataFrame) -> dict[str, dict]:
+    """Each reporting technology's extra figures under its name (empty when it is not in the plan)."""
+    on = {t.name for t in active(sc)}
+    return {t.name: (t.report(sc, d) if t.name in on else {}) for t in technologies.REGISTRY
+            if t.report is not None}
+
+
+def size_table(sc: Scenario, new_sizes: dict[str, float]) -> tuple[dict, dict, dict]:
+    """(total, new, existing) of every reported size: per_unit x existing, per_unit x new."""
+    total, new, existing = {}, {}, {}
+    for t in active(sc):
+        for s in t.sizes:
+            k = s.per_unit(sc)
+            e = s.existing(sc)
+            x = new_sizes.get(s.new, 0.0) if s.new is not None else 0.0
+            total[s.key] = float(k * (e + x)) if s.new is not None else float(k * e)
+            new[s.key] = float(k * x)
+            existing[s.key] = float(k * e)
+            if s.integer:
+                total[s.key] = float(round(total[s.key]))
+    return total, new, existing
+
+
+def dispatch_table(built: Built) -> pd.DataFrame:
+    """One row per step: every flow the model holds, prices, zero columns for absent flows, balance residual."""
+    sc = built.ctx.sc
+    d = pd.DataFrame({"timestamp": sc.hourly["timestamp"].to_numpy(), "weight": sc.weights})
+    for col in built.ctx.hourly:
+        d[col] = hourly_values(built, col)
+    d["export_price_usd_per_mwh"] = sc.hourly["export_price_usd_per_mwh"].to_numpy(float)
+    d["import_price_usd_per_mwh"] = sc.hourly["import_price_usd_per_mwh"].to_numpy(float)
+    supply, demand = balance_columns()
+    for col in supply + demand:
+        if col not in d:
+            d[col] = 0.0
+    d["balance_residual_mw"] = d[supply].sum(axis=1) - d[demand].sum(axis=1)
+    return d
+
+
+def cash_flows(sc: Scenario, built: Built, new_sizes: dict[str, float], annual: dict[str, tuple[str, float]],
+               d: pd.DataFrame) -> tuple[ProForma, float, dict[str, float]]:
+    """The pro-forma from the annual streams and the capital built; capex in total and by technology."""
+    capital = [(item, new_sizes[item.size]) for item, _ in built.capital]
     capex_by_tech: dict[str, float] = {}
     for item, size in capital:
         capex_by_tech[item.technology] = capex_by_tech.get(item.technology, 0.0) + item.usd_per_unit * size
-    gen_mwh = float(sum((d["weight"] * d[c]).sum() for c in GENERATION.values() if c in d))
-    gen_streams = tuple(s for s in annual if s.split("_")[0] in GENERATION)
+    generators = [t for t in active(sc) if t.generation]
+    gen_mwh = float(sum(weighted_total(d, f.column) for t in generators for f in t.flows if f.generation))
+    gen_streams = tuple(s.name for t in generators for s in t.streams(sc))
     pf = proforma(sc.finance, built.traj, annual, capital, generation_mwh=gen_mwh,
-                  generation_cost_items=tuple(GENERATION), generation_cost_streams=gen_streams)
-    return annual, pf, float(sum(capex_by_tech.values())), capex_by_tech
+                  generation_cost_items=tuple(t.name for t in generators), generation_cost_streams=gen_streams)
+    return pf, float(sum(capex_by_tech.values())), capex_by_tech
 
 
 def energy_by_use(d: pd.DataFrame) -> dict[str, float]:
-    """MWh per year by source and by use (representative year, weighted)."""
-    w = d["weight"]
-
-    def tot(c: str) -> float:
-        return float((w * d[c]).sum()) if c in d else 0.0
-
-    out = {f"generation_{k}": tot(c) for k, c in GENERATION.items()}
-    out.update({
-        "grid_import": tot("grid_import_mw"),
-        "site_load": tot("site_load_mw"),
-        "site_load_unserved": tot("site_load_unserved_mw"),
-        "ai": tot("ai_facility_mw"),
-        "ai_it": tot("ai_it_mw"),
-        "mining": tot("mining_mw"),
-        "export": tot("grid_export_mw"),
-        "battery_charge": tot("battery_charge_mw"),
-        "battery_discharge": tot("battery_discharge_mw"),
-        "battery_losses": tot("battery_charge_mw") - tot("battery_discharge_mw"),
-        "curtailed": tot("curtailed_mw"),
-    })
+    """MWh per year by source and by use (representative year, weighted), every technology's keys."""
+    out = {f.energy_key: weighted_total(d, f.column) for f in all_flows() if f.energy_key}
+    for t in technologies.REGISTRY:
+        if t.extra_energy is not None:
+            out.update(t.extra_energy(d))
     return out
 
 
-def capacity_factors(d: pd.DataFrame, sizes: dict[str, float]) -> dict[str, float]:
-    """Annual energy / (capacity x hours) for each generator and the AI and mining loads."""
+def capacity_factors(sc: Scenario, d: pd.DataFrame, sizes: dict[str, float]) -> dict[str, float]:
+    """Annual energy / (capacity x hours) of each generator and flexible load built."""
     hours = float(d["weight"].sum())
     out = {}
-    for tech, col in GENERATION.items():
-        cap = sizes.get(CAPACITY_KEY[tech], 0.0)
-        if cap > 0 and col in d:
-            out[tech] = float((d["weight"] * d[col]).sum()) / (cap * hours)
-    if sizes.get("ai_it_mw", 0) > 0:
-        out["ai_it"] = float((d["weight"] * d["ai_it_mw"]).sum()) / (sizes["ai_it_mw"] * hours)
-    if sizes.get("mining_mw", 0) > 0:
-        out["mining"] = float((d["weight"] * d["mining_mw"]).sum()) / (sizes["mining_mw"] * hours)
+    for t in active(sc):
+        for cf in t.capacity_factors:
+            cap = sizes.get(cf.size, 0.0)
+            if cap > 0 and cf.column in d:
+                out[cf.key] = weighted_total(d, cf.column) / (cap * hours)
     return out
+

@@ -16,6 +16,7 @@ from planner.model import build
 from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
 from planner.solve import HighsModel, ProgressFn, SolveOptions, YearCheck, diagnose, evaluate_designs, solve_model
+from planner.technologies import for_typical_days, unlimited
 
 
 def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
@@ -78,20 +79,6 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     return result
 
 
-def unlimited(sc: Scenario) -> list[str]:
-    """Dotted names of the maximum-new-size inputs left blank (no limit) in enabled technologies."""
-    import dataclasses
-
-    from planner.technologies import active
-
-    out = []
-    for name, _mod in active(sc):
-        section = getattr(sc, name)
-        out += [f"{name}.{f.name}" for f in dataclasses.fields(section)
-                if f.name.startswith("max_new_") and getattr(section, f.name) is None]
-    return out
-
-
 MAX_ADD_ROUNDS = 4  # rounds of "add the days the design could not serve" before repairing on the full year
 SERVED_TOL_MW = 1e-6  # an hour whose elastic shortfall is above this is not served
 
@@ -117,13 +104,14 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
             return None
 
     t0 = time.perf_counter()
+    aggregatable = for_typical_days(sc)  # series the power curves turn into energy, converted first
     own_days: set[int] = set()
     timings: dict[str, float] = {"aggregate": 0.0, "sizing": 0.0, "full_year_checks": 0.0}
     result, check = None, None
     lookback = 1  # days before each short day also kept exact; doubles every round
     for _round in range(MAX_ADD_ROUNDS + 1):
         t1 = time.perf_counter()
-        reduced = aggregate(sc, n_days, own_days=tuple(sorted(own_days)))
+        reduced = aggregate(aggregatable, n_days, own_days=tuple(sorted(own_days)))
         timings["aggregate"] += time.perf_counter() - t1
         if not own_days:
             aggregate_periods = reduced.periods.n_clusters

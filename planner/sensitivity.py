@@ -3,8 +3,8 @@
 Every case is a set of dotted-parameter changes (planner/scenario/params.py) solved as its own
 optimisation. A case that fails (infeasible, no plan in time, bad value) is recorded with its reason
 and never stops the others. Workers keep the base model built: a change that only re-prices the
-model (`objective_only`) updates the objective of the already-built HiGHS instance and re-solves from
-the base plan as a MIP start; any other change builds the model again.
+model (`planner/technologies: reprice_only`) updates the objective of the already-built HiGHS
+instance and re-solves from the base plan as a MIP start; any other change builds the model again.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from planner.errors import PlannerError
-from planner.scenario.params import get_param, objective_only, set_param
+from planner.scenario.params import OBJECTIVE_ONLY, get_param, set_param
 from planner.scenario.scenario import Scenario
 from planner.solve import SolveOptions
+from planner.technologies import reprice_only
 
 ProgressFn = Callable[[int, int, float], None]  # (done, total, elapsed seconds)
 
@@ -81,13 +82,19 @@ _CACHE_LOCK = threading.Lock()  # a Dask worker may run several cases at once in
 
 
 def _key(sc: Scenario) -> str:
-    """Identity of a base scenario across pickling (workbook hash, or a hash of every input)."""
+    """Identity of a built base model across pickling: every input that shapes constraints, and the hourly data.
+
+    Objective-only inputs are left out (a case re-prices all of them from its own scenario), so bases that
+    differ only in prices share one model; any other field, of any sheet, gives a model of its own.
+    """
+    import dataclasses
     import hashlib
     import pickle
 
-    sections = [getattr(sc, a) for a in ("site", "finance", "pv", "wind", "gas", "hydro", "geothermal", "nuclear",
-                                         "battery", "grid", "site_load", "ai", "mining")]
-    h = hashlib.sha256(pickle.dumps(sections))
+    structural = [(attr, f.name, getattr(section, f.name)) for attr, _sheet, section in sc.sections()
+                  for f in dataclasses.fields(section) if f"{attr}.{f.name}" not in OBJECTIVE_ONLY]
+    h = hashlib.sha256(pickle.dumps(structural))
+    h.update(pickle.dumps((sc.periods, sc.wind_power_curve)))
     h.update(np.ascontiguousarray(sc.hourly.drop(columns=["timestamp"]).to_numpy(float)).tobytes())
     return h.hexdigest()
 
@@ -103,7 +110,7 @@ def solve_case(job: Job) -> CaseResult:
         for name, value in case.changes.items():
             set_param(sc, name, value)
         can_warm = (job.warm and job.typical_days is None and not case.fixed_design
-                    and all(objective_only(n, job.base) for n in case.changes))
+                    and all(reprice_only(n, job.base) for n in case.changes))
         if can_warm:
             npv, gap, sizes = _solve_warm(job, sc)
         else:

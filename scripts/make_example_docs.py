@@ -16,7 +16,7 @@ import time
 from planner.examples import EXAMPLES
 from planner.paths import INPUTS_DIR, REPO_ROOT
 from planner.report import svg
-from planner.report.data import SOURCES, USES, energy_totals
+from planner.report.data import energy_totals
 from planner.run import optimise
 from planner.scenario.params import get_param
 from planner.scenario.reader import read_workbook
@@ -136,8 +136,11 @@ def run_site(site: str) -> dict:
     be = breakeven(sc, name, cond, lo, hi, tol, SolveOptions(mip_gap=BREAKEVEN_GAP, time_limit_s=900))
     d = r.dispatch
     DOCS.mkdir(parents=True, exist_ok=True)
+    flows = r.summary()["flows"]
+    sources = {f["column"]: f["label"] for f in flows if f["role"] == "supply"}
+    uses = {f["column"]: f["label"] for f in flows if f["role"] == "demand"}
     (DOCS / f"{site}-energy.svg").write_text(svg.stacked_bars(
-        {"Supply": energy_totals(d, SOURCES), "Use": energy_totals(d, USES)}, f"{sc.site.name}: annual energy"))
+        {"Supply": energy_totals(d, sources), "Use": energy_totals(d, uses)}, f"{sc.site.name}: annual energy"))
     net = r.proforma.table.loc["net_cash_flow"]
     (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
                                                              f"{sc.site.name}: net cash flow by year (USD)"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.scenario.hourly import HOURLY_COLUMNS
+from planner.scenario.inputs import HOURLY_COLUMNS
 from planner.scenario.scenario import Scenario
 
 

@@ -9,9 +9,10 @@ import pytest
 from helpers import small_scenario
 
 from planner.errors import SolveError
-from planner.finance import hashprice_factor, stream_pwf, trajectories
+from planner.finance import stream_pwf, trajectories
 from planner.run import optimise
 from planner.solve import SolveOptions
+from planner.technologies.mining import hashprice_factor
 
 OPTS = SolveOptions(mip_gap=1e-6)
 
@@ -204,10 +205,10 @@ def test_halving_lowers_mining_pwf_by_exactly_the_expected_amount():
     fin = sc.finance
     d, n = fin.discount_rate, fin.analysis_years
     mn.next_halving_year = 2099.0
-    flat = stream_pwf(fin, trajectories(fin, sc.ai, mn, 2027.0))["mining"]
+    flat = stream_pwf(fin, trajectories(fin, {"mining": hashprice_factor(mn, 2027.0, n)}))["mining"]
     assert flat == pytest.approx(annuity(d, n), rel=1e-12)
     mn.next_halving_year, mn.halving_interval_years = 2029.25, 100.0  # one halving, a quarter into year 3
-    halved = stream_pwf(fin, trajectories(fin, sc.ai, mn, 2027.0))["mining"]
+    halved = stream_pwf(fin, trajectories(fin, {"mining": hashprice_factor(mn, 2027.0, n)}))["mining"]
     loss_per_year = (1 - 0.1) * 0.5  # the subsidy share of the reward halves
     expected_drop = loss_per_year * (0.75 * (1 + d) ** -3 + pv_of_years(d, range(4, n + 1)))
     assert flat - halved == pytest.approx(expected_drop, rel=1e-12)

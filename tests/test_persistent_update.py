@@ -6,8 +6,9 @@ import pytest
 from helpers import small_scenario
 
 from planner.model import build
-from planner.scenario.params import OBJECTIVE_ONLY, get_param, objective_only, set_param
+from planner.scenario.params import OBJECTIVE_ONLY, get_param, set_param
 from planner.solve import HighsModel, SolveOptions, reprice, solve_model
+from planner.technologies import reprice_only
 
 OPTS = SolveOptions(mip_gap=1e-9)
 
@@ -34,7 +35,7 @@ def rich_scenario():
 @pytest.mark.parametrize("name", sorted(OBJECTIVE_ONLY))
 def test_update_in_place_equals_rebuild(name):
     base = rich_scenario()
-    assert objective_only(name, base)
+    assert reprice_only(name, base)
     built = build(base)
     hm = HighsModel(built.m)
     solve_model(hm, OPTS)
@@ -53,5 +54,5 @@ def test_update_in_place_equals_rebuild(name):
 def test_discount_rate_is_structural_with_degrading_pv():
     sc = rich_scenario()
     sc.pv.degradation_per_year = 0.005
-    assert not objective_only("finance.discount_rate", sc)
-    assert objective_only("mining.hashprice_usd_per_ph_day", sc)
+    assert not reprice_only("finance.discount_rate", sc)
+    assert reprice_only("mining.hashprice_usd_per_ph_day", sc)

@@ -12,16 +12,6 @@ from planner.errors import PlannerError
 
 FILES = ("summary.json", "scenario.json", "dispatch.csv", "cashflow.csv")
 
-# where energy comes from and where it goes (dispatch columns, MW over one hour = MWh)
-SOURCES = {"pv_mw": "PV", "wind_mw": "Wind", "gas_mw": "Gas gensets", "hydro_mw": "Hydro",
-           "geothermal_mw": "Geothermal", "nuclear_mw": "Nuclear", "battery_discharge_mw": "Battery discharge",
-           "grid_import_mw": "Grid import", "site_load_unserved_mw": "Unserved site load"}
-USES = {"site_load_mw": "Site load", "ai_facility_mw": "AI data centre", "mining_mw": "Mining",
-        "grid_export_mw": "Grid export", "battery_charge_mw": "Battery charge", "curtailed_mw": "Curtailed"}
-UNIT_OF_SIZE = {"_mw_ac": "MW_ac", "_mw_dc": "MW_dc", "_mwh": "MWh", "_mw": "MW", "_turbines": "turbines",
-                "_units": "units", "_blocks": "blocks", "_containers": "containers", "_gpus": "GPUs",
-                "_ph_s": "PH/s"}
-
 
 @dataclass
 class ReportData:
@@ -44,6 +34,30 @@ class ReportData:
                 return row["value"]
         return None
 
+    def flows(self, role: str) -> dict[str, str]:
+        """Dispatch column -> label of every flow with this role (supply: sources, demand: uses)."""
+        return {f["column"]: f["label"] for f in self.summary["flows"] if f["role"] == role}
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return self.flows("supply")
+
+    @property
+    def uses(self) -> dict[str, str]:
+        return self.flows("demand")
+
+    def label(self, table: str, key: str) -> str:
+        """The human label of a key of one table (sizes, columns, energy, streams)."""
+        return self.summary["labels"][table].get(key, {}).get("label", key)
+
+    def unit(self, table: str, key: str) -> str:
+        return self.summary["labels"][table].get(key, {}).get("unit", "")
+
+    def key_assumptions(self) -> list[tuple[str, str, object]]:
+        """(sheet, field, value) of the inputs declared key assumptions (planner/scenario/inputs.py)."""
+        return [(sheet, row["field"], row["value"]) for sheet, rows in self.scenario["inputs"].items()
+                for row in rows if row.get("key")]
+
 
 def load(folder: Path) -> ReportData:
     """Read the four result files of a run; a missing one is a clear error."""
@@ -52,24 +66,20 @@ def load(folder: Path) -> ReportData:
     if missing:
         raise PlannerError(f"{folder}: not a planner output folder (missing {', '.join(missing)}); run "
                            f"`planner run WORKBOOK` first")
+    summary = json.loads((folder / "summary.json").read_text())
+    if "flows" not in summary or "labels" not in summary:
+        raise PlannerError(f"{folder}: written by an older planner (summary.json has no flow table); run "
+                           f"`planner run WORKBOOK` again")
     dispatch = pd.read_csv(folder / "dispatch.csv", parse_dates=["timestamp"])
     cash = pd.read_csv(folder / "cashflow.csv", index_col=0)
     cash.columns = [int(c) for c in cash.columns]
-    return ReportData(folder=folder, summary=json.loads((folder / "summary.json").read_text()),
+    return ReportData(folder=folder, summary=summary,
                       scenario=json.loads((folder / "scenario.json").read_text()), dispatch=dispatch, cashflow=cash)
 
 
-def size_unit(key: str) -> str:
-    for suffix, unit in UNIT_OF_SIZE.items():
-        if key.endswith(suffix):
-            return unit
-    return ""
-
-
-def monthly_energy(d: pd.DataFrame) -> pd.DataFrame:
-    """MWh per calendar month by source and by use (weighted hours)."""
+def monthly_energy(d: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
+    """MWh per calendar month of each column (label -> MWh; weighted hours)."""
     month = d["timestamp"].dt.month
-    cols = {**SOURCES, **USES}
     out = pd.DataFrame({label: (d[c] * d["weight"]).groupby(month).sum() for c, label in cols.items() if c in d})
     out.index.name = "month"
     return out.reindex(range(1, 13), fill_value=0.0)

@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.report.data import SOURCES, USES, ReportData, monthly_energy, size_unit
+from planner.report.data import ReportData, monthly_energy
 
 HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -78,24 +78,22 @@ def summary_sheet(ws, data: ReportData) -> None:
     for key, value in s["sizes"].items():
         if abs(value) > 1e-9:
             r += 1
-            ws.cell(row=r, column=1, value=key)
+            ws.cell(row=r, column=1, value=data.label("sizes", key))
             ws.cell(row=r, column=2, value=value).number_format = "#,##0.00"
-            ws.cell(row=r, column=3, value=size_unit(key))
+            ws.cell(row=r, column=3, value=data.unit("sizes", key))
     r += 2
     header(ws, r, ["Energy by use", "MWh/yr"])
-    for key in ("site_load", "ai", "mining", "export", "battery_losses", "curtailed", "site_load_unserved"):
+    uses = [f["energy_key"] for f in s["flows"] if f["role"] == "demand" and f["energy_key"]]
+    for key in uses:
         r += 1
         ws.cell(row=r, column=1, value=f"{key} MWh")
         ws.cell(row=r, column=2, value=s["energy_mwh"].get(key, 0.0)).number_format = MWH
     r += 2
     header(ws, r, ["Key assumption", "Value"])
-    for sheet, field in (("Finance", "discount_rate"), ("Finance", "analysis_years"), ("Finance", "dollar_basis"),
-                         ("Finance", "tax_rate"), ("Mining", "hashprice_usd_per_ph_day"),
-                         ("Mining", "network_hashrate_growth_per_year"), ("AI", "gpu_hour_price_usd"),
-                         ("AI", "gpu_hour_price_decline_per_year"), ("AI", "pue")):
+    for sheet, field, value in data.key_assumptions():
         r += 1
         ws.cell(row=r, column=1, value=f"{sheet}.{field}")
-        ws.cell(row=r, column=2, value=data.input(sheet, field))
+        ws.cell(row=r, column=2, value=value)
     r += 2
     sol = s["solver"]
     header(ws, r, ["Solver", "Value"])
@@ -134,7 +132,7 @@ def sizing_sheet(ws, data: ReportData) -> None:
         r += 1
         ws.cell(row=r, column=1, value=key)
         ws.cell(row=r, column=2, value=value).number_format = "#,##0.00"
-        ws.cell(row=r, column=3, value=size_unit(key))
+        ws.cell(row=r, column=3, value=data.unit("sizes", key))
     r += 2
     header(ws, r, ["Capacity factor", "Value"])
     for key, value in s["capacity_factors"].items():
@@ -212,15 +210,15 @@ def revenue_sheet(ws, data: ReportData) -> None:
 
 
 def monthly_sheet(ws, data: ReportData) -> None:
-    """MWh per month by source and use; stacked chart of uses and the AI vs mining split."""
-    m = monthly_energy(data.dispatch)
+    """MWh per month by source and use; stacked chart of uses and the split between the flexible loads."""
+    m = monthly_energy(data.dispatch, {**data.sources, **data.uses})
     cols = list(m.columns)
     header(ws, 1, ["Month"] + cols)
     for i, month in enumerate(m.index, start=2):
         ws.cell(row=i, column=1, value=MONTHS[month - 1])
         for j, c in enumerate(cols, start=2):
             ws.cell(row=i, column=j, value=float(m.loc[month, c])).number_format = MWH
-    uses = [c for c in cols if c in USES.values()]
+    uses = [c for c in cols if c in data.uses.values()]
     ch = BarChart()
     ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
     ch.title, ch.y_axis.title = "Monthly energy by use", "MWh"
@@ -231,8 +229,9 @@ def monthly_sheet(ws, data: ReportData) -> None:
     ch.height, ch.width = 10, 22
     ws.add_chart(ch, "A16")
     split = BarChart()
-    split.title, split.y_axis.title = "AI vs mining energy by month", "MWh"
-    for c in ("AI data centre", "Mining"):
+    headline = [f["label"] for f in data.summary["flows"] if f["kpi"]]  # the loads that compete for energy
+    split.title, split.y_axis.title = f"{' vs '.join(headline)}: energy by month", "MWh"
+    for c in headline:
         if c in cols:
             j = 2 + cols.index(c)
             split.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
@@ -254,7 +253,7 @@ def dispatch_sheet(ws, data: ReportData) -> None:
         ws.append([ts[i]] + [round(float(x), 4) for x in values[i]])
     for row in ws.iter_rows(min_row=2, max_col=1):
         row[0].number_format = "yyyy-mm-dd hh:mm"
-    plotted = [c for c in list(SOURCES) + list(USES) if c in cols and float(d[c].abs().sum()) > 1e-6]
+    plotted = [c for c in list(data.sources) + list(data.uses) if c in cols and float(d[c].abs().sum()) > 1e-6]
     anchor_col = get_column_letter(len(cols) + 3)
     for k, (label, month) in enumerate((("Summer week (from 1 Jul)", 7), ("Winter week (from 15 Jan)", 1))):
         day = 1 if month == 7 else 15

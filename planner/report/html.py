@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 
 from planner.report import svg
-from planner.report.data import SOURCES, USES, ReportData, energy_totals, money, pct, size_unit, week
+from planner.report.data import ReportData, energy_totals, money, pct, week
 
 CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:0;color:#222;background:#f6f7f9}
@@ -57,8 +57,8 @@ def write_html(data: ReportData, path: Path) -> Path:
             else f"{s['simple_payback_years']:.1f} years", s["simple_payback_years"]),
         kpi("kpi-lcoe", "LCOE of generation", "n/a" if s["lcoe_usd_per_mwh"] is None
             else f"{s['lcoe_usd_per_mwh']:.1f} USD/MWh", s["lcoe_usd_per_mwh"]),
-        kpi("kpi-ai", "AI energy", f"{s['energy_mwh']['ai']:,.0f} MWh/yr", s["energy_mwh"]["ai"]),
-        kpi("kpi-mining", "Mining energy", f"{s['energy_mwh']['mining']:,.0f} MWh/yr", s["energy_mwh"]["mining"]),
+        *[kpi(f"kpi-{f['energy_key']}", f"{f['label']} energy", f"{s['energy_mwh'][f['energy_key']]:,.0f} MWh/yr",
+              s["energy_mwh"][f["energy_key"]]) for f in s["flows"] if f["kpi"]],
         kpi("kpi-curtailed", "Curtailed", f"{s['energy_mwh']['curtailed']:,.0f} MWh/yr",
             s["energy_mwh"]["curtailed"]),
     ]
@@ -66,7 +66,8 @@ def write_html(data: ReportData, path: Path) -> Path:
     parts.append("<h2>Recommended build</h2><table><tr><th>Item</th><th>Size</th><th>Unit</th></tr>")
     for key, value in s["sizes"].items():
         if abs(value) > 1e-9:
-            parts.append(f"<tr><td>{escape(key)}</td><td class='n'>{value:,.2f}</td><td>{size_unit(key)}</td></tr>")
+            parts.append(f"<tr><td>{escape(data.label('sizes', key))}</td><td class='n'>{value:,.2f}</td>"
+                         f"<td>{escape(data.unit('sizes', key))}</td></tr>")
     parts.append("</table>")
     capex = {k: v for k, v in s["capex_by_technology_usd"].items() if abs(v) > 0.5}
     if capex:
@@ -76,14 +77,16 @@ def write_html(data: ReportData, path: Path) -> Path:
     parts.append(svg.bar_chart([str(y) for y in net.index], [float(v) for v in net.values],
                                "Net cash flow by year (USD)"))
     parts.append("<h2>Where every MWh went</h2>")
-    parts.append(svg.stacked_bars({"Supply": energy_totals(d, SOURCES), "Use": energy_totals(d, USES)},
+    parts.append(svg.stacked_bars({"Supply": energy_totals(d, data.sources), "Use": energy_totals(d, data.uses)},
                                   "Annual energy: sources and uses"))
-    if "mining_mw" in d:
-        parts.append(svg.heatmap(d["mining_mw"].to_numpy(), "Mining load, hour of day x day of year", "MW"))
+    for f in s["flows"]:
+        if f["heatmap"] and f["column"] in d:
+            parts.append(svg.heatmap(d[f["column"]].to_numpy(), f"{f['label']} load, hour of day x day of year",
+                                     f["unit"]))
     parts.append(svg.heatmap(d["curtailed_mw"].to_numpy(), "Curtailment, hour of day x day of year", "MW"))
     parts.append("<h2>A typical week of dispatch (from 1 July)</h2>")
     wk = week(d, 7)
-    lines = {label: wk[c].to_numpy() for c, label in {**SOURCES, **USES}.items()
+    lines = {label: wk[c].to_numpy() for c, label in {**data.sources, **data.uses}.items()
              if c in wk and float(wk[c].abs().sum()) > 1e-6}
     parts.append(svg.line_chart(lines, "Hourly flows, MW"))
     parts.append("<h2>Revenue and cost by stream (year-1 level, USD/yr)</h2><table><tr><th>Stream</th>"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from planner.scenario.fields import info
-from planner.scenario.hourly import HOURLY_COLUMNS, HOURS_PER_YEAR
-from planner.scenario.inputs import SECTION_ATTR, SECTIONS
+from planner.scenario.hourly import HOURS_PER_YEAR
+from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
 
 
 def default_text(value) -> str:

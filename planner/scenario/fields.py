@@ -27,6 +27,9 @@ class FieldInfo:
     # typical magnitude used for unit-slip warnings: (lo, hi, {factor: "likely unit"})
     typical: tuple[float, float] | None = None
     slips: tuple[tuple[float, str], ...] = ()
+    from_catalog: str | None = None  # a blank is filled from this column of the sheet's catalog model
+    objective_only: bool = False  # changing it only re-prices a built model (no constraint changes)
+    key: bool = False  # a key assumption, shown on the report's first page
 
 
 def inp(default: Any, unit: str, note: str, **kw: Any) -> Any:
@@ -37,6 +40,11 @@ def inp(default: Any, unit: str, note: str, **kw: Any) -> Any:
 def info(f: dataclasses.Field) -> FieldInfo:
     """Metadata of a dataclass field declared with `inp`."""
     return f.metadata["info"]
+
+
+def catalog_field(section) -> dataclasses.Field | None:
+    """The field of a section that names its catalog model (e.g. Mining.asic_model), if any."""
+    return next((f for f in dataclasses.fields(section) if info(f).catalog), None)
 
 
 YES_NO = ("yes", "no")

@@ -1,5 +1,10 @@
 """Typed inputs: one dataclass per workbook sheet, each field with unit, note, range and source.
 
+Every fact about an input is written once, here: its default, unit, range, source, whether a blank
+is filled from the equipment catalog, whether changing it only re-prices a built model; and the
+hourly columns each sheet needs (`HOURLY`). `Sections` lists the sheets in workbook order; the reader,
+the template, `docs/inputs.md`, `planner params` and the sensitivities read these declarations.
+
 Defaults are the sourced values of `../shared/reference/PARAMETERS.md` (sources named per field).
 Money is US dollars in real terms (see Finance.dollar_basis); energy MWh, power MW unless the
 field name says otherwise.
@@ -7,9 +12,15 @@ field name says otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
 
 from planner.scenario.fields import YES_NO, inp
+from planner.scenario.hourly import HourlyColumn
+from planner.scenario.layout import HOURLY_FIRST_ROW, HOURLY_SHEET
 
 ATB = "NREL ATB 2024 Moderate/Market, cost year 2025 (2022$), via PyPSA technology-data costs_2025.csv"
 EST = "estimate (see docs/inputs.md)"
@@ -20,9 +31,30 @@ CAPEX_KW_SLIPS = ((1e-3, "USD/W"), (1e3, "USD/MW"))
 PRICE_MWH_SLIPS = ((1e-3, "USD/kWh"),)
 
 
+class Section:
+    """What every input sheet can say about itself besides its fields."""
+
+    HOURLY: ClassVar[tuple[HourlyColumn, ...]] = ()  # the Hourly columns this sheet's inputs use
+
+    def active(self) -> bool:
+        """Is this part of the site in the model at all (its enable flag)?"""
+        return bool(getattr(self, "enabled", True))
+
+    def rules(self, catalog: Any) -> tuple[list[str], list[str]]:
+        """(errors, warnings) about combinations of this sheet's fields, without the sheet name."""
+        return [], []
+
+    def hourly_warnings(self, hourly: Any) -> list[str]:
+        """Warnings about this sheet's hourly columns once they are read (full messages)."""
+        return []
+
+
 @dataclass
-class Site:
+class Site(Section):
     """Where the project is and the limits that apply to the whole site."""
+
+    HOURLY = (HourlyColumn("temperature_c", "degC", "Ambient temperature (for the record and the report)", -90, 70,
+                           used=lambda _s: False, required=None),)
 
     name: str = inp("template-site", "text", "Short site name; outputs go to outputs/<name>/")
     description: str = inp("", "text", "One line describing the site", blank_means="no description")
@@ -30,7 +62,7 @@ class Site:
     longitude_deg: float = inp(-100.18, "deg", "Longitude (east positive), for the record", lo=-180, hi=180)
     cod_year: float = inp(
         2027.0, "year", "Commercial operation date as a decimal year; year 1 of operation starts here",
-        lo=2000, hi=2100, source="assumption")
+        lo=2000, hi=2100, source="assumption", objective_only=True)
     site_capacity_mw: float | None = inp(
         None, "MW", "Site electrical (substation) capacity shared by load, AI, mining, charging and export",
         lo=0, blank_means="no site capacity limit")
@@ -41,31 +73,38 @@ class Site:
 
 
 @dataclass
-class Finance:
+class Finance(Section):
     """How cash flows are discounted and taxed."""
 
     discount_rate: float = inp(
         0.08, "fraction/yr", "Real project discount rate", lo=0, hi=0.5,
         source="PARAMETERS.md s11: blend of ATB real WACC 4-5 % and 10 % gas-to-bitcoin default",
-        typical=(0.0, 0.3), slips=((100.0, "percent (type 0.08, not 8)"),))
-    analysis_years: int = inp(20, "years", "Analysis period", lo=1, hi=50, source="PARAMETERS.md s11 (on360.me)")
+        typical=(0.0, 0.3), slips=((100.0, "percent (type 0.08, not 8)"),), objective_only=True, key=True)
+    analysis_years: int = inp(20, "years", "Analysis period", lo=1, hi=50, source="PARAMETERS.md s11 (on360.me)",
+                              objective_only=True, key=True)
     dollar_basis: str = inp("real", "enum", "Whether prices, escalations and discount rate are real or nominal",
-                            choices=("real", "nominal"))
-    om_escalation: float = inp(0.0, "fraction/yr", "Escalation of O&M costs (0 in real terms)", lo=-0.2, hi=0.3)
+                            choices=("real", "nominal"), key=True)
+    om_escalation: float = inp(0.0, "fraction/yr", "Escalation of O&M costs (0 in real terms)", lo=-0.2, hi=0.3,
+                               objective_only=True)
     electricity_escalation: float = inp(0.0, "fraction/yr", "Escalation of grid export and import prices",
-                                        lo=-0.2, hi=0.3)
-    fuel_escalation: float = inp(0.0, "fraction/yr", "Escalation of gas and nuclear fuel prices", lo=-0.2, hi=0.3)
+                                        lo=-0.2, hi=0.3, objective_only=True)
+    fuel_escalation: float = inp(0.0, "fraction/yr", "Escalation of gas and nuclear fuel prices", lo=-0.2, hi=0.3,
+                                 objective_only=True)
     tax_rate: float = inp(0.0, "fraction", "Income tax rate on operating profit (0 = pre-tax NPV)", lo=0, hi=0.6,
-                          source="21 % US federal if enabled (statutory)")
+                          source="21 % US federal if enabled (statutory)", objective_only=True, key=True)
     depreciation: str = inp("macrs_5", "enum", "Tax depreciation of capex (used only when tax_rate > 0)",
                             choices=("none", "straight_line", "macrs_5", "bonus_100"),
                             source="PARAMETERS.md s11: MACRS 5-yr / 100 % bonus (OBBBA)")
-    straight_line_years: int = inp(20, "years", "Years for straight-line depreciation", lo=1, hi=50)
+    straight_line_years: int = inp(20, "years", "Years for straight-line depreciation", lo=1, hi=50,
+                                   objective_only=True)
 
 
 @dataclass
-class PV:
+class PV(Section):
     """Solar PV, sized continuously in MW AC."""
+
+    HOURLY = (HourlyColumn("pv_cf", "fraction", "AC output of 1 MW_ac of PV (capacity factor)", 0, 1,
+                           extremes=("min_period",)),)
 
     enabled: bool = inp(True, "yes/no", "Consider building PV", choices=YES_NO)
     existing_mw_ac: float = inp(0.0, "MW_ac", "PV already on site (no capex, pays O&M)", lo=0)
@@ -75,28 +114,42 @@ class PV:
     dc_ac_ratio: float = inp(1.3, "ratio", "DC/AC ratio the hourly pv_cf was computed with (reported MW_dc)",
                              lo=0.8, hi=2.5, source="typical utility single-axis design")
     capex_usd_per_kw_ac: float = inp(1606.0, "USD/kW_ac", "Installed cost", lo=0, source=ATB,
-                                     typical=(300, 5000), slips=CAPEX_KW_SLIPS)
-    fom_usd_per_kw_year: float = inp(22.6, "USD/kW_ac-yr", "Fixed O&M", lo=0, source=ATB + " (1.41 % of capex)")
-    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh generated", lo=0)
+                                     typical=(300, 5000), slips=CAPEX_KW_SLIPS, objective_only=True)
+    fom_usd_per_kw_year: float = inp(22.6, "USD/kW_ac-yr", "Fixed O&M", lo=0, source=ATB + " (1.41 % of capex)",
+                                     objective_only=True)
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh generated", lo=0, objective_only=True)
     life_years: int = inp(30, "years", "Economic life; replaced at end of life inside the period", lo=1, hi=80,
-                          source="ATB cost-recovery convention")
+                          source="ATB cost-recovery convention", objective_only=True)
     degradation_per_year: float = inp(0.005, "fraction/yr", "Annual output degradation", lo=0, hi=0.05,
                                       source="Jordan & Kurtz 2013, NREL/JA-5200-51664 (median 0.5 %/yr)")
     itc_fraction: float = inp(0.0, "fraction", "Investment tax credit on capex (needs tax_rate > 0)", lo=0, hi=1,
-                              source="PARAMETERS.md s11: 30 % only if construction began by 4 Jul 2026")
+                              source="PARAMETERS.md s11: 30 % only if construction began by 4 Jul 2026",
+                              objective_only=True)
     land_ha_per_mw: float = inp(3.2, "ha/MW_ac", "Land use", lo=0,
                                 source="Ong et al. 2013, NREL/TP-6A20-56290 (7.9 acres/MW_ac total area)")
 
 
+def _wind_resource(resource: str):
+    return lambda w: w.active() and w.resource == resource
+
+
 @dataclass
-class Wind:
+class Wind(Section):
     """Wind turbines, an integer number of catalog turbines with a power curve."""
+
+    HOURLY = (
+        HourlyColumn("wind_speed_mps", "m/s", "Hub-height wind speed (used with Wind.resource = wind_speed)", 0, 80,
+                     used=_wind_resource("wind_speed"), required=_wind_resource("wind_speed")),
+        HourlyColumn("wind_cf", "fraction", "Turbine capacity factor (used with Wind.resource = capacity_factor)",
+                     0, 1, used=_wind_resource("capacity_factor"), required=_wind_resource("capacity_factor"),
+                     extremes=("min_period",)),
+    )
 
     enabled: bool = inp(True, "yes/no", "Consider building wind", choices=YES_NO)
     turbine_model: str = inp("E-126/4200", "catalog", "Turbine model (models/wind_turbines.csv)",
                              catalog="wind_turbines")
     turbine_mw: float | None = inp(None, "MW", "Rated power per turbine", lo=0, lo_open=True,
-                                   blank_means="catalog value")
+                                   blank_means="catalog value", from_catalog="rated_mw")
     resource: str = inp("wind_speed", "enum",
                         "wind_speed: apply the turbine power curve to Hourly wind_speed_mps; "
                         "capacity_factor: use Hourly wind_cf as given",
@@ -108,31 +161,48 @@ class Wind:
     max_new_turbines: int | None = inp(40, "count", "Most new turbines", lo=0,
         blank_means=NO_LIMIT)
     capex_usd_per_kw: float = inp(1689.0, "USD/kW", "Installed cost", lo=0, source=ATB,
-                                  typical=(300, 6000), slips=CAPEX_KW_SLIPS)
-    fom_usd_per_kw_year: float = inp(33.6, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.99 % of capex)")
-    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0)
-    life_years: int = inp(28, "years", "Economic life", lo=1, hi=80, source="DEA via PyPSA (28.5 yr)")
-    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+                                  typical=(300, 6000), slips=CAPEX_KW_SLIPS, objective_only=True)
+    fom_usd_per_kw_year: float = inp(33.6, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.99 % of capex)",
+                                     objective_only=True)
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0, objective_only=True)
+    life_years: int = inp(28, "years", "Economic life", lo=1, hi=80, source="DEA via PyPSA (28.5 yr)",
+                          objective_only=True)
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1, objective_only=True)
     land_ha_per_mw: float = inp(0.3, "ha/MW", "Directly disturbed land", lo=0,
                                 source="Denholm et al. 2009, NREL/TP-6A2-45834 (0.3 ha/MW direct impact)")
 
+    def rules(self, catalog) -> tuple[list[str], list[str]]:
+        if (self.enabled and self.resource == "wind_speed" and self.turbine_model not in catalog.power_curves
+                and self.turbine_model in catalog.names("wind_turbines")):
+            return [f"turbine {self.turbine_model!r} has no power curve in models/wind_power_curves.csv; use "
+                    f"resource = capacity_factor or another model"], []
+        return [], []
+
 
 @dataclass
-class Gas:
+class Gas(Section):
     """Gas gensets burning stranded or flared gas: integer catalog units, fuel-limited."""
+
+    HOURLY = (HourlyColumn("gas_supply_mmbtu_per_h", "MMBtu/h", "Stranded or flared gas available", 0, None,
+                           extremes=("min_period",)),)
 
     enabled: bool = inp(False, "yes/no", "Consider building gensets", choices=YES_NO)
     genset_model: str = inp("Gas engine 1.0 MW class", "catalog", "Genset model (models/gas_gensets.csv)",
                             catalog="gas_gensets")
     unit_mw: float | None = inp(None, "MW", "Rated power per unit", lo=0, lo_open=True,
-                                blank_means="catalog value")
+                                blank_means="catalog value", from_catalog="unit_mw")
     heat_rate_mmbtu_per_mwh: float | None = inp(None, "MMBtu/MWh", "Fuel per MWh (HHV)", lo=3.412,
-                                                hi=20, blank_means="catalog value")
+                                                hi=20, blank_means="catalog value",
+                                                from_catalog="heat_rate_mmbtu_per_mwh")
     capex_usd_per_kw: float | None = inp(None, "USD/kW", "Installed cost", lo=0, blank_means="catalog value",
-                                         typical=(200, 6000), slips=CAPEX_KW_SLIPS)
-    fom_usd_per_kw_year: float | None = inp(None, "USD/kW-yr", "Fixed O&M", lo=0, blank_means="catalog value")
-    vom_usd_per_mwh: float | None = inp(None, "USD/MWh", "Variable O&M", lo=0, blank_means="catalog value")
-    life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=60, blank_means="catalog value")
+                                         typical=(200, 6000), slips=CAPEX_KW_SLIPS, objective_only=True,
+                                         from_catalog="capex_usd_per_kw")
+    fom_usd_per_kw_year: float | None = inp(None, "USD/kW-yr", "Fixed O&M", lo=0, blank_means="catalog value",
+                                            objective_only=True, from_catalog="fom_usd_per_kw_year")
+    vom_usd_per_mwh: float | None = inp(None, "USD/MWh", "Variable O&M", lo=0, blank_means="catalog value",
+                                        objective_only=True, from_catalog="vom_usd_per_mwh")
+    life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=60, blank_means="catalog value",
+                                 objective_only=True, from_catalog="life_years")
     existing_units: int = inp(0, "count", "Units already on site", lo=0)
     min_new_units: int = inp(0, "count", "Fewest new units", lo=0)
     max_new_units: int | None = inp(40, "count", "Most new units", lo=0,
@@ -140,25 +210,31 @@ class Gas:
     availability: float = inp(0.95, "fraction", "Share of rated power available on average", lo=0, hi=1,
                               source="REopt CHP: 9 x 48 h planned outages/yr (~0.95)")
     fuel_price_usd_per_mmbtu: float = inp(0.5, "USD/MMBtu", "Price or royalty paid for the gas", lo=0,
-                                          source="PARAMETERS.md s4: flare gas ~0-2 USD/MMBtu (estimate)")
+                                          source="PARAMETERS.md s4: flare gas ~0-2 USD/MMBtu (estimate)",
+                                          objective_only=True)
     annual_gas_cap_mmbtu: float | None = inp(None, "MMBtu/yr", "Annual limit on gas burned", lo=0,
                                              blank_means="only the hourly supply limits")
     co2_kg_per_mmbtu: float = inp(53.06, "kgCO2/MMBtu", "CO2 from burning natural gas", lo=0,
-                                  source="US EPA GHG emission factors hub (2024), natural gas 53.06 kg/MMBtu")
+                                  source="US EPA GHG emission factors hub (2024), natural gas 53.06 kg/MMBtu",
+                                  objective_only=True)
     flare_efficiency: float = inp(0.98, "fraction", "Share of methane a flare destroys", lo=0, hi=1,
-                                  source="US EPA AP-42 / Subpart W default 98 %")
+                                  source="US EPA AP-42 / Subpart W default 98 %", objective_only=True)
     methane_kg_per_mmbtu: float = inp(19.2, "kgCH4/MMBtu", "Methane in one MMBtu of gas", lo=0,
-                                      source="1 MMBtu ~ 0.98 Mcf x 19.6 kg/Mcf methane (EIA heat content)")
+                                      source="1 MMBtu ~ 0.98 Mcf x 19.6 kg/Mcf methane (EIA heat content)",
+                                      objective_only=True)
     methane_gwp: float = inp(29.8, "kgCO2e/kgCH4", "Global warming potential of methane (100-yr)", lo=0,
-                             source="IPCC AR6 WG1 Table 7.15 (fossil CH4, GWP100 = 29.8)")
+                             source="IPCC AR6 WG1 Table 7.15 (fossil CH4, GWP100 = 29.8)", objective_only=True)
     carbon_credit_usd_per_t_co2e: float = inp(0.0, "USD/tCO2e",
                                               "Credit per tonne CO2e avoided by burning gas instead of flaring",
-                                              lo=0)
+                                              lo=0, objective_only=True)
 
 
 @dataclass
-class Hydro:
+class Hydro(Section):
     """Run-of-river hydro, sized in MW; available power from the Hourly flow."""
+
+    HOURLY = (HourlyColumn("hydro_flow_m3s", "m3/s", "River flow available to the turbines", 0, None,
+                           extremes=("min_period",)),)
 
     enabled: bool = inp(False, "yes/no", "Consider building hydro", choices=YES_NO)
     head_m: float = inp(30.0, "m", "Net head", lo=0, lo_open=True)
@@ -169,37 +245,49 @@ class Hydro:
     max_new_mw: float | None = inp(50.0, "MW", "Largest new build", lo=0,
         blank_means=NO_LIMIT)
     capex_usd_per_kw: float = inp(8000.0, "USD/kW", "Installed cost", lo=0, source=ATB + " (NSD 2-4)",
-                                  typical=(500, 20000), slips=CAPEX_KW_SLIPS)
-    fom_usd_per_kw_year: float = inp(120.0, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.5 %)")
-    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0)
-    life_years: int = inp(60, "years", "Economic life", lo=1, hi=100, source="PARAMETERS.md s5 (estimate)")
-    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+                                  typical=(500, 20000), slips=CAPEX_KW_SLIPS, objective_only=True)
+    fom_usd_per_kw_year: float = inp(120.0, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.5 %)",
+                                     objective_only=True)
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0, objective_only=True)
+    life_years: int = inp(60, "years", "Economic life", lo=1, hi=100, source="PARAMETERS.md s5 (estimate)",
+                          objective_only=True)
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1, objective_only=True)
     land_ha_per_mw: float = inp(0.0, "ha/MW", "Land use", lo=0)
 
 
 @dataclass
-class FirmUnits:
+class FirmUnits(Section):
     """Firm thermal units (geothermal or small reactors): integer catalog units with a must-run floor."""
+
+    HOURLY = (HourlyColumn("firm_available_fraction", "fraction",
+                           "Planned-outage profile of geothermal and nuclear units (1 = fully available)", 0, 1,
+                           required=None, blank_value=1.0, extremes=("min_value",)),)
 
     enabled: bool = inp(False, "yes/no", "Consider building these units", choices=YES_NO)
     unit_model: str = inp("", "catalog", "Unit model (models/firm_units.csv)", catalog="firm_units")
-    unit_mw: float | None = inp(None, "MW", "Rated power per unit", lo=0, lo_open=True, blank_means="catalog value")
+    unit_mw: float | None = inp(None, "MW", "Rated power per unit", lo=0, lo_open=True, blank_means="catalog value",
+                                from_catalog="unit_mw")
     capex_usd_per_kw: float | None = inp(None, "USD/kW", "Installed cost", lo=0, blank_means="catalog value",
-                                         typical=(500, 30000), slips=CAPEX_KW_SLIPS)
-    fom_usd_per_kw_year: float | None = inp(None, "USD/kW-yr", "Fixed O&M", lo=0, blank_means="catalog value")
-    vom_usd_per_mwh: float | None = inp(None, "USD/MWh", "Variable O&M", lo=0, blank_means="catalog value")
+                                         typical=(500, 30000), slips=CAPEX_KW_SLIPS, objective_only=True,
+                                         from_catalog="capex_usd_per_kw")
+    fom_usd_per_kw_year: float | None = inp(None, "USD/kW-yr", "Fixed O&M", lo=0, blank_means="catalog value",
+                                            objective_only=True, from_catalog="fom_usd_per_kw_year")
+    vom_usd_per_mwh: float | None = inp(None, "USD/MWh", "Variable O&M", lo=0, blank_means="catalog value",
+                                        objective_only=True, from_catalog="vom_usd_per_mwh")
     fuel_usd_per_mwh: float | None = inp(None, "USD/MWh", "Fuel cost per MWh generated", lo=0,
-                                         blank_means="catalog value")
+                                         blank_means="catalog value", objective_only=True,
+                                         from_catalog="fuel_usd_per_mwh")
     availability: float | None = inp(None, "fraction", "Average availability (forced outages)", lo=0, hi=1,
-                                     blank_means="catalog value")
+                                     blank_means="catalog value", from_catalog="availability")
     min_load_fraction: float | None = inp(None, "fraction", "Must-run floor as a share of available power",
-                                          lo=0, hi=1, blank_means="catalog value")
-    life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=100, blank_means="catalog value")
+                                          lo=0, hi=1, blank_means="catalog value", from_catalog="min_load_fraction")
+    life_years: int | None = inp(None, "years", "Economic life", lo=1, hi=100, blank_means="catalog value",
+                                 objective_only=True, from_catalog="life_years")
     existing_units: int = inp(0, "count", "Units already on site", lo=0)
     min_new_units: int = inp(0, "count", "Fewest new units", lo=0)
     max_new_units: int | None = inp(4, "count", "Most new units", lo=0,
         blank_means=NO_LIMIT)
-    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1, objective_only=True)
     land_ha_per_mw: float = inp(0.0, "ha/MW", "Land use", lo=0)
 
 
@@ -220,7 +308,7 @@ class Nuclear(FirmUnits):
 
 
 @dataclass
-class Battery:
+class Battery(Section):
     """Li-ion battery; power (MW) and energy (MWh) sized separately."""
 
     enabled: bool = inp(True, "yes/no", "Consider building a battery", choices=YES_NO)
@@ -234,13 +322,14 @@ class Battery:
         blank_means=NO_LIMIT)
     capex_usd_per_kw: float = inp(842.0, "USD/kW", "Cost of power capacity", lo=0,
                                   source="REopt.jl electric_storage_defaults.json (ATB 2024 based)",
-                                  typical=(50, 3000), slips=CAPEX_KW_SLIPS)
+                                  typical=(50, 3000), slips=CAPEX_KW_SLIPS, objective_only=True)
     capex_usd_per_kwh: float = inp(213.0, "USD/kWh", "Cost of energy capacity", lo=0,
                                    source="REopt.jl electric_storage_defaults.json (ATB 2024 based)",
-                                   typical=(30, 1500), slips=((1e-3, "USD/Wh"), (1e3, "USD/MWh")))
+                                   typical=(30, 1500), slips=((1e-3, "USD/Wh"), (1e3, "USD/MWh")), objective_only=True)
     fom_usd_per_kw_year: float = inp(25.0, "USD/kW-yr", "Fixed O&M per kW", lo=0,
-                                     source="ATB 2024 4-h: 2.27 % of 1,842 USD/kW = 42; split with energy (estimate)")
-    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh discharged", lo=0)
+                                     source="ATB 2024 4-h: 2.27 % of 1,842 USD/kW = 42; split with energy (estimate)",
+                                     objective_only=True)
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh discharged", lo=0, objective_only=True)
     charge_efficiency: float = inp(0.919, "fraction", "One-way charging efficiency", lo=0, hi=1, lo_open=True,
                                    source="PyPSA Lithium-Ion-LFP-bicharger (Viswanathan 2022)")
     discharge_efficiency: float = inp(0.919, "fraction", "One-way discharging efficiency", lo=0, hi=1,
@@ -250,14 +339,41 @@ class Battery:
     min_duration_h: float = inp(1.0, "h", "Smallest MWh/MW ratio", lo=0)
     max_duration_h: float = inp(8.0, "h", "Largest MWh/MW ratio", lo=0)
     life_years: int = inp(15, "years", "Life; replaced at end of life", lo=1, hi=40,
-                          source="PARAMETERS.md s3 (cycle-limited estimate)")
-    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1)
+                          source="PARAMETERS.md s3 (cycle-limited estimate)", objective_only=True)
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1, objective_only=True)
     land_ha_per_mw: float = inp(0.01, "ha/MW", "Land use", lo=0, source=EST)
+
+    def rules(self, catalog) -> tuple[list[str], list[str]]:
+        errors, warnings = [], []
+        if self.min_duration_h > self.max_duration_h:
+            errors.append(f"min_duration_h ({self.min_duration_h:g}) must not exceed max_duration_h "
+                          f"({self.max_duration_h:g})")
+        if self.existing_mw > 0 and not (self.min_duration_h * self.existing_mw <= self.existing_mwh + 1e-9
+                                         <= self.max_duration_h * self.existing_mw + 2e-9):
+            warnings.append(f"existing {self.existing_mwh:g} MWh / {self.existing_mw:g} MW is outside the duration "
+                            f"bounds")
+        return errors, warnings
+
+
+def _import_from_export(grid: Grid, hourly) -> np.ndarray:
+    """A blank import price is the export price plus the import adder."""
+    return hourly["export_price_usd_per_mwh"].to_numpy(float) + grid.import_adder_usd_per_mwh
 
 
 @dataclass
-class Grid:
+class Grid(Section):
     """Grid connection: a sized export line and a given import limit."""
+
+    HOURLY = (
+        HourlyColumn("export_price_usd_per_mwh", "USD/MWh", "Price received for exported energy (may be negative)",
+                     -10000, 100000, extremes=("max_value", "min_value"), objective_only=True,
+                     median_at_least=(1.0, "USD/kWh, not USD/MWh (multiply by 1000)")),
+        HourlyColumn("import_price_usd_per_mwh", "USD/MWh",
+                     "Price paid for imported energy; blank = export price + Grid.import_adder_usd_per_mwh",
+                     -10000, 100000, required=None, fill=_import_from_export,
+                     blank_means="export price + Grid.import_adder_usd_per_mwh", extremes=("max_value",),
+                     objective_only=True, median_at_least=(1.0, "USD/kWh, not USD/MWh (multiply by 1000)")),
+    )
 
     connected: bool = inp(True, "yes/no", "Is a grid connection possible at all", choices=YES_NO)
     existing_export_mw: float = inp(0.0, "MW", "Export capacity already available", lo=0)
@@ -266,30 +382,50 @@ class Grid:
         blank_means=NO_LIMIT)
     export_capex_usd_per_kw: float = inp(150.0, "USD/kW", "Interconnection cost per kW of export limit", lo=0,
                                          source="LBNL/Seel et al. 2022 MISO (102-156 USD/kW; estimate)",
-                                         typical=(0, 2000), slips=CAPEX_KW_SLIPS)
-    export_fom_usd_per_kw_year: float = inp(0.0, "USD/kW-yr", "Fixed O&M of the line", lo=0)
-    export_life_years: int = inp(40, "years", "Life of the interconnection", lo=1, hi=100)
+                                         typical=(0, 2000), slips=CAPEX_KW_SLIPS, objective_only=True)
+    export_fom_usd_per_kw_year: float = inp(0.0, "USD/kW-yr", "Fixed O&M of the line", lo=0, objective_only=True)
+    export_life_years: int = inp(40, "years", "Life of the interconnection", lo=1, hi=100, objective_only=True)
     import_limit_mw: float = inp(50.0, "MW", "Most power that can be imported in any hour", lo=0)
     import_adder_usd_per_mwh: float = inp(10.0, "USD/MWh",
                                           "Added to the export price when Hourly import price is blank",
                                           source="PARAMETERS.md s8: ERCOT 4CP/transmission (estimate)")
 
+    def active(self) -> bool:
+        return self.connected
+
+    def hourly_warnings(self, hourly) -> list[str]:
+        if not self.connected or self.import_limit_mw <= 0:
+            return []
+        cheaper = np.flatnonzero(hourly["import_price_usd_per_mwh"].to_numpy() <
+                                 hourly["export_price_usd_per_mwh"].to_numpy())
+        if not len(cheaper):
+            return []
+        return [f"{HOURLY_SHEET}: import price is below the export price in {len(cheaper)} hour(s) (first at row "
+                f"{cheaper[0] + HOURLY_FIRST_ROW}); the plan will import to export in those hours"]
+
 
 @dataclass
-class SiteLoad:
+class SiteLoad(Section):
     """Existing site load (Hourly site_load_mw), served every hour."""
+
+    HOURLY = (HourlyColumn("site_load_mw", "MW", "Existing site load (zero or low during shutdowns)", 0, None,
+                           extremes=("max_value",)),)
 
     enabled: bool = inp(False, "yes/no", "Does the site have its own load to serve", choices=YES_NO)
     load_scale: float = inp(1.0, "multiplier", "Multiplies the Hourly site_load_mw column", lo=0)
     unserved_policy: str = inp("forbid", "enum", "forbid: load must be served; voll: unserved energy costs VOLL",
                                choices=("forbid", "voll"))
     voll_usd_per_mwh: float = inp(10000.0, "USD/MWh", "Value of lost load (used with voll)", lo=0,
-                                  source="ERCOT system-wide offer cap 5,000 USD/MWh (2024); estimate")
+                                  source="ERCOT system-wide offer cap 5,000 USD/MWh (2024); estimate",
+                                  objective_only=True)
 
 
 @dataclass
-class AI:
+class AI(Section):
     """GPU AI data centre: integer blocks of catalog GPU servers selling GPU-hours."""
+
+    HOURLY = (HourlyColumn("ai_utilisation", "fraction", "Share of AI IT capacity that can be sold this hour", 0, 1,
+                           extremes=("max_value",)),)
 
     enabled: bool = inp(True, "yes/no", "Consider building an AI data centre", choices=YES_NO)
     gpu_system: str = inp("DGX H100", "catalog", "GPU server system (models/gpu_systems.csv)",
@@ -300,55 +436,61 @@ class AI:
     max_new_blocks: int | None = inp(20, "count", "Most new blocks", lo=0,
         blank_means=NO_LIMIT)
     pue: float = inp(1.3, "ratio", "Facility power / IT power", lo=1.0, hi=3.0,
-                     source="Uptime Institute 2024: new liquid-cooled builds <= 1.3")
+                     source="Uptime Institute 2024: new liquid-cooled builds <= 1.3", key=True)
     gpu_hour_price_usd: float | None = inp(None, "USD/GPU-h", "Price of one sold GPU-hour in year 1", lo=0,
-                                           blank_means="catalog market price")
+                                           blank_means="catalog market price", objective_only=True,
+                                           from_catalog="gpu_hour_price_usd", key=True)
     gpu_hour_price_decline_per_year: float = inp(
         0.15, "fraction/yr", "Yearly fall of the GPU-hour price within one GPU generation (resets at refresh)",
-        lo=0, hi=0.9, source="PARAMETERS.md s9 (estimate, H100 2023-2026)")
+        lo=0, hi=0.9, source="PARAMETERS.md s9 (estimate, H100 2023-2026)", objective_only=True, key=True)
     server_price_usd: float | None = inp(None, "USD/server", "Price of one GPU server incl. network share", lo=0,
-                                         blank_means="catalog value")
-    gpus_per_server: int | None = inp(None, "count", "GPUs in one server", lo=1, blank_means="catalog value")
+                                         blank_means="catalog value", objective_only=True,
+                                         from_catalog="price_usd_per_server")
+    gpus_per_server: int | None = inp(None, "count", "GPUs in one server", lo=1, blank_means="catalog value",
+                                      objective_only=True, from_catalog="gpus_per_server")
     server_kw: float | None = inp(None, "kW", "Maximum IT power of one server", lo=0, lo_open=True,
-                                  blank_means="catalog value")
+                                  blank_means="catalog value", objective_only=True, from_catalog="server_kw")
     gpu_refresh_years: int = inp(5, "years", "GPU servers are replaced after this many years", lo=1, hi=20,
-                                 source="PARAMETERS.md s9: CoreWeave 6, Lambda 5, Nebius 4")
+                                 source="PARAMETERS.md s9: CoreWeave 6, Lambda 5, Nebius 4", objective_only=True)
     server_price_decline_per_year: float = inp(0.10, "fraction/yr",
                                                "Yearly fall of the price of a replacement server", lo=0, hi=0.9,
-                                               source=EST)
+                                               source=EST, objective_only=True)
     facility_capex_usd_per_kw_it: float = inp(11000.0, "USD/kW_IT", "Shell, electrical and cooling (excl. IT)",
                                               lo=0, source="CBRE via build.inc 2025 (7.7-10.7 M USD/MW)",
-                                              typical=(1000, 40000), slips=CAPEX_KW_SLIPS)
-    facility_life_years: int = inp(25, "years", "Facility life", lo=1, hi=60, source=EST)
+                                              typical=(1000, 40000), slips=CAPEX_KW_SLIPS, objective_only=True)
+    facility_life_years: int = inp(25, "years", "Facility life", lo=1, hi=60, source=EST, objective_only=True)
     fom_usd_per_kw_it_year: float = inp(150.0, "USD/kW_IT-yr", "Staff, network, software, maintenance", lo=0,
-                                        source=EST)
+                                        source=EST, objective_only=True)
     firmness: str = inp("hard", "enum",
                         "hard: firm share of sellable load must be served every hour; sla: a penalty per unserved MWh",
                         choices=("hard", "sla"))
     firm_fraction: float = inp(1.0, "fraction", "Share of sellable IT load that is firm", lo=0, hi=1)
     sla_penalty_usd_per_mwh: float = inp(5000.0, "USD/MWh_IT", "Penalty per unserved firm IT MWh (sla)", lo=0,
-                                         source=EST)
+                                         source=EST, objective_only=True)
     land_ha_per_mw: float = inp(1.0, "ha/MW_IT", "Land use", lo=0, source=EST)
 
 
 @dataclass
-class Mining:
+class Mining(Section):
     """Bitcoin mining: integer containers of a catalog ASIC, freely curtailable every hour."""
 
     enabled: bool = inp(True, "yes/no", "Consider building a mining fleet", choices=YES_NO)
     asic_model: str = inp("Antminer S21 XP", "catalog", "ASIC model (models/asics.csv)", catalog="asics")
     asic_efficiency_j_per_th: float | None = inp(None, "J/TH", "ASIC efficiency", lo=1, hi=200,
-                                                 blank_means="catalog value")
+                                                 blank_means="catalog value", objective_only=True,
+                                                 from_catalog="efficiency_j_per_th")
     asic_price_usd_per_th: float | None = inp(None, "USD/TH", "ASIC price", lo=0, blank_means="catalog value",
-                                              typical=(1, 100), slips=((1e3, "USD/PH"),))
+                                              typical=(1, 100), slips=((1e3, "USD/PH"),), objective_only=True,
+                                              from_catalog="price_usd_per_th")
     container_mw: float = inp(1.0, "MW", "Electrical power of one container (ASICs + cooling)", lo=0,
                               lo_open=True, source="uminers.com 2026: 40-ft hydro container ~1.9 MW; pod-sized")
     container_pue: float = inp(1.03, "ratio", "Container power / ASIC power (cooling)", lo=1.0, hi=1.5,
-                               source="PARAMETERS.md s10c")
+                               source="PARAMETERS.md s10c", objective_only=True)
     container_capex_usd_per_mw: float = inp(200000.0, "USD/MW", "Container, cooling and electrical BOS", lo=0,
                                             source="PARAMETERS.md s10c (estimate)",
-                                            typical=(10000, 2000000), slips=((1e-3, "USD/kW"),))
-    infrastructure_life_years: int = inp(10, "years", "Container/BOS life", lo=1, hi=40, source=EST)
+                                            typical=(10000, 2000000), slips=((1e-3, "USD/kW"),), objective_only=True)
+    infrastructure_life_years: int = inp(10, "years", "Container/BOS life", lo=1, hi=40, source=EST,
+                                         objective_only=True)
     existing_containers: int = inp(0, "count", "Containers already on site", lo=0)
     min_new_containers: int = inp(0, "count", "Fewest new containers", lo=0)
     max_new_containers: int | None = inp(150, "count", "Most new containers", lo=0,
@@ -356,46 +498,69 @@ class Mining:
     availability: float = inp(0.97, "fraction", "Share of fleet power usable on average", lo=0, hi=1, source=EST)
     hashprice_usd_per_ph_day: float = inp(40.0, "USD/PH/day", "Hashprice today (before the next halving)", lo=0,
                                           source="PARAMETERS.md s10b: Nov 2025 average 39.82 (TheMinerMag)",
-                                          typical=(5, 500), slips=((1e-3, "USD/TH/day"),))
+                                          typical=(5, 500), slips=((1e-3, "USD/TH/day"),), objective_only=True,
+                                          key=True)
     btc_price_growth_per_year: float = inp(0.0, "fraction/yr", "Real BTC price drift", lo=-0.9, hi=2,
-                                           source="PARAMETERS.md s10b (scenario input)")
+                                           source="PARAMETERS.md s10b (scenario input)", objective_only=True)
     network_hashrate_growth_per_year: float = inp(0.25, "fraction/yr", "Network hashrate growth", lo=-0.9, hi=3,
-                                                  source="PARAMETERS.md s10b (estimate)")
+                                                  source="PARAMETERS.md s10b (estimate)", objective_only=True, key=True)
     fee_share_of_reward: float = inp(0.02, "fraction", "Transaction fees as a share of block reward", lo=0, hi=1,
-                                     source="PARAMETERS.md s10b (estimate)")
+                                     source="PARAMETERS.md s10b (estimate)", objective_only=True)
     next_halving_year: float = inp(2028.3, "year", "Date of the next halving as a decimal year", lo=2024, hi=2100,
-                                   source="block 1,050,000 ~ Apr 2028 (estimate from 10-min blocks)")
-    halving_interval_years: float = inp(4.0, "years", "Years between halvings", lo=1, hi=10)
+                                   source="block 1,050,000 ~ Apr 2028 (estimate from 10-min blocks)",
+                                   objective_only=True)
+    halving_interval_years: float = inp(4.0, "years", "Years between halvings", lo=1, hi=10, objective_only=True)
     pool_fee: float = inp(0.025, "fraction", "Pool fee (FPPS)", lo=0, hi=0.5,
-                          source="PARAMETERS.md s10b: AntPool FPPS 2.5 %")
+                          source="PARAMETERS.md s10b: AntPool FPPS 2.5 %", objective_only=True)
     asic_life_years: int = inp(4, "years", "ASICs are replaced after this many years", lo=1, hi=15,
-                               source="PARAMETERS.md s10b (estimate)")
+                               source="PARAMETERS.md s10b (estimate)", objective_only=True)
     asic_price_decline_per_year: float = inp(0.15, "fraction/yr", "Yearly fall of the USD/TH price of new ASICs",
-                                             lo=0, hi=0.9, source=EST)
-    fom_usd_per_mw_year: float = inp(20000.0, "USD/MW-yr", "Staff, repairs, insurance", lo=0, source=EST)
+                                             lo=0, hi=0.9, source=EST, objective_only=True)
+    fom_usd_per_mw_year: float = inp(20000.0, "USD/MW-yr", "Staff, repairs, insurance", lo=0, source=EST,
+                                     objective_only=True)
     land_ha_per_mw: float = inp(0.05, "ha/MW", "Land use", lo=0, source=EST)
 
 
-# sheet name -> section class, in workbook order
-SECTIONS: dict[str, type] = {
-    "Site": Site,
-    "Finance": Finance,
-    "PV": PV,
-    "Wind": Wind,
-    "Gas": Gas,
-    "Hydro": Hydro,
-    "Geothermal": Geothermal,
-    "Nuclear": Nuclear,
-    "Battery": Battery,
-    "Grid": Grid,
-    "SiteLoad": SiteLoad,
-    "AI": AI,
-    "Mining": Mining,
-}
+def sheet(name: str, cls: type) -> Any:
+    """A section of the Scenario: its input sheet's name and dataclass."""
+    return dataclasses.field(default_factory=cls, metadata={"sheet": name})
 
-# attribute of Scenario -> sheet name
-SECTION_ATTR = {
-    "site": "Site", "finance": "Finance", "pv": "PV", "wind": "Wind", "gas": "Gas", "hydro": "Hydro",
-    "geothermal": "Geothermal", "nuclear": "Nuclear", "battery": "Battery", "grid": "Grid",
-    "site_load": "SiteLoad", "ai": "AI", "mining": "Mining",
-}
+
+@dataclass
+class Sections:
+    """Every input sheet, in workbook order; the attribute names prefix the dotted parameter names."""
+
+    site: Site = sheet("Site", Site)
+    finance: Finance = sheet("Finance", Finance)
+    pv: PV = sheet("PV", PV)
+    wind: Wind = sheet("Wind", Wind)
+    gas: Gas = sheet("Gas", Gas)
+    hydro: Hydro = sheet("Hydro", Hydro)
+    geothermal: Geothermal = sheet("Geothermal", Geothermal)
+    nuclear: Nuclear = sheet("Nuclear", Nuclear)
+    battery: Battery = sheet("Battery", Battery)
+    grid: Grid = sheet("Grid", Grid)
+    site_load: SiteLoad = sheet("SiteLoad", SiteLoad)
+    ai: AI = sheet("AI", AI)
+    mining: Mining = sheet("Mining", Mining)
+
+
+# attribute of Scenario -> sheet name, and sheet name -> section class, in workbook order
+SECTION_ATTR: dict[str, str] = {f.name: f.metadata["sheet"] for f in dataclasses.fields(Sections)}
+SECTIONS: dict[str, type] = {f.metadata["sheet"]: f.default_factory for f in dataclasses.fields(Sections)}
+
+
+def _hourly_owners() -> dict[str, tuple[HourlyColumn, list[str]]]:
+    """Each sheet's hourly columns in sheet order; the Site sheet's own (records such as temperature) last."""
+    out: dict[str, tuple[HourlyColumn, list[str]]] = {}
+    fields = dataclasses.fields(Sections)
+    for f in fields[1:] + fields[:1]:
+        for col in f.default_factory.HOURLY:
+            out.setdefault(col.name, (col, []))[1].append(f.name)
+    return out
+
+
+# every Hourly column once, in workbook order, with the sections that use it (a column may serve several)
+HOURLY_OWNERS: dict[str, tuple[HourlyColumn, list[str]]] = _hourly_owners()
+HOURLY_COLUMNS: tuple[HourlyColumn, ...] = tuple(col for col, _ in HOURLY_OWNERS.values())
+HOURLY_NAMES: tuple[str, ...] = tuple(HOURLY_OWNERS)

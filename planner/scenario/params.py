@@ -11,8 +11,7 @@ import difflib
 from dataclasses import dataclass
 
 from planner.scenario.fields import info
-from planner.scenario.hourly import HOURLY_COLUMNS
-from planner.scenario.inputs import SECTION_ATTR, SECTIONS
+from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
 from planner.scenario.scenario import Scenario
 
 
@@ -79,45 +78,22 @@ def _split(name: str) -> tuple[str, str]:
     return section, attr
 
 
+def _objective_only() -> frozenset[str]:
+    """Dotted names declared `objective_only` (planner/scenario/inputs.py): changing one only re-prices."""
+    names = {f"{attr}.{f.name}" for attr, sheet in SECTION_ATTR.items() for f in dataclasses.fields(SECTIONS[sheet])
+             if info(f).objective_only}
+    return frozenset(names | {f"hourly.{c.name}" for c in HOURLY_COLUMNS if c.objective_only})
+
+
 # Parameters that change only prices, costs and financial factors (stream rates, PWFs, capital costs),
-# never a constraint: a built model can be re-priced in place (planner/model.py: update_objective).
-_OBJECTIVE_ONLY_FIELDS = {
-    "site": ["cod_year"],
-    "finance": ["discount_rate", "analysis_years", "om_escalation", "electricity_escalation", "fuel_escalation",
-                "tax_rate", "straight_line_years"],
-    "pv": ["capex_usd_per_kw_ac", "fom_usd_per_kw_year", "vom_usd_per_mwh", "life_years", "itc_fraction"],
-    "wind": ["capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "life_years", "itc_fraction"],
-    "gas": ["capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "life_years", "fuel_price_usd_per_mmbtu",
-            "co2_kg_per_mmbtu", "flare_efficiency", "methane_kg_per_mmbtu", "methane_gwp",
-            "carbon_credit_usd_per_t_co2e"],
-    "hydro": ["capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "life_years", "itc_fraction"],
-    "geothermal": ["capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "fuel_usd_per_mwh", "life_years",
-                   "itc_fraction"],
-    "nuclear": ["capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "fuel_usd_per_mwh", "life_years",
-                "itc_fraction"],
-    "battery": ["capex_usd_per_kw", "capex_usd_per_kwh", "fom_usd_per_kw_year", "vom_usd_per_mwh", "life_years",
-                "itc_fraction"],
-    "grid": ["export_capex_usd_per_kw", "export_fom_usd_per_kw_year", "export_life_years"],
-    "site_load": ["voll_usd_per_mwh"],
-    "ai": ["gpu_hour_price_usd", "gpu_hour_price_decline_per_year", "server_price_usd", "gpus_per_server",
-           "server_kw", "gpu_refresh_years", "server_price_decline_per_year", "facility_capex_usd_per_kw_it",
-           "facility_life_years", "fom_usd_per_kw_it_year", "sla_penalty_usd_per_mwh"],
-    "mining": ["asic_efficiency_j_per_th", "asic_price_usd_per_th", "container_pue", "container_capex_usd_per_mw",
-               "infrastructure_life_years", "hashprice_usd_per_ph_day", "btc_price_growth_per_year",
-               "network_hashrate_growth_per_year", "fee_share_of_reward", "next_halving_year",
-               "halving_interval_years", "pool_fee", "asic_life_years", "asic_price_decline_per_year",
-               "fom_usd_per_mw_year"],
-    "hourly": ["export_price_usd_per_mwh", "import_price_usd_per_mwh"],
-}
-OBJECTIVE_ONLY = frozenset(f"{s}.{f}" for s, fs in _OBJECTIVE_ONLY_FIELDS.items() for f in fs)
+# never a constraint: a built model can be re-priced in place (planner/solve: reprice).
+OBJECTIVE_ONLY = _objective_only()
 
 
-def objective_only(name: str, sc: Scenario) -> bool:
-    """True when changing `name` only re-prices the model (no constraint changes) for this scenario.
+def objective_only(name: str) -> bool:
+    """True when changing `name` is declared to only re-price the model (no constraint changes).
 
-    The discount rate and analysis period also set the average PV degradation factor, which scales
-    PV output in the energy balance, so they are structural when degrading PV is in the model.
+    A technology may still make such a parameter structural for a given scenario (e.g. the discount
+    rate sets degrading PV's average output): planner/technologies: reprice_only asks them too.
     """
-    if name in ("finance.discount_rate", "finance.analysis_years") and sc.pv.enabled and sc.pv.degradation_per_year:
-        return False
     return name in OBJECTIVE_ONLY

@@ -21,8 +21,8 @@ import pandas as pd
 from planner.errors import InputError
 from planner.scenario.catalog import Catalog, load_catalog
 from planner.scenario.fields import FieldInfo, info
-from planner.scenario.hourly import HOURLY_COLUMNS, HOURS_PER_YEAR
-from planner.scenario.inputs import SECTION_ATTR, SECTIONS
+from planner.scenario.hourly import HOURS_PER_YEAR
+from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
 from planner.scenario.layout import (
     DISTRIBUTIONS,
     FIELD_COL,
@@ -69,7 +69,7 @@ def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
             p.error(f"{sheet}: sheet is missing (expected a sheet named {sheet!r}; "
                     f"found sheets {', '.join(sheets) or 'none'})")
             continue
-        setattr(sc, attr, _read_section(sheets[sheet], sheet, SECTIONS[sheet], p))
+        setattr(sc, attr, _read_section(sheets[sheet], sheet, SECTIONS[sheet], p, sc.cells, attr))
     _check_section_rules(sc, catalog, p)
     if HOURLY_SHEET in sheets:
         sc.hourly = _read_hourly(sheets[HOURLY_SHEET], sc, p)
@@ -175,8 +175,11 @@ def _merge_cached(sheet: str, formulas: list[tuple], values: list[tuple], p: Pro
 
 # ------------------------------------------------------------------------------- key/value sheets
 
-def _read_section(rows: list[tuple], sheet: str, cls: type, p: Problems):
-    """One key/value sheet into its dataclass; missing rows and bad values are reported."""
+def _read_section(rows: list[tuple], sheet: str, cls: type, p: Problems, cells: dict[str, str], attr: str):
+    """One key/value sheet into its dataclass; missing rows and bad values are reported.
+
+    `cells` gets the cell each field was read from (`ai.max_new_blocks` -> `AI!C9`), for later messages.
+    """
     found: dict[str, tuple[int, Any]] = {}
     for i, row in enumerate(rows[KV_FIRST_ROW - 1:], start=KV_FIRST_ROW):
         key = row[FIELD_COL - 1] if len(row) >= FIELD_COL else None
@@ -195,7 +198,8 @@ def _read_section(rows: list[tuple], sheet: str, cls: type, p: Problems):
                     f"the value in column C)")
             continue
         row, raw = found[f.name]
-        ok, value = _parse(raw, f, f"{sheet}!{col_letter(VALUE_COL)}{row}", p)
+        cells[f"{attr}.{f.name}"] = f"{sheet}!{col_letter(VALUE_COL)}{row}"
+        ok, value = _parse(raw, f, cells[f"{attr}.{f.name}"], p)
         if ok:
             kwargs[f.name] = value
     for key, (row, _) in found.items():
@@ -316,8 +320,7 @@ def _unit_slip(v: float, name: str, fi: FieldInfo, ref: str, p: Problems) -> Non
 
 def _check_section_rules(sc: Scenario, catalog: Catalog, p: Problems) -> None:
     """Rules across fields of a sheet and catalog names (with the closest suggestion)."""
-    for attr, sheet in SECTION_ATTR.items():
-        section = getattr(sc, attr)
+    for attr, sheet, section in sc.sections():
         for f in dataclasses.fields(section):
             fi = info(f)
             if fi.catalog:
@@ -327,36 +330,23 @@ def _check_section_rules(sc: Scenario, catalog: Catalog, p: Problems) -> None:
                     hint = f"; did you mean {close!r}?" if close else ""
                     p.error(f"{sheet}: {f.name} {model!r} is not in the catalog "
                             f"models/{fi.catalog}.csv{hint}")
-    for tech, sheet in (("geothermal", "Geothermal"), ("nuclear", "Nuclear")):
-        f = getattr(sc, tech)
-        if f.unit_model in catalog.names("firm_units"):
-            kind = catalog.row("firm_units", f.unit_model)["technology"]
-            if kind != tech:
-                p.error(f"{sheet}: unit_model {f.unit_model!r} is a {kind} unit, not {tech}")
-    for attr, sheet in SECTION_ATTR.items():
-        section = getattr(sc, attr)
-        for f in dataclasses.fields(section):
+                elif model is not None and "technology" in catalog.tables[fi.catalog].columns:
+                    kind = catalog.row(fi.catalog, model)["technology"]  # a table shared by several sheets
+                    if kind != attr:
+                        p.error(f"{sheet}: {f.name} {model!r} is a {kind} unit, not {attr}")
             if f.name.startswith("min_new_"):
                 hi_name = "max_new_" + f.name[len("min_new_"):]
                 lo, hi = getattr(section, f.name), getattr(section, hi_name, None)
                 if hi is not None and lo > hi:
                     p.error(f"{sheet}: {f.name} ({lo:g}) must not exceed {hi_name} ({hi:g})")
-    b = sc.battery
-    if b.min_duration_h > b.max_duration_h:
-        p.error(f"Battery: min_duration_h ({b.min_duration_h:g}) must not exceed max_duration_h "
-                f"({b.max_duration_h:g})")
-    if b.existing_mw > 0 and not (b.min_duration_h * b.existing_mw <= b.existing_mwh + 1e-9
-                                  <= b.max_duration_h * b.existing_mw + 2e-9):
-        p.warn(f"Battery: existing {b.existing_mwh:g} MWh / {b.existing_mw:g} MW is outside the duration bounds")
+        errors, warnings = section.rules(catalog)
+        for e in errors:
+            p.error(f"{sheet}: {e}")
+        for w in warnings:
+            p.warn(f"{sheet}: {w}")
     if re.search(r'[\\/:*?"<>|]', sc.site.name or ""):
         p.error(f"Site: name {sc.site.name!r} must not contain any of \\ / : * ? \" < > | (it names the "
                 f"output folder)")
-    if sc.wind.enabled and sc.wind.resource == "wind_speed" and sc.wind.turbine_model in catalog.power_curves:
-        pass
-    elif sc.wind.enabled and sc.wind.resource == "wind_speed" and sc.wind.turbine_model in catalog.names(
-            "wind_turbines"):
-        p.error(f"Wind: turbine {sc.wind.turbine_model!r} has no power curve in models/wind_power_curves.csv; "
-                f"use resource = capacity_factor or another model")
 
 
 # ---------------------------------------------------------------------------------- hourly sheet
@@ -397,16 +387,7 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
         p.error(f"{HOURLY_SHEET}: expected {HOURS_PER_YEAR} hourly rows (or {HOURS_PER_YEAR + 24} for a leap "
                 f"year) from row {HOURLY_FIRST_ROW}, found {n} (last data row {HOURLY_FIRST_ROW + n - 1})")
     df = pd.DataFrame({TIMESTAMP_COL_NAME: ts})
-    enabled = {
-        "pv.enabled": sc.pv.enabled,
-        "wind.enabled": sc.wind.enabled and sc.wind.resource == "wind_speed",
-        "hydro.enabled": sc.hydro.enabled,
-        "gas.enabled": sc.gas.enabled,
-        "grid.connected": sc.grid.connected,
-        "site_load.enabled": sc.site_load.enabled,
-        "ai.enabled": sc.ai.enabled,
-    }
-    need_wind_cf = sc.wind.enabled and sc.wind.resource == "capacity_factor"
+    filled_later = []
     for c in HOURLY_COLUMNS:
         j = pos[c.name]
         letter = col_letter(j + 1)
@@ -425,8 +406,7 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
                 values[i] = x
                 if (c.lo is not None and x < c.lo) or (c.hi is not None and x > c.hi):
                     out_of_range.append(i)
-        required = (c.needed_by is not None and enabled.get(c.needed_by, False)) or (
-            c.name == "wind_cf" and need_wind_cf)
+        required = sc.column_required(c.name)
         where = f"{HOURLY_SHEET}!{letter}"
         if bad_text:
             p.error(f"{where}{_rows(bad_text)}: {c.name} must be a number in {c.unit}, found "
@@ -441,27 +421,26 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
         if blanks and required:
             p.error(f"{where}{_rows(blanks)}: {c.name} is blank in {len(blanks)} hour(s); every hour needs a "
                     f"value in {c.unit} (use 0 where there is none)")
-        if blanks and c.name == "import_price_usd_per_mwh":
-            pass  # filled below from export price + adder
+        if blanks and c.fill is not None:
+            filled_later.append(c)  # from other columns, once every column is read
         elif blanks:
-            values[blanks] = 1.0 if c.name == "firm_available_fraction" else 0.0
+            values[blanks] = c.blank_value
         df[c.name] = values
-    blank_imp = df["import_price_usd_per_mwh"].isna()
-    if blank_imp.any():
-        df.loc[blank_imp, "import_price_usd_per_mwh"] = (
-            df.loc[blank_imp, "export_price_usd_per_mwh"] + sc.grid.import_adder_usd_per_mwh)
+    for c in filled_later:
+        _attr, owner = next((a, s) for a, _sheet, s in sc.sections() if c in type(s).HOURLY)
+        blank = df[c.name].isna().to_numpy()
+        df.loc[blank, c.name] = np.asarray(c.fill(owner, df), dtype=float)[blank]
     if p.errors:
         return df
-    for col in ("export_price_usd_per_mwh", "import_price_usd_per_mwh"):
-        typical = float(np.median(np.abs(df[col].to_numpy())))
-        if sc.grid.connected and 0 < typical < 1.0:
-            p.warn(f"{HOURLY_SHEET}: {col} has a median of {typical:.3g}: that looks like USD/kWh, not USD/MWh "
-                   f"(multiply by 1000)")
-    if sc.grid.connected and sc.grid.import_limit_mw > 0:
-        cheaper = np.flatnonzero(df["import_price_usd_per_mwh"].to_numpy() < df["export_price_usd_per_mwh"].to_numpy())
-        if len(cheaper):
-            p.warn(f"{HOURLY_SHEET}: import price is below the export price in {len(cheaper)} hour(s) (first at row "
-                   f"{cheaper[0] + HOURLY_FIRST_ROW}); the plan will import to export in those hours")
+    for c in HOURLY_COLUMNS:
+        if c.median_at_least is not None and sc.column_used(c.name):
+            typical = float(np.median(np.abs(df[c.name].to_numpy())))
+            least, hint = c.median_at_least
+            if 0 < typical < least:
+                p.warn(f"{HOURLY_SHEET}: {c.name} has a median of {typical:.3g}: that looks like {hint}")
+    for _attr, _sheet, section in sc.sections():
+        for w in section.hourly_warnings(df):
+            p.warn(w)
     if n == HOURS_PER_YEAR + 24:
         stamps = pd.DatetimeIndex(df[TIMESTAMP_COL_NAME])
         feb29 = (stamps.month == 2) & (stamps.day == 29)

@@ -9,21 +9,9 @@ import numpy as np
 import pandas as pd
 
 from planner.scenario.catalog import Catalog
-from planner.scenario.inputs import (
-    AI,
-    PV,
-    Battery,
-    Finance,
-    Gas,
-    Geothermal,
-    Grid,
-    Hydro,
-    Mining,
-    Nuclear,
-    Site,
-    SiteLoad,
-    Wind,
-)
+from planner.scenario.fields import catalog_field, info
+from planner.scenario.hourly import HourlyColumn
+from planner.scenario.inputs import HOURLY_OWNERS, SECTION_ATTR, Sections
 
 
 @dataclass
@@ -48,27 +36,18 @@ class Periods:
 
 
 @dataclass
-class Scenario:
-    """Everything the model needs, typed and unit-checked; no openpyxl beyond this point."""
+class Scenario(Sections):
+    """Everything the model needs, typed and unit-checked; no openpyxl beyond this point.
 
-    site: Site = field(default_factory=Site)
-    finance: Finance = field(default_factory=Finance)
-    pv: PV = field(default_factory=PV)
-    wind: Wind = field(default_factory=Wind)
-    gas: Gas = field(default_factory=Gas)
-    hydro: Hydro = field(default_factory=Hydro)
-    geothermal: Geothermal = field(default_factory=Geothermal)
-    nuclear: Nuclear = field(default_factory=Nuclear)
-    battery: Battery = field(default_factory=Battery)
-    grid: Grid = field(default_factory=Grid)
-    site_load: SiteLoad = field(default_factory=SiteLoad)
-    ai: AI = field(default_factory=AI)
-    mining: Mining = field(default_factory=Mining)
+    The input sheets are the fields inherited from `Sections` (planner/scenario/inputs.py).
+    """
+
     # hourly series: one row per time step, columns of HOURLY_COLUMNS plus `weight` (hours it stands for)
     hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: list[SensitivityRow] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
-    wind_power_curve: tuple[np.ndarray, np.ndarray] | None = None  # (m/s, kW) of the chosen turbine
+    wind_power_curve: tuple[np.ndarray, np.ndarray] | None = None  # (m/s, kW) of the chosen turbine (catalog)
+    cells: dict[str, str] = field(default_factory=dict)  # dotted input name -> workbook cell it was read from
     warnings: list[str] = field(default_factory=list)
     input_sha256: str = ""
     periods: Periods | None = None  # set on a typical-period (reduced) scenario
@@ -82,6 +61,20 @@ class Scenario:
     def n_steps(self) -> int:
         return len(self.hourly)
 
+    def sections(self) -> list[tuple[str, str, object]]:
+        """(attribute, sheet, section) of every input sheet, in workbook order."""
+        return [(attr, sheet, getattr(self, attr)) for attr, sheet in SECTION_ATTR.items()]
+
+    def column_used(self, name: str) -> bool:
+        """Does the model use this Hourly column (some section that owns it uses it)?"""
+        col, owners = HOURLY_OWNERS[name]
+        return any(col.used(getattr(self, a)) for a in owners)
+
+    def column_required(self, name: str) -> bool:
+        """Must every hour of this Hourly column hold a value?"""
+        col, owners = HOURLY_OWNERS[name]
+        return col.required is not None and any(col.required(getattr(self, a)) for a in owners)
+
     def copy(self) -> Scenario:
         """A deep-enough copy to change inputs safely (sections and the hourly table are copied)."""
         kw = {f.name: dataclasses.replace(getattr(self, f.name)) for f in dataclasses.fields(self)
@@ -91,35 +84,25 @@ class Scenario:
 
 
 def fill_from_catalog(sc: Scenario, catalog: Catalog) -> None:
-    """Replace blank (None) catalog-backed fields by the catalog values of the chosen models."""
-
-    def take(section, attr: str, kind: str, model: str, column: str) -> None:
-        if getattr(section, attr) is None:
-            setattr(section, attr, type_like(section, attr, catalog.row(kind, model)[column]))
-
-    g = sc.gas
-    for attr, col in [("unit_mw", "unit_mw"), ("heat_rate_mmbtu_per_mwh", "heat_rate_mmbtu_per_mwh"),
-                      ("capex_usd_per_kw", "capex_usd_per_kw"), ("fom_usd_per_kw_year", "fom_usd_per_kw_year"),
-                      ("vom_usd_per_mwh", "vom_usd_per_mwh"), ("life_years", "life_years")]:
-        take(g, attr, "gas_gensets", g.genset_model, col)
-    for f in (sc.geothermal, sc.nuclear):
-        for attr in ("unit_mw", "capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "fuel_usd_per_mwh",
-                     "availability", "min_load_fraction", "life_years"):
-            take(f, attr, "firm_units", f.unit_model, attr)
-    w = sc.wind
-    take(w, "turbine_mw", "wind_turbines", w.turbine_model, "rated_mw")
-    sc.wind_power_curve = catalog.power_curves.get(w.turbine_model)
-    a = sc.ai
-    take(a, "gpus_per_server", "gpu_systems", a.gpu_system, "gpus_per_server")
-    take(a, "server_kw", "gpu_systems", a.gpu_system, "server_kw")
-    take(a, "server_price_usd", "gpu_systems", a.gpu_system, "price_usd_per_server")
-    take(a, "gpu_hour_price_usd", "gpu_systems", a.gpu_system, "gpu_hour_price_usd")
-    m = sc.mining
-    take(m, "asic_efficiency_j_per_th", "asics", m.asic_model, "efficiency_j_per_th")
-    take(m, "asic_price_usd_per_th", "asics", m.asic_model, "price_usd_per_th")
+    """Replace blank (None) catalog-backed fields by the values of each sheet's chosen catalog model."""
+    for _attr, _sheet, section in sc.sections():
+        model_field = catalog_field(section)
+        if model_field is None:
+            continue
+        kind, model = info(model_field).catalog, getattr(section, model_field.name)
+        for f in dataclasses.fields(section):
+            column = info(f).from_catalog
+            if column is not None and getattr(section, f.name) is None:
+                setattr(section, f.name, type_like(section, f.name, catalog.row(kind, model)[column]))
+    sc.wind_power_curve = catalog.power_curves.get(sc.wind.turbine_model)
 
 
 def type_like(section, attr: str, value):
     """Cast a catalog value to the field's declared type (int fields stay int)."""
     ftype = {f.name: f.type for f in dataclasses.fields(section)}[attr]
     return int(round(float(value))) if str(ftype).startswith("int") else float(value)
+
+
+def column_info(name: str) -> HourlyColumn:
+    """The declaration of one Hourly column."""
+    return HOURLY_OWNERS[name][0]

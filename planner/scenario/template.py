@@ -13,8 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from planner.paths import DATA_DIR, TEMPLATE_HOURLY_SITE
 from planner.scenario.catalog import CATALOG_FILES, Catalog, load_catalog
 from planner.scenario.fields import info
-from planner.scenario.hourly import HOURLY_COLUMNS
-from planner.scenario.inputs import SECTION_ATTR
+from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR
 from planner.scenario.layout import (
     DESC_COL,
     DISTRIBUTIONS,

@@ -2,7 +2,9 @@
 
 The reduced scenario has one step per hour of each typical day, weighted by the number of real days
 it stands for; its `periods` field tells the battery how to link the state of charge. It is used to
-size the plant fast; the answer is then re-dispatched over the full year (planner/run.py).
+size the plant fast; the answer is then re-dispatched over the full year (planner/run.py). Series the
+model turns nonlinearly into energy (wind speed through a power curve) are converted by their
+technology before aggregation (planner/technologies: for_typical_days).
 """
 
 from __future__ import annotations
@@ -10,27 +12,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.scenario.hourly import HOURLY_NAMES
+from planner.scenario.inputs import HOURLY_COLUMNS, HOURLY_NAMES
 from planner.scenario.scenario import Periods, Scenario
 
 HOURS_PER_DAY = 24
 
 
 def extreme_columns(sc: Scenario, df: pd.DataFrame) -> dict[str, list[str]]:
-    """Which days must survive aggregation: worst lulls and outages, highest prices, loads and AI demand."""
-    varying = [c for c in df.columns if df[c].std() > 1e-9]
-
-    def pick(cols: list[str]) -> list[str]:
-        return [c for c in cols if c in varying]
-
-    return {
-        "min_period": pick(["wind_cf"] * sc.wind.enabled + ["pv_cf"] * sc.pv.enabled
-                           + ["hydro_flow_m3s"] * sc.hydro.enabled + ["gas_supply_mmbtu_per_h"] * sc.gas.enabled),
-        "max_value": pick(["export_price_usd_per_mwh", "import_price_usd_per_mwh"] * sc.grid.connected
-                          + ["site_load_mw"] * sc.site_load.enabled + ["ai_utilisation"] * sc.ai.enabled),
-        "min_value": pick(["firm_available_fraction"] * (sc.geothermal.enabled or sc.nuclear.enabled)
-                          + ["export_price_usd_per_mwh"] * sc.grid.connected),
-    }
+    """Which days must survive aggregation: each used column's declared extremes (lulls, outages, peaks)."""
+    varying = {c for c in df.columns if df[c].std() > 1e-9}
+    out: dict[str, list[str]] = {"min_period": [], "max_value": [], "min_value": []}
+    for c in HOURLY_COLUMNS:
+        if c.name in varying and sc.column_used(c.name):
+            for kind in c.extremes:
+                out[kind].append(c.name)
+    return out
 
 
 def aggregate(sc: Scenario, n_days: int, storage: str = "linked", own_days: tuple[int, ...] = ()) -> Scenario:
@@ -41,8 +37,6 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked", own_days: tupl
     """
     import tsam
 
-    from planner.technologies.wind import capacity_factor
-
     if sc.n_steps % HOURS_PER_DAY:
         raise ValueError(f"typical days need whole days; the scenario has {sc.n_steps} hours")
     n_periods = sc.n_steps // HOURS_PER_DAY
@@ -50,8 +44,6 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked", own_days: tupl
         raise ValueError(f"--typical-days must be between 1 and {n_periods}, got {n_days}")
     hour_weight = float(sc.weights.mean())  # hours each input step stands for (1 in a full-year workbook)
     df = sc.hourly[list(HOURLY_NAMES)].copy()
-    if sc.wind.enabled:
-        df["wind_cf"] = capacity_factor(sc)  # aggregate the turbine's output, not the speed (power curve is nonlinear)
     df.index = pd.date_range("2001-01-01", periods=len(df), freq="h")  # regular index for tsam
     constant = [c for c in df.columns if df[c].std() <= 1e-9]
     varying = df.drop(columns=constant)
@@ -93,9 +85,6 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked", own_days: tupl
     out = sc.copy()
     out.hourly = reduced_hourly[["timestamp", *HOURLY_NAMES, "weight"]]
     out.hourly.attrs = dict(sc.hourly.attrs)
-    if sc.wind.enabled:
-        out.wind.resource = "capacity_factor"
-        out.wind.losses_fraction = 0.0  # already applied in the aggregated wind_cf
     out.periods = Periods(hours_per_period=HOURS_PER_DAY, n_clusters=len(rows), sequence=sequence,
                           storage=storage)
     return out

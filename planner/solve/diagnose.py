@@ -1,8 +1,9 @@
 """Explain an infeasible scenario in the user's terms with an elastic copy of the model.
 
-The copy gives each hard requirement (energy balance, firm AI load, site capacity, land, budget) a
-non-negative slack and minimises their weighted sum; whatever slack remains says which requirement
-fails, when, and by how much.
+The copy gives each hard requirement (the energy balance, site capacity, land and budget, and the hard
+requirements technologies declare, such as a firm load) a non-negative slack and minimises their
+weighted sum; whatever slack remains says which requirement fails, when, and by how much, in the words
+its declaration gives (`Ctx.slack`).
 """
 
 from __future__ import annotations
@@ -93,44 +94,14 @@ def diagnose(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[str, fl
     stamps = pd.DatetimeIndex(sc.hourly["timestamp"])
     out = []
     for name, var in ctx.slacks.items():
+        message = ctx.slack_messages[name]  # declared with the slack, by the model or its technology
         if var.is_indexed():
             vals = _hourly(var, ctx.T)
             if vals.max() > TOL:
-                out.append(_hourly_message(name, vals, stamps, sc, built))
+                out.append(message(sc, ctx, vals, describe_hours(np.flatnonzero(vals > TOL), stamps)))
         elif (var.value or 0.0) > TOL:
-            out.append(_scalar_message(name, float(var.value), sc))
+            out.append(message(sc, ctx, float(var.value), ""))
     return out
-
-
-def _hourly_message(name: str, short: np.ndarray, stamps: pd.DatetimeIndex, sc: Scenario, built) -> str:
-    hours = np.flatnonzero(short > TOL)
-    when = describe_hours(hours, stamps)
-    peak = float(short.max())
-    if name == "firm_ai":
-        it = float(pyo.value(built.ctx.sizes["ai_it_mw"]))
-        return (f"firm AI load cannot be served: with {it:g} MW of AI IT load (firm fraction "
-                f"{sc.ai.firm_fraction:g}, PUE {sc.ai.pue:g}) the supply that can be built within the limits falls "
-                f"short by up to {peak:.3g} MW of IT load in {len(hours)} hour(s), {when}. Allow firm supply "
-                f"(gas, geothermal, nuclear), a battery or grid import, lower AI.min_new_blocks, or set "
-                f"AI.firmness = sla")
-    if name == "energy_balance":
-        return (f"demand cannot be met: supply falls short by up to {peak:.3g} MW in {len(hours)} hour(s), {when}"
-                f" (site load {'and required loads ' if sc.ai.min_new_blocks else ''}need energy that no allowed "
-                f"generation, storage or import can give). Allow more supply, or set SiteLoad.unserved_policy = voll")
-    if name == "site_capacity":
-        return (f"site capacity of {sc.site.site_capacity_mw:g} MW is exceeded by up to {peak:.3g} MW in "
-                f"{len(hours)} hour(s), {when}, by loads that must be served; raise Site.site_capacity_mw")
-    return f"{name}: violated by up to {peak:.3g} in {len(hours)} hour(s), {when}"
-
-
-def _scalar_message(name: str, excess: float, sc: Scenario) -> str:
-    if name == "capex_budget":
-        return (f"capex budget of {sc.site.capex_budget_usd / 1e6:,.1f} M USD is too small for the minimum builds "
-                f"and requirements: they need {excess:,.2f} M USD more")
-    if name == "land":
-        return (f"land area of {sc.site.land_area_ha:g} ha is too small for the minimum builds: "
-                f"{excess:.3g} ha more are needed")
-    return f"{name}: violated by {excess:.3g}"
 
 
 def describe_hours(hours: np.ndarray, stamps: pd.DatetimeIndex, most: int = 3) -> str:

@@ -1,8 +1,17 @@
-"""One module per technology; each adds its variables, constraints and cash flows to the shared Ctx.
+"""The registry: the only list of technologies, and the questions the rest of the planner asks of it.
 
-Every module has `capital_items(sc)`, `add(ctx)` and `annual_cash(sc, new_sizes, dispatch)`.
+Each module declares one `Technology` (planner/technologies/spec.py); REGISTRY holds them in the order
+they are added to the model. Nothing outside this package names a technology: the model, the results,
+the pro-forma, the reports, the typical days and the sensitivities read these declarations.
 """
 
+from __future__ import annotations
+
+import numpy as np
+
+from planner.finance import CapitalItem
+from planner.scenario.params import objective_only
+from planner.scenario.scenario import Scenario
 from planner.technologies import (
     ai,
     battery,
@@ -16,23 +25,89 @@ from planner.technologies import (
     site_load,
     wind,
 )
+from planner.technologies.spec import DEMAND, SUPPLY, Decision, Flow, Size, Stream, Technology
 
-# (module, is it part of this scenario?) in the order they are added to the model
-MODULES = {
-    "pv": (pv, lambda sc: sc.pv.enabled),
-    "wind": (wind, lambda sc: sc.wind.enabled),
-    "gas": (gas, lambda sc: sc.gas.enabled),
-    "hydro": (hydro, lambda sc: sc.hydro.enabled),
-    "geothermal": (geothermal, lambda sc: sc.geothermal.enabled),
-    "nuclear": (nuclear, lambda sc: sc.nuclear.enabled),
-    "battery": (battery, lambda sc: sc.battery.enabled),
-    "grid": (grid, lambda sc: sc.grid.connected),
-    "site_load": (site_load, lambda sc: sc.site_load.enabled),
-    "ai": (ai, lambda sc: sc.ai.enabled),
-    "mining": (mining, lambda sc: sc.mining.enabled),
-}
+REGISTRY: tuple[Technology, ...] = (
+    pv.TECHNOLOGY,
+    wind.TECHNOLOGY,
+    gas.TECHNOLOGY,
+    hydro.TECHNOLOGY,
+    geothermal.TECHNOLOGY,
+    nuclear.TECHNOLOGY,
+    battery.TECHNOLOGY,
+    grid.TECHNOLOGY,
+    site_load.TECHNOLOGY,
+    ai.TECHNOLOGY,
+    mining.TECHNOLOGY,
+)
+
+# the model's own flow: what no use takes (the one slack of the balance)
+CURTAILED = Flow("curtailed_mw", DEMAND, "Curtailed", energy_key="curtailed")
 
 
-def active(sc):
-    """(name, module) of every technology the scenario enables."""
-    return [(name, mod) for name, (mod, on) in MODULES.items() if on(sc)]
+def active(sc: Scenario) -> list[Technology]:
+    """The technologies the scenario enables, in model order."""
+    return [t for t in REGISTRY if getattr(sc, t.name).active()]
+
+
+def section(sc: Scenario, tech: Technology):
+    """A technology's input sheet."""
+    return getattr(sc, tech.name)
+
+
+def all_flows() -> list[Flow]:
+    """Every dispatch column any technology can write (zero where absent), and curtailment."""
+    return [f for t in REGISTRY for f in t.flows] + [CURTAILED]
+
+
+def balance_columns() -> tuple[list[str], list[str]]:
+    """(supply columns, demand columns) of the hourly balance: supply = demand."""
+    flows = all_flows()
+    return [f.column for f in flows if f.role == SUPPLY], [f.column for f in flows if f.role == DEMAND]
+
+
+def decisions(sc: Scenario) -> list[tuple[Technology, Decision]]:
+    """Every new-size decision of the enabled technologies."""
+    return [(t, d) for t in active(sc) for d in t.decisions(sc)]
+
+
+def sizes(sc: Scenario) -> list[Size]:
+    return [s for t in active(sc) for s in t.sizes]
+
+
+def capital_items(sc: Scenario) -> list[CapitalItem]:
+    """Every capital item of the enabled technologies, each paid per unit of its decision (`item.size`)."""
+    return [item for t in active(sc) for item in t.capital(sc)]
+
+
+def streams(sc: Scenario) -> list[tuple[Technology, Stream]]:
+    return [(t, s) for t in active(sc) for s in t.streams(sc)]
+
+
+def price_paths(sc: Scenario) -> dict[str, np.ndarray]:
+    """The stream kinds technologies price along their own paths (e.g. mining: the hashprice), years 1..N."""
+    return {t.name: t.price_path(sc) for t in active(sc) if t.price_path is not None}
+
+
+def reprice_only(name: str, sc: Scenario) -> bool:
+    """True when changing the dotted parameter only re-prices a model built for `sc` (planner/solve: reprice)."""
+    return objective_only(name) and not any(name in t.structural(sc) for t in active(sc))
+
+
+def for_typical_days(sc: Scenario) -> Scenario:
+    """A copy whose series the typical-day aggregation can average (e.g. wind speed -> turbine output)."""
+    out = sc.copy()
+    for t in active(out):
+        if t.for_typical_days is not None:
+            t.for_typical_days(out)
+    return out
+
+
+def unlimited(sc: Scenario) -> list[str]:
+    """Dotted names of the maximum-new-size inputs left blank (no limit) in enabled technologies."""
+    return [f"{t.name}.{d.max_field}" for t, d in decisions(sc) if getattr(section(sc, t), d.max_field) is None]
+
+
+def firm_labels() -> list[str]:
+    """Technologies that can carry a firm load through the night (for messages)."""
+    return [t.label for t in REGISTRY if t.firm]

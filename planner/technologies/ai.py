@@ -7,12 +7,13 @@ in every hour (hard), or a penalty per unserved firm IT-MWh (sla). GPU servers a
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from planner.finance import CapitalItem
 from planner.scenario.inputs import AI
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var
+from planner.technologies import spec
+from planner.technologies.base import Ctx, hourly_con, hourly_var
 
 NEW = "ai_new_blocks"
 
@@ -30,30 +31,25 @@ def revenue_usd_per_it_mwh(a: AI) -> float:
     return a.gpu_hour_price_usd * a.gpus_per_server * 1000.0 / a.server_kw
 
 
-def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
+def price_factor(sc: Scenario) -> np.ndarray:
+    """GPU-hour price in each year relative to year 1: declines within a GPU generation, resets at refresh."""
     a = sc.ai
-    servers = CapitalItem("ai_gpu_servers", "ai", servers_per_block(a) * a.server_price_usd, a.gpu_refresh_years,
-                          a.server_price_decline_per_year)
-    facility = CapitalItem("ai_facility", "ai", a.facility_capex_usd_per_kw_it * 1000 * a.block_it_mw,
-                           a.facility_life_years)
-    return [(servers, NEW), (facility, NEW)]
+    age = (np.arange(sc.finance.analysis_years)) % a.gpu_refresh_years
+    return (1.0 - a.gpu_hour_price_decline_per_year) ** age
 
 
 def add(ctx: Ctx) -> None:
-    """AI blocks, hourly IT load within sellable demand, firmness, facility power, revenue and costs."""
+    """Hourly IT load within sellable demand, its firmness (hard, elastic or SLA) and the facility power (9)."""
     a = ctx.sc.ai
     m, n = ctx.m, ctx.sc.n_steps
-    new = new_var(m, NEW, a.min_new_blocks, a.max_new_blocks, integer=True)
-    ctx.integers["ai_blocks"] = new
-    blocks = a.existing_blocks + new
-    it_cap = a.block_it_mw * blocks
+    it_cap = ctx.sizes["ai_it_mw"]
     util = ctx.col("ai_utilisation")
     it = hourly_var(m, "ai_it_mw", n)
     hourly_con(m, "ai_sellable", n, lambda t: it[t] <= util[t] * it_cap)
     firm = a.firm_fraction
     if firm > 0 and a.firmness == "hard" and ctx.elastic:
         short_firm = hourly_var(m, "ai_firm_short_mw", n)
-        ctx.slacks["firm_ai"] = short_firm
+        ctx.slack("firm_ai", short_firm, firm_message)
         hourly_con(m, "ai_firm", n, lambda t: it[t] + short_firm[t] >= firm * util[t] * it_cap)
     elif firm > 0 and a.firmness == "hard":
         hourly_con(m, "ai_firm", n, lambda t: it[t] >= firm * util[t] * it_cap)
@@ -61,28 +57,66 @@ def add(ctx: Ctx) -> None:
         short = hourly_var(m, "ai_unserved_firm_it_mw", n)
         hourly_con(m, "ai_firm_sla", n, lambda t: it[t] + short[t] >= firm * util[t] * it_cap)
         ctx.hourly["ai_unserved_firm_it_mw"] = short
-        ctx.stream("ai_sla_penalty", "ai", lambda sc: -sc.ai.sla_penalty_usd_per_mwh,
-                   ctx.weighted_sum(lambda t: short[t]))
-    ctx.demand["ai_facility_mw"] = lambda t: a.pue * it[t]
-    ctx.site_uses["ai_facility_mw"] = ctx.demand["ai_facility_mw"]
     ctx.hourly["ai_it_mw"] = it
-    ctx.hourly["ai_facility_mw"] = ctx.demand["ai_facility_mw"]
-    ctx.stream("ai_revenue", "ai", lambda sc: revenue_usd_per_it_mwh(sc.ai), ctx.weighted_sum(lambda t: it[t]))
-    ctx.stream("ai_fom", "om", lambda sc: -sc.ai.fom_usd_per_kw_it_year * 1000, it_cap)
-    ctx.land_ha.append(a.land_ha_per_mw * a.block_it_mw * new)
-    ctx.sizes["ai_blocks"] = blocks
-    ctx.sizes["ai_it_mw"] = it_cap
-    ctx.sizes["ai_gpus"] = gpus_per_block(a) * blocks
+    ctx.hourly["ai_facility_mw"] = lambda t: a.pue * it[t]
 
 
-def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def firm_message(sc: Scenario, ctx: Ctx, short: np.ndarray, when: str) -> str:
+    """Why an elastic firm-AI slack stayed positive, in the user's terms."""
+    import pyomo.environ as pyo
+
+    it = float(pyo.value(ctx.sizes["ai_it_mw"]))
+    hours = int((short > 1e-5).sum())
+    firm_supply = ", ".join(label.lower() for label in ctx.firm_labels)
+    return (f"firm AI load cannot be served: with {it:g} MW of AI IT load (firm fraction "
+            f"{sc.ai.firm_fraction:g}, PUE {sc.ai.pue:g}) the supply that can be built within the limits falls "
+            f"short by up to {float(short.max()):.3g} MW of IT load in {hours} hour(s), {when}. Allow firm supply "
+            f"({firm_supply}), a battery or grid import, lower AI.min_new_blocks, or set AI.firmness = sla")
+
+
+def capital(sc: Scenario) -> list[CapitalItem]:
     a = sc.ai
-    w = d["weight"]
-    it_cap = a.block_it_mw * (a.existing_blocks + new[NEW])
-    out = {
-        "ai_revenue": ("ai", revenue_usd_per_it_mwh(a) * float((w * d["ai_it_mw"]).sum())),
-        "ai_fom": ("om", -a.fom_usd_per_kw_it_year * 1000 * it_cap),
-    }
-    if "ai_unserved_firm_it_mw" in d:
-        out["ai_sla_penalty"] = ("ai", -a.sla_penalty_usd_per_mwh * float((w * d["ai_unserved_firm_it_mw"]).sum()))
-    return out
+    servers = CapitalItem("ai_gpu_servers", "ai", servers_per_block(a) * a.server_price_usd, a.gpu_refresh_years,
+                          a.server_price_decline_per_year, size=NEW)
+    facility = CapitalItem("ai_facility", "ai", a.facility_capex_usd_per_kw_it * 1000 * a.block_it_mw,
+                           a.facility_life_years, size=NEW)
+    return [servers, facility]
+
+
+def streams(sc: Scenario) -> list[spec.Stream]:
+    out = []
+    if sc.ai.firm_fraction > 0 and sc.ai.firmness == "sla":
+        out.append(spec.Stream("ai_sla_penalty", "ai", lambda sc: -sc.ai.sla_penalty_usd_per_mwh,
+                               spec.Hourly("ai_unserved_firm_it_mw"), "AI SLA penalty"))
+    return out + [
+        spec.Stream("ai_revenue", "ai", lambda sc: revenue_usd_per_it_mwh(sc.ai), spec.Hourly("ai_it_mw"),
+                    "GPU-hour revenue"),
+        spec.Stream("ai_fom", "om", lambda sc: -sc.ai.fom_usd_per_kw_it_year * 1000, spec.Capacity("ai_it_mw"),
+                    "AI data centre fixed O&M"),
+    ]
+
+
+TECHNOLOGY = spec.Technology(
+    name="ai",
+    label="AI data centre",
+    add=add,
+    decisions=lambda sc: [spec.Decision(NEW, "blocks", "min_new_blocks", "max_new_blocks", integer=True,
+                                        fleet="ai_blocks")],
+    sizes=(
+        spec.Size("ai_blocks", "blocks", "AI blocks", existing=lambda sc: sc.ai.existing_blocks, new=NEW, integer=True),
+        spec.Size("ai_it_mw", "MW_IT", "AI IT capacity", existing=lambda sc: sc.ai.existing_blocks, new=NEW,
+                  per_unit=lambda sc: sc.ai.block_it_mw),
+        spec.Size("ai_gpus", "GPUs", "GPUs", existing=lambda sc: sc.ai.existing_blocks, new=NEW,
+                  per_unit=lambda sc: gpus_per_block(sc.ai)),
+    ),
+    flows=(
+        spec.Flow("ai_it_mw", spec.INFO, "AI IT load", energy_key="ai_it"),
+        spec.Flow("ai_facility_mw", spec.DEMAND, "AI data centre", site_use=True, energy_key="ai", kpi=True),
+        spec.Flow("ai_unserved_firm_it_mw", spec.INFO, "Unserved firm AI IT load"),
+    ),
+    capital=capital,
+    streams=streams,
+    land=(spec.Land(lambda sc: sc.ai.land_ha_per_mw * sc.ai.block_it_mw, NEW),),
+    capacity_factors=(spec.CapacityFactor("ai_it", "ai_it_mw", "ai_it_mw"),),
+    price_path=price_factor,
+)

@@ -1,4 +1,4 @@
-"""The shared model context every technology module adds its variables, flows and cash flows to."""
+"""The shared model context every technology adds its variables, flows and constraints to, and helpers."""
 
 from __future__ import annotations
 
@@ -9,44 +9,37 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.finance import CapitalItem
 from planner.scenario.scenario import Scenario
 
 FlowFn = Callable[[int], Any]  # t -> Pyomo expression in MW (MWh per hour)
+# message of an elastic slack that stayed positive: (scenario, ctx, shortfall per step, "e.g. 02:00-06:00 on ...")
+SlackMessage = Callable[[Scenario, "Ctx", np.ndarray, str], str]
 
 
 @dataclass
 class Ctx:
-    """What one model build collects from the technology modules before the balance and objective."""
+    """What one model build collects from the technologies before the balance and objective.
+
+    planner/model.py fills `new` (the decision variables) and `sizes` from each technology's declarations
+    before calling its `add`, and reads `hourly` (the flows it registered) afterwards.
+    """
 
     m: pyo.ConcreteModel
     sc: Scenario
     pwf: dict[str, float]  # after-tax present-worth factor per stream kind
-    degradation: dict[str, float] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)  # decision var name -> Pyomo Var of new capacity
+    sizes: dict[str, Any] = field(default_factory=dict)  # size key -> expression (totals incl. existing)
+    hourly: dict[str, Any] = field(default_factory=dict)  # dispatch column -> indexed Var or FlowFn
     supply: dict[str, FlowFn] = field(default_factory=dict)  # flows into the site bus
     demand: dict[str, FlowFn] = field(default_factory=dict)  # flows out of the site bus
     site_uses: dict[str, FlowFn] = field(default_factory=dict)  # what counts against site_capacity_mw
     annual: dict[str, tuple[str, Any]] = field(default_factory=dict)  # stream -> (kind, USD/yr expr)
-    capital: list[tuple[CapitalItem, Any]] = field(default_factory=list)  # (item, new size expr)
+    integers: dict[str, Any] = field(default_factory=dict)  # fleet (size key) -> integer Var of new units
     land_ha: list[Any] = field(default_factory=list)
-    sizes: dict[str, Any] = field(default_factory=dict)  # summary key -> expr (totals incl. existing)
-    integers: dict[str, Any] = field(default_factory=dict)  # fleet name -> integer Var of new units
-    hourly: dict[str, Any] = field(default_factory=dict)  # dispatch column -> indexed Var or FlowFn
     elastic: bool = False  # diagnosis mode: hard requirements get penalised slacks (planner/solve/diagnose.py)
     slacks: dict[str, Any] = field(default_factory=dict)  # requirement name -> slack Var (elastic mode)
-
-    rate_fns: dict[str, Callable[[Scenario], float]] = field(default_factory=dict)
-
-    def stream(self, name: str, kind: str, rate_fn: Callable[[Scenario], float], quantity) -> None:
-        """An operating cash-flow stream: rate (USD per unit, a mutable Param) x quantity (an expression).
-
-        The rate is recomputed from a changed scenario by `rate_fn`, so sensitivities can update it in
-        place on a persistent solver (planner/model.py: update_objective).
-        """
-        rate = pyo.Param(mutable=True, initialize=float(rate_fn(self.sc)))
-        self.m.add_component(f"rate_{name}", rate)
-        self.rate_fns[name] = rate_fn
-        self.annual[name] = (kind, rate * quantity)
+    slack_messages: dict[str, SlackMessage] = field(default_factory=dict)
+    firm_labels: list[str] = field(default_factory=list)  # technologies that can carry a firm load (messages)
 
     @property
     def T(self) -> range:
@@ -60,12 +53,22 @@ class Ctx:
         """An hourly input column as a plain list of floats (fast in Pyomo expressions)."""
         return self.sc.hourly[name].to_numpy(float).tolist()
 
+    def flow(self, column: str) -> FlowFn:
+        """A registered dispatch column as t -> expression."""
+        obj = self.hourly[column]
+        return (lambda t: obj[t]) if isinstance(obj, pyo.Var) else obj
+
     def weighted_sum(self, fn: FlowFn, coef: list[float] | float = 1.0):
         """Sum over t of weight_t * coef_t * fn(t): the representative-year total of an hourly flow."""
         w = self.w.tolist()
         if isinstance(coef, (int, float)):
             return pyo.quicksum(w[t] * coef * fn(t) for t in self.T)
         return pyo.quicksum(w[t] * coef[t] * fn(t) for t in self.T if coef[t] != 0)
+
+    def slack(self, name: str, var: Any, message: SlackMessage) -> None:
+        """An elastic slack on a hard requirement (diagnosis mode) and how to say it failed."""
+        self.slacks[name] = var
+        self.slack_messages[name] = message
 
 
 def series_scale(sc: Scenario, column: str) -> float:

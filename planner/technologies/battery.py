@@ -12,31 +12,21 @@ import pyomo.environ as pyo
 
 from planner.finance import CapitalItem
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var
+from planner.technologies import spec
+from planner.technologies.base import Ctx, hourly_con, hourly_var
 
 NEW_MW, NEW_MWH = "battery_new_mw", "battery_new_mwh"
 
 
-def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
-    b = sc.battery
-    return [
-        (CapitalItem("battery_power", "battery", b.capex_usd_per_kw * 1000, b.life_years, 0.0, b.itc_fraction),
-         NEW_MW),
-        (CapitalItem("battery_energy", "battery", b.capex_usd_per_kwh * 1000, b.life_years, 0.0,
-                     b.itc_fraction), NEW_MWH),
-    ]
-
-
 def add(ctx: Ctx) -> None:
-    """Battery sizes, duration bounds, hourly charge/discharge/SoC with cyclic end, O&M and capex."""
+    """Duration bounds, hourly charge/discharge within the power, state of charge within the energy (6)."""
     b = ctx.sc.battery
     m, n = ctx.m, ctx.sc.n_steps
-    new_mw = new_var(m, NEW_MW, b.min_new_mw, b.max_new_mw)
-    new_mwh = new_var(m, NEW_MWH, b.min_new_mwh, b.max_new_mwh)
+    new_mw, new_mwh = ctx.new[NEW_MW], ctx.new[NEW_MWH]
     m.battery_duration_min = pyo.Constraint(expr=new_mwh >= b.min_duration_h * new_mw)
     m.battery_duration_max = pyo.Constraint(expr=new_mwh <= b.max_duration_h * new_mw)
-    p = b.existing_mw + new_mw
-    e = b.existing_mwh + new_mwh
+    p = ctx.sizes["battery_mw"]
+    e = ctx.sizes["battery_mwh"]
     ch = hourly_var(m, "battery_charge_mw", n)
     dis = hourly_var(m, "battery_discharge_mw", n)
     hourly_con(m, "battery_charge_limit", n, lambda t: ch[t] <= p)
@@ -54,15 +44,7 @@ def add(ctx: Ctx) -> None:
         hourly_con(m, "battery_soc_max", n, lambda t: soc[t] <= e)
         if b.soc_min_fraction > 0:
             hourly_con(m, "battery_soc_min", n, lambda t: soc[t] >= b.soc_min_fraction * e)
-    ctx.supply["battery_discharge_mw"] = lambda t: dis[t]
-    ctx.demand["battery_charge_mw"] = lambda t: ch[t]
-    ctx.site_uses["battery_charge_mw"] = ctx.demand["battery_charge_mw"]
     ctx.hourly.update(battery_charge_mw=ch, battery_discharge_mw=dis, battery_soc_mwh=soc)
-    ctx.stream("battery_fom", "om", lambda sc: -sc.battery.fom_usd_per_kw_year * 1000, p)
-    ctx.stream("battery_vom", "om", lambda sc: -sc.battery.vom_usd_per_mwh, ctx.weighted_sum(lambda t: dis[t]))
-    ctx.land_ha.append(b.land_ha_per_mw * new_mw)
-    ctx.sizes["battery_mw"] = p
-    ctx.sizes["battery_mwh"] = e
 
 
 def add_linked_soc(ctx: Ctx, ch, dis, e):
@@ -99,9 +81,48 @@ def add_linked_soc(ctx: Ctx, ch, dis, e):
     return lambda t: inter[first_day[t // hpp]] + intra[t]
 
 
-def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def capital(sc: Scenario) -> list[CapitalItem]:
     b = sc.battery
-    out = {"battery_fom": ("om", -b.fom_usd_per_kw_year * 1000 * (b.existing_mw + new[NEW_MW]))}
-    if b.vom_usd_per_mwh:
-        out["battery_vom"] = ("om", -b.vom_usd_per_mwh * float((d["weight"] * d["battery_discharge_mw"]).sum()))
-    return out
+    return [
+        CapitalItem("battery_power", "battery", b.capex_usd_per_kw * 1000, b.life_years, 0.0, b.itc_fraction,
+                    size=NEW_MW),
+        CapitalItem("battery_energy", "battery", b.capex_usd_per_kwh * 1000, b.life_years, 0.0, b.itc_fraction,
+                    size=NEW_MWH),
+    ]
+
+
+def streams(sc: Scenario) -> list[spec.Stream]:
+    return [
+        spec.Stream("battery_fom", "om", lambda sc: -sc.battery.fom_usd_per_kw_year * 1000, spec.Capacity("battery_mw"),
+                    "Battery fixed O&M"),
+        spec.Stream("battery_vom", "om", lambda sc: -sc.battery.vom_usd_per_mwh, spec.Hourly("battery_discharge_mw"),
+                    "Battery variable O&M"),
+    ]
+
+
+def losses(d: pd.DataFrame) -> dict[str, float]:
+    """Energy lost in the battery: MWh charged minus MWh discharged."""
+    w = d["weight"]
+    return {"battery_losses": float((w * d["battery_charge_mw"]).sum()) - float((w * d["battery_discharge_mw"]).sum())}
+
+
+TECHNOLOGY = spec.Technology(
+    name="battery",
+    label="Battery",
+    add=add,
+    decisions=lambda sc: [spec.Decision(NEW_MW, "MW", "min_new_mw", "max_new_mw"),
+                          spec.Decision(NEW_MWH, "MWh", "min_new_mwh", "max_new_mwh")],
+    sizes=(
+        spec.Size("battery_mw", "MW", "Battery power", existing=lambda sc: sc.battery.existing_mw, new=NEW_MW),
+        spec.Size("battery_mwh", "MWh", "Battery energy", existing=lambda sc: sc.battery.existing_mwh, new=NEW_MWH),
+    ),
+    flows=(
+        spec.Flow("battery_charge_mw", spec.DEMAND, "Battery charge", site_use=True, energy_key="battery_charge"),
+        spec.Flow("battery_discharge_mw", spec.SUPPLY, "Battery discharge", energy_key="battery_discharge"),
+        spec.Flow("battery_soc_mwh", spec.STATE, "Battery state of charge", unit="MWh"),
+    ),
+    capital=capital,
+    streams=streams,
+    land=(spec.Land(lambda sc: sc.battery.land_ha_per_mw, NEW_MW),),
+    extra_energy=losses,
+)

@@ -6,20 +6,18 @@ burned in the gensets instead of the flare.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pyomo.environ as pyo
 
 from planner.finance import CapitalItem
 from planner.scenario.inputs import Gas
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var
+from planner.technologies import spec
+from planner.technologies.base import Ctx, hourly_con, hourly_var
 
 NEW = "gas_new_units"
-
-
-def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
-    g = sc.gas
-    return [(CapitalItem("gas", "gas", g.capex_usd_per_kw * 1000 * g.unit_mw, g.life_years), NEW)]
 
 
 def flare_co2e_t_per_mmbtu(g: Gas) -> float:
@@ -40,8 +38,6 @@ def fuel_cost_usd_per_mwh(g: Gas) -> float:
 
 def useful_new_units(sc: Scenario) -> int | None:
     """Tight upper bound on new units: more than the peak gas flow can feed never adds output."""
-    import math
-
     g = sc.gas
     peak_mw = float(sc.hourly["gas_supply_mmbtu_per_h"].max()) / g.heat_rate_mmbtu_per_mwh
     useful = max(math.ceil(peak_mw / (g.unit_mw * max(g.availability, 1e-9)) - 1e-9) - g.existing_units, 0)
@@ -49,42 +45,34 @@ def useful_new_units(sc: Scenario) -> int | None:
 
 
 def add(ctx: Ctx) -> None:
-    """Genset units, hourly output limited by units and gas flow, annual gas cap, fuel and O&M costs."""
+    """Hourly genset output limited by the units and the gas flow, and the annual gas cap (3)."""
     g = ctx.sc.gas
     m = ctx.m
-    new = new_var(m, NEW, g.min_new_units, useful_new_units(ctx.sc), integer=True)
-    ctx.integers["gas_units"] = new
-    n = g.existing_units + new
+    n = ctx.sizes["gas_units"]
     supply_mw = (ctx.sc.hourly["gas_supply_mmbtu_per_h"].to_numpy(float) / g.heat_rate_mmbtu_per_mwh).tolist()
     gen = hourly_var(m, "gas_mw", ctx.sc.n_steps, ub=supply_mw)
     hourly_con(m, "gas_units_limit", ctx.sc.n_steps, lambda t: gen[t] <= g.availability * g.unit_mw * n)
     if g.annual_gas_cap_mmbtu is not None:
         m.gas_annual_cap = pyo.Constraint(
             expr=g.heat_rate_mmbtu_per_mwh * ctx.weighted_sum(lambda t: gen[t]) <= g.annual_gas_cap_mmbtu)
-    ctx.supply["gas_mw"] = lambda t: gen[t]
     ctx.hourly["gas_mw"] = gen
-    energy = ctx.weighted_sum(lambda t: gen[t])
-    ctx.stream("gas_fuel", "fuel", lambda sc: -fuel_cost_usd_per_mwh(sc.gas), energy)
-    ctx.stream("gas_vom", "om", lambda sc: -sc.gas.vom_usd_per_mwh, energy)
-    ctx.stream("gas_fom", "om", lambda sc: -sc.gas.fom_usd_per_kw_year * 1000, g.unit_mw * n)
-    ctx.stream("gas_carbon_credit", "flat", lambda sc: credit_usd_per_mmbtu(sc.gas) * sc.gas.heat_rate_mmbtu_per_mwh,
-               energy)
-    ctx.sizes["gas_units"] = n
-    ctx.sizes["gas_mw"] = g.unit_mw * n
 
 
-def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def capital(sc: Scenario) -> list[CapitalItem]:
     g = sc.gas
-    n = g.existing_units + new[NEW]
-    energy = float((d["weight"] * d["gas_mw"]).sum())
-    out = {
-        "gas_fuel": ("fuel", -fuel_cost_usd_per_mwh(g) * energy),
-        "gas_vom": ("om", -g.vom_usd_per_mwh * energy),
-        "gas_fom": ("om", -g.fom_usd_per_kw_year * 1000 * g.unit_mw * n),
-    }
-    if g.carbon_credit_usd_per_t_co2e:
-        out["gas_carbon_credit"] = ("flat", credit_usd_per_mmbtu(g) * g.heat_rate_mmbtu_per_mwh * energy)
-    return out
+    return [CapitalItem("gas", "gas", g.capex_usd_per_kw * 1000 * g.unit_mw, g.life_years, size=NEW)]
+
+
+def streams(sc: Scenario) -> list[spec.Stream]:
+    return [
+        spec.Stream("gas_fuel", "fuel", lambda sc: -fuel_cost_usd_per_mwh(sc.gas), spec.Hourly("gas_mw"), "Gas fuel"),
+        spec.Stream("gas_vom", "om", lambda sc: -sc.gas.vom_usd_per_mwh, spec.Hourly("gas_mw"), "Genset variable O&M"),
+        spec.Stream("gas_fom", "om", lambda sc: -sc.gas.fom_usd_per_kw_year * 1000, spec.Capacity("gas_mw"),
+                    "Genset fixed O&M"),
+        spec.Stream("gas_carbon_credit", "flat",
+                    lambda sc: credit_usd_per_mmbtu(sc.gas) * sc.gas.heat_rate_mmbtu_per_mwh,
+                    spec.Hourly("gas_mw"), "Carbon credit for gas not flared"),
+    ]
 
 
 def gas_report(sc: Scenario, d: pd.DataFrame) -> dict[str, float]:
@@ -102,3 +90,24 @@ def gas_report(sc: Scenario, d: pd.DataFrame) -> dict[str, float]:
         "genset_co2_t": burned * g.co2_kg_per_mmbtu / 1000.0,
         "co2e_avoided_vs_flaring_t": burned * (flare_co2e_t_per_mmbtu(g) - g.co2_kg_per_mmbtu / 1000.0),
     }
+
+
+TECHNOLOGY = spec.Technology(
+    name="gas",
+    label="Gas gensets",
+    add=add,
+    decisions=lambda sc: [spec.Decision(NEW, "units", "min_new_units", "max_new_units", integer=True, fleet="gas_units",
+                                        upper=useful_new_units)],
+    sizes=(
+        spec.Size("gas_units", "units", "Gas gensets", existing=lambda sc: sc.gas.existing_units, new=NEW,
+                  integer=True),
+        spec.Size("gas_mw", "MW", "Genset capacity", existing=lambda sc: sc.gas.existing_units, new=NEW,
+                  per_unit=lambda sc: sc.gas.unit_mw),
+    ),
+    flows=(spec.Flow("gas_mw", spec.SUPPLY, "Gas gensets", energy_key="generation_gas", generation=True),),
+    capital=capital,
+    streams=streams,
+    capacity_factors=(spec.CapacityFactor("gas", "gas_mw", "gas_mw"),),
+    firm=True,
+    report=gas_report,
+)

@@ -2,51 +2,57 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from planner.finance import CapitalItem
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var, series_scale
+from planner.technologies import spec
+from planner.technologies.base import Ctx, hourly_con, hourly_var
 
 NEW = "grid_new_export_mw"
 
 
-def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
-    g = sc.grid
-    return [(CapitalItem("grid_export", "grid", g.export_capex_usd_per_kw * 1000, g.export_life_years), NEW)]
-
-
 def add(ctx: Ctx) -> None:
-    """Export capacity, hourly export and import with their prices, line O&M and capex."""
+    """Hourly export within the line's capacity and import within the import limit (7)."""
     g = ctx.sc.grid
     m, n = ctx.m, ctx.sc.n_steps
-    new = new_var(m, NEW, g.min_new_export_mw, g.max_new_export_mw)
-    cap = g.existing_export_mw + new
+    cap = ctx.sizes["export_mw"]
     exp = hourly_var(m, "grid_export_mw", n)
     imp = hourly_var(m, "grid_import_mw", n, ub=g.import_limit_mw)
     hourly_con(m, "grid_export_limit", n, lambda t: exp[t] <= cap)
-    ctx.supply["grid_import_mw"] = lambda t: imp[t]
-    ctx.demand["grid_export_mw"] = lambda t: exp[t]
-    ctx.site_uses["grid_export_mw"] = ctx.demand["grid_export_mw"]
     ctx.hourly.update(grid_export_mw=exp, grid_import_mw=imp)
-    # prices enter as the base series times a multiplier (1 unless a sensitivity scales the series)
-    s_exp, s_imp = series_scale(ctx.sc, "export_price_usd_per_mwh"), series_scale(ctx.sc, "import_price_usd_per_mwh")
-    ctx.stream("export_revenue", "electricity", lambda sc: series_scale(sc, "export_price_usd_per_mwh") / s_exp,
-               ctx.weighted_sum(lambda t: exp[t], ctx.col("export_price_usd_per_mwh")))
-    ctx.stream("import_cost", "electricity", lambda sc: -series_scale(sc, "import_price_usd_per_mwh") / s_imp,
-               ctx.weighted_sum(lambda t: imp[t], ctx.col("import_price_usd_per_mwh")))
-    ctx.stream("grid_fom", "om", lambda sc: -sc.grid.export_fom_usd_per_kw_year * 1000, cap)
-    ctx.sizes["export_mw"] = cap
-    ctx.sizes["import_limit_mw"] = g.import_limit_mw
 
 
-def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def capital(sc: Scenario) -> list[CapitalItem]:
     g = sc.grid
-    w = d["weight"]
-    out = {
-        "export_revenue": ("electricity", float((w * d["grid_export_mw"] * d["export_price_usd_per_mwh"]).sum())),
-        "import_cost": ("electricity", -float((w * d["grid_import_mw"] * d["import_price_usd_per_mwh"]).sum())),
-    }
-    if g.export_fom_usd_per_kw_year:
-        out["grid_fom"] = ("om", -g.export_fom_usd_per_kw_year * 1000 * (g.existing_export_mw + new[NEW]))
-    return out
+    return [CapitalItem("grid_export", "grid", g.export_capex_usd_per_kw * 1000, g.export_life_years, size=NEW)]
+
+
+def streams(sc: Scenario) -> list[spec.Stream]:
+    # the hourly prices are the quantities' own series: the rate is 1 (USD per USD) or -1
+    return [
+        spec.Stream("export_revenue", "electricity", lambda sc: 1.0, spec.Hourly("grid_export_mw",
+                                                                                 "export_price_usd_per_mwh"),
+                    "Grid export revenue"),
+        spec.Stream("import_cost", "electricity", lambda sc: -1.0, spec.Hourly("grid_import_mw",
+                                                                               "import_price_usd_per_mwh"),
+                    "Grid import cost"),
+        spec.Stream("grid_fom", "om", lambda sc: -sc.grid.export_fom_usd_per_kw_year * 1000, spec.Capacity("export_mw"),
+                    "Export line fixed O&M"),
+    ]
+
+
+TECHNOLOGY = spec.Technology(
+    name="grid",
+    label="Grid connection",
+    add=add,
+    decisions=lambda sc: [spec.Decision(NEW, "MW", "min_new_export_mw", "max_new_export_mw")],
+    sizes=(
+        spec.Size("export_mw", "MW", "Export line", existing=lambda sc: sc.grid.existing_export_mw, new=NEW),
+        spec.Size("import_limit_mw", "MW", "Import limit", existing=lambda sc: sc.grid.import_limit_mw),
+    ),
+    flows=(
+        spec.Flow("grid_import_mw", spec.SUPPLY, "Grid import", energy_key="grid_import"),
+        spec.Flow("grid_export_mw", spec.DEMAND, "Grid export", site_use=True, energy_key="export"),
+    ),
+    capital=capital,
+    streams=streams,
+)

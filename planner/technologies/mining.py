@@ -1,18 +1,21 @@
 """Bitcoin mining: integer containers of a catalog ASIC, freely curtailable every hour.
 
 Revenue per MWh = hashprice (USD/PH/day) / 24 x PH/s per MW x (1 - pool fee); the yearly hashprice
-path (BTC price drift, network growth, halvings) enters through the `mining` present-worth factor.
+path (BTC price drift, network growth, halvings) is this technology's own price path (`hashprice_factor`).
 ASICs are replaced every `asic_life_years` at a declining USD/TH; containers have their own life.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+import math
+
+import numpy as np
 
 from planner.finance import CapitalItem
 from planner.scenario.inputs import Mining
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var
+from planner.technologies import spec
+from planner.technologies.base import Ctx, hourly_con, hourly_var
 
 NEW = "mining_new_containers"
 
@@ -27,41 +30,76 @@ def revenue_usd_per_mwh(mn: Mining) -> float:
     return mn.hashprice_usd_per_ph_day / 24.0 * ph_per_mw(mn) * (1.0 - mn.pool_fee)
 
 
-def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
-    mn = sc.mining
-    th_per_container = ph_per_mw(mn) * 1000.0 * mn.container_mw
-    asics = CapitalItem("mining_asics", "mining", th_per_container * mn.asic_price_usd_per_th, mn.asic_life_years,
-                        mn.asic_price_decline_per_year)
-    infra = CapitalItem("mining_infrastructure", "mining", mn.container_capex_usd_per_mw * mn.container_mw,
-                        mn.infrastructure_life_years)
-    return [(asics, NEW), (infra, NEW)]
+def hashprice_factor(mining: Mining, cod_year: float, n_years: int) -> np.ndarray:
+    """Average hashprice in each operating year relative to today's hashprice (exact integral).
+
+    hashprice(t) = hp0 * ((1+g_btc)/(1+g_hash))^t * ((1 - fee_share) * subsidy(t) + fee_share),
+    where subsidy(t) halves at each halving date; t is years since COD.
+    """
+    r = (1.0 + mining.btc_price_growth_per_year) / (1.0 + mining.network_hashrate_growth_per_year)
+    halvings = [mining.next_halving_year - cod_year + k * mining.halving_interval_years for k in range(60)]
+    out = np.zeros(n_years)
+    for y in range(1, n_years + 1):
+        t0, t1 = y - 1.0, float(y)
+        cuts = [t0] + [h for h in halvings if t0 < h < t1] + [t1]
+        total = 0.0
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            n_halved = sum(1 for h in halvings if h <= a)
+            reward = (1.0 - mining.fee_share_of_reward) * 0.5 ** n_halved + mining.fee_share_of_reward
+            growth = (b - a) if abs(r - 1.0) < 1e-12 else (r ** b - r ** a) / math.log(r)
+            total += reward * growth
+        out[y - 1] = total
+    return out
 
 
 def add(ctx: Ctx) -> None:
-    """Containers, an hourly mining load up to the available fleet power, revenue and O&M."""
+    """An hourly mining load up to the available fleet power, free to switch off in any hour (10)."""
     mn = ctx.sc.mining
     m, n = ctx.m, ctx.sc.n_steps
-    new = new_var(m, NEW, mn.min_new_containers, mn.max_new_containers, integer=True)
-    ctx.integers["mining_containers"] = new
-    count = mn.existing_containers + new
+    count = ctx.sizes["mining_containers"]
     load = hourly_var(m, "mining_mw", n)
     hourly_con(m, "mining_fleet_limit", n, lambda t: load[t] <= mn.availability * mn.container_mw * count)
-    ctx.demand["mining_mw"] = lambda t: load[t]
-    ctx.site_uses["mining_mw"] = ctx.demand["mining_mw"]
     ctx.hourly["mining_mw"] = load
-    ctx.stream("mining_revenue", "mining", lambda sc: revenue_usd_per_mwh(sc.mining),
-               ctx.weighted_sum(lambda t: load[t]))
-    ctx.stream("mining_fom", "om", lambda sc: -sc.mining.fom_usd_per_mw_year, mn.container_mw * count)
-    ctx.land_ha.append(mn.land_ha_per_mw * mn.container_mw * new)
-    ctx.sizes["mining_containers"] = count
-    ctx.sizes["mining_mw"] = mn.container_mw * count
-    ctx.sizes["mining_ph_s"] = ph_per_mw(mn) * mn.container_mw * count
 
 
-def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def capital(sc: Scenario) -> list[CapitalItem]:
     mn = sc.mining
-    count = mn.existing_containers + new[NEW]
-    return {
-        "mining_revenue": ("mining", revenue_usd_per_mwh(mn) * float((d["weight"] * d["mining_mw"]).sum())),
-        "mining_fom": ("om", -mn.fom_usd_per_mw_year * mn.container_mw * count),
-    }
+    th_per_container = ph_per_mw(mn) * 1000.0 * mn.container_mw
+    asics = CapitalItem("mining_asics", "mining", th_per_container * mn.asic_price_usd_per_th, mn.asic_life_years,
+                        mn.asic_price_decline_per_year, size=NEW)
+    infra = CapitalItem("mining_infrastructure", "mining", mn.container_capex_usd_per_mw * mn.container_mw,
+                        mn.infrastructure_life_years, size=NEW)
+    return [asics, infra]
+
+
+def streams(sc: Scenario) -> list[spec.Stream]:
+    return [
+        spec.Stream("mining_revenue", "mining", lambda sc: revenue_usd_per_mwh(sc.mining), spec.Hourly("mining_mw"),
+                    "Mining revenue"),
+        spec.Stream("mining_fom", "om", lambda sc: -sc.mining.fom_usd_per_mw_year, spec.Capacity("mining_mw"),
+                    "Mining fixed O&M"),
+    ]
+
+
+TECHNOLOGY = spec.Technology(
+    name="mining",
+    label="Bitcoin mining",
+    add=add,
+    decisions=lambda sc: [spec.Decision(NEW, "containers", "min_new_containers", "max_new_containers", integer=True,
+                                        fleet="mining_containers")],
+    sizes=(
+        spec.Size("mining_containers", "containers", "Mining containers",
+                  existing=lambda sc: sc.mining.existing_containers,
+                  new=NEW, integer=True),
+        spec.Size("mining_mw", "MW", "Mining fleet power", existing=lambda sc: sc.mining.existing_containers, new=NEW,
+                  per_unit=lambda sc: sc.mining.container_mw),
+        spec.Size("mining_ph_s", "PH/s", "Mining hashrate", existing=lambda sc: sc.mining.existing_containers, new=NEW,
+                  per_unit=lambda sc: ph_per_mw(sc.mining) * sc.mining.container_mw),
+    ),
+    flows=(spec.Flow("mining_mw", spec.DEMAND, "Mining", site_use=True, energy_key="mining", heatmap=True, kpi=True),),
+    capital=capital,
+    streams=streams,
+    land=(spec.Land(lambda sc: sc.mining.land_ha_per_mw * sc.mining.container_mw, NEW),),
+    capacity_factors=(spec.CapacityFactor("mining", "mining_mw", "mining_mw"),),
+    price_path=lambda sc: hashprice_factor(sc.mining, sc.site.cod_year, sc.finance.analysis_years),
+)

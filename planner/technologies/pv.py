@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from planner.finance import CapitalItem, degradation_factor
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, new_var
+from planner.technologies import spec
+from planner.technologies.base import Ctx
 
 NEW = "pv_new_mw_ac"
-
-
-def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
-    p = sc.pv
-    return [(CapitalItem("pv", "pv", p.capex_usd_per_kw_ac * 1000, p.life_years, 0.0, p.itc_fraction), NEW)]
 
 
 def available_cf(sc: Scenario) -> np.ndarray:
@@ -23,24 +18,44 @@ def available_cf(sc: Scenario) -> np.ndarray:
 
 
 def add(ctx: Ctx) -> None:
-    """PV capacity, its hourly output into the balance, O&M and capex."""
-    p = ctx.sc.pv
-    new = new_var(ctx.m, NEW, p.min_new_mw_ac, p.max_new_mw_ac)
-    cap = p.existing_mw_ac + new
+    """PV output into the balance as an expression, cf_t x D x capacity (docs/formulation.md (1))."""
+    cap = ctx.sizes["pv_mw_ac"]
     cf = available_cf(ctx.sc).tolist()
-    ctx.supply["pv_mw"] = lambda t: cf[t] * cap
-    ctx.hourly["pv_mw"] = ctx.supply["pv_mw"]
-    ctx.stream("pv_fom", "om", lambda sc: -sc.pv.fom_usd_per_kw_year * 1000, cap)
-    ctx.stream("pv_vom", "om", lambda sc: -sc.pv.vom_usd_per_mwh, ctx.weighted_sum(lambda t: cap, cf))
-    ctx.land_ha.append(p.land_ha_per_mw * new)
-    ctx.sizes["pv_mw_ac"] = cap
-    ctx.sizes["pv_mw_dc"] = p.dc_ac_ratio * cap
+    ctx.hourly["pv_mw"] = lambda t: cf[t] * cap
 
 
-def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def capital(sc: Scenario) -> list[CapitalItem]:
     p = sc.pv
-    cap = p.existing_mw_ac + new[NEW]
-    out = {"pv_fom": ("om", -p.fom_usd_per_kw_year * 1000 * cap)}
-    if p.vom_usd_per_mwh:
-        out["pv_vom"] = ("om", -p.vom_usd_per_mwh * float((d["weight"] * d["pv_mw"]).sum()))
-    return out
+    return [CapitalItem("pv", "pv", p.capex_usd_per_kw_ac * 1000, p.life_years, 0.0, p.itc_fraction, size=NEW)]
+
+
+def streams(sc: Scenario) -> list[spec.Stream]:
+    return [
+        spec.Stream("pv_fom", "om", lambda sc: -sc.pv.fom_usd_per_kw_year * 1000, spec.Capacity("pv_mw_ac"),
+                    "PV fixed O&M"),
+        spec.Stream("pv_vom", "om", lambda sc: -sc.pv.vom_usd_per_mwh, spec.Hourly("pv_mw"), "PV variable O&M"),
+    ]
+
+
+def structural(sc: Scenario) -> set[str]:
+    """The discount rate and the period set the average degradation, which scales PV output in the balance."""
+    return {"finance.discount_rate", "finance.analysis_years"} if sc.pv.degradation_per_year else set()
+
+
+TECHNOLOGY = spec.Technology(
+    name="pv",
+    label="Solar PV",
+    add=add,
+    decisions=lambda sc: [spec.Decision(NEW, "MW_ac", "min_new_mw_ac", "max_new_mw_ac")],
+    sizes=(
+        spec.Size("pv_mw_ac", "MW_ac", "PV capacity (AC)", existing=lambda sc: sc.pv.existing_mw_ac, new=NEW),
+        spec.Size("pv_mw_dc", "MW_dc", "PV capacity (DC)", existing=lambda sc: sc.pv.existing_mw_ac, new=NEW,
+                  per_unit=lambda sc: sc.pv.dc_ac_ratio),
+    ),
+    flows=(spec.Flow("pv_mw", spec.SUPPLY, "PV", energy_key="generation_pv", generation=True),),
+    capital=capital,
+    streams=streams,
+    land=(spec.Land(lambda sc: sc.pv.land_ha_per_mw, NEW),),
+    capacity_factors=(spec.CapacityFactor("pv", "pv_mw", "pv_mw_ac"),),
+    structural=structural,
+)

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from planner.finance import CapitalItem
 from planner.scenario.scenario import Scenario
-from planner.technologies.base import Ctx, new_var
+from planner.technologies import spec
+from planner.technologies.base import Ctx
 
 NEW = "wind_new_turbines"
-
-
-def capital_items(sc: Scenario) -> list[tuple[CapitalItem, str]]:
-    w = sc.wind
-    per_turbine = w.capex_usd_per_kw * 1000 * w.turbine_mw
-    return [(CapitalItem("wind", "wind", per_turbine, w.life_years, 0.0, w.itc_fraction), NEW)]
 
 
 def capacity_factor(sc: Scenario) -> np.ndarray:
@@ -30,26 +24,50 @@ def capacity_factor(sc: Scenario) -> np.ndarray:
 
 
 def add(ctx: Ctx) -> None:
-    """Integer turbines, their hourly output into the balance, O&M and capex."""
-    w = ctx.sc.wind
-    new = new_var(ctx.m, NEW, w.min_new_turbines, w.max_new_turbines, integer=True)
-    ctx.integers["wind_turbines"] = new
-    n = w.existing_turbines + new
+    """The turbines' hourly output into the balance, cf_t x rating x turbines (an expression; (2))."""
+    n = ctx.sizes["wind_turbines"]
     cf = capacity_factor(ctx.sc).tolist()
-    mw = w.turbine_mw
-    ctx.supply["wind_mw"] = lambda t: cf[t] * mw * n
-    ctx.hourly["wind_mw"] = ctx.supply["wind_mw"]
-    ctx.stream("wind_fom", "om", lambda sc: -sc.wind.fom_usd_per_kw_year * 1000, mw * n)
-    ctx.stream("wind_vom", "om", lambda sc: -sc.wind.vom_usd_per_mwh, ctx.weighted_sum(lambda t: mw * n, cf))
-    ctx.land_ha.append(w.land_ha_per_mw * mw * new)
-    ctx.sizes["wind_turbines"] = n
-    ctx.sizes["wind_mw"] = mw * n
+    mw = ctx.sc.wind.turbine_mw
+    ctx.hourly["wind_mw"] = lambda t: cf[t] * mw * n
 
 
-def annual_cash(sc: Scenario, new: dict[str, float], d: pd.DataFrame) -> dict[str, tuple[str, float]]:
+def for_typical_days(sc: Scenario) -> None:
+    """Aggregate the turbine's output, not the speed: the power curve is nonlinear."""
+    sc.hourly["wind_cf"] = capacity_factor(sc)
+    sc.wind.resource = "capacity_factor"
+    sc.wind.losses_fraction = 0.0  # already applied in wind_cf
+
+
+def capital(sc: Scenario) -> list[CapitalItem]:
     w = sc.wind
-    n = w.existing_turbines + new[NEW]
-    out = {"wind_fom": ("om", -w.fom_usd_per_kw_year * 1000 * w.turbine_mw * n)}
-    if w.vom_usd_per_mwh:
-        out["wind_vom"] = ("om", -w.vom_usd_per_mwh * float((d["weight"] * d["wind_mw"]).sum()))
-    return out
+    per_turbine = w.capex_usd_per_kw * 1000 * w.turbine_mw
+    return [CapitalItem("wind", "wind", per_turbine, w.life_years, 0.0, w.itc_fraction, size=NEW)]
+
+
+def streams(sc: Scenario) -> list[spec.Stream]:
+    return [
+        spec.Stream("wind_fom", "om", lambda sc: -sc.wind.fom_usd_per_kw_year * 1000, spec.Capacity("wind_mw"),
+                    "Wind fixed O&M"),
+        spec.Stream("wind_vom", "om", lambda sc: -sc.wind.vom_usd_per_mwh, spec.Hourly("wind_mw"), "Wind variable O&M"),
+    ]
+
+
+TECHNOLOGY = spec.Technology(
+    name="wind",
+    label="Wind",
+    add=add,
+    decisions=lambda sc: [spec.Decision(NEW, "turbines", "min_new_turbines", "max_new_turbines", integer=True,
+                                        fleet="wind_turbines")],
+    sizes=(
+        spec.Size("wind_turbines", "turbines", "Wind turbines", existing=lambda sc: sc.wind.existing_turbines, new=NEW,
+                  integer=True),
+        spec.Size("wind_mw", "MW", "Wind capacity", existing=lambda sc: sc.wind.existing_turbines, new=NEW,
+                  per_unit=lambda sc: sc.wind.turbine_mw),
+    ),
+    flows=(spec.Flow("wind_mw", spec.SUPPLY, "Wind", energy_key="generation_wind", generation=True),),
+    capital=capital,
+    streams=streams,
+    land=(spec.Land(lambda sc: sc.wind.land_ha_per_mw * sc.wind.turbine_mw, NEW),),
+    capacity_factors=(spec.CapacityFactor("wind", "wind_mw", "wind_mw"),),
+    for_typical_days=for_typical_days,
+)

@@ -1,0 +1,159 @@
+"""What a technology declares about itself, once: the registry's vocabulary (no Pyomo here).
+
+A technology module builds one `Technology`: its decisions (new-size variables and the sheet fields
+that bound them), the sizes it reports, its hourly flows and their role on the site bus, its capital
+items, its cash-flow streams, its land use, its own price path if it has one, and `add(ctx)`, which
+adds its variables and constraints to the model. Everything else (the balance, the objective, the
+results, the pro-forma, the reports, the sensitivities) reads these declarations.
+
+A stream is declared once, as a rate (USD per unit, a function of the scenario) times a quantity
+(`Hourly`: a dispatch column summed over the weighted hours, optionally times an hourly price series;
+`Capacity`: a reported size). The model multiplies the rate by the quantity's Pyomo expression; the
+pro-forma multiplies it by the quantity recomputed from the dispatch table and the sizes
+(`annual_amount`), so the two agree only if the dispatch and the model do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.finance import CapitalItem
+
+ScenarioFn = Callable[[Any], float]  # Scenario -> number
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A new-size variable: how much new capacity to build, bounded by two fields of the sheet."""
+
+    var: str  # Pyomo component name, e.g. "pv_new_mw_ac"
+    unit: str
+    min_field: str  # section fields that bound it (min_new_*, max_new_*; max blank = no limit)
+    max_field: str
+    integer: bool = False
+    fleet: str | None = None  # an integer fleet's size key (e.g. "wind_turbines"): marginal units are keyed by it
+    upper: Callable[[Any], float | None] | None = None  # a tighter upper bound than the sheet's (Scenario -> bound)
+
+
+@dataclass(frozen=True)
+class Size:
+    """A reported size: per_unit x (existing + new), e.g. wind_mw = turbine_mw x (existing + new turbines)."""
+
+    key: str  # summary key, e.g. "wind_mw"
+    unit: str
+    label: str
+    existing: ScenarioFn
+    new: str | None = None  # the Decision.var it grows with (None: given, e.g. the import limit)
+    per_unit: ScenarioFn = lambda _sc: 1.0
+    integer: bool = False  # a count: reported as a whole number
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One hourly dispatch column (MW, i.e. MWh per hour) and its role on the site bus."""
+
+    column: str
+    role: str  # supply (into the bus), demand (out of it), state (e.g. MWh stored), info (not on the bus)
+    label: str
+    unit: str = "MW"
+    site_use: bool = False  # counts against the site's electrical capacity
+    energy_key: str | None = None  # key of its annual total in energy_mwh
+    generation: bool = False  # output of a generator (LCOE, capacity factors)
+    heatmap: bool = False  # a flexible use worth an hour-of-day x day-of-year chart in the report
+    kpi: bool = False  # its annual energy is a headline figure of the report
+
+
+SUPPLY, DEMAND, STATE, INFO = "supply", "demand", "state", "info"
+
+
+@dataclass(frozen=True)
+class Hourly:
+    """Quantity: sum over hours of weight x a dispatch column (x an hourly input series, e.g. a price)."""
+
+    column: str
+    times: str | None = None
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Quantity: a reported size (e.g. MW for fixed O&M per MW-year)."""
+
+    size: str
+
+
+@dataclass(frozen=True)
+class Stream:
+    """An operating cash flow of the representative year: rate (USD per unit) x quantity; revenue positive."""
+
+    name: str
+    kind: str  # which price path escalates it: om, electricity, fuel, flat, or a technology's own (ai, mining)
+    rate: ScenarioFn
+    per: Hourly | Capacity
+    label: str
+
+
+@dataclass(frozen=True)
+class Land:
+    """Land a technology's new capacity takes: ha per unit of a decision."""
+
+    ha_per_unit: ScenarioFn
+    new: str  # Decision.var
+
+
+@dataclass(frozen=True)
+class CapacityFactor:
+    """A reported capacity factor: annual energy of a flow over (size x hours)."""
+
+    key: str
+    column: str
+    size: str
+
+
+@dataclass(frozen=True)
+class Technology:
+    """Everything the planner knows about one technology, declared in its module."""
+
+    name: str  # the Scenario attribute of its input sheet, e.g. "pv"
+    label: str
+    add: Callable[[Any], None]  # adds variables and constraints to the model (ctx -> None)
+    decisions: Callable[[Any], list[Decision]]
+    sizes: tuple[Size, ...]
+    flows: tuple[Flow, ...]
+    capital: Callable[[Any], list[CapitalItem]] = lambda _sc: []
+    streams: Callable[[Any], list[Stream]] = lambda _sc: []
+    land: tuple[Land, ...] = ()
+    capacity_factors: tuple[CapacityFactor, ...] = ()
+    price_path: Callable[[Any], np.ndarray] | None = None  # its own stream kind (named like it), years 1..N
+    firm: bool = False  # dispatchable supply that can carry a firm load through the night
+    report: Callable[[Any, pd.DataFrame], dict] | None = None  # extra summary figures (summary[name])
+    extra_energy: Callable[[pd.DataFrame], dict[str, float]] | None = None  # derived energy_mwh entries
+    for_typical_days: Callable[[Any], None] | None = None  # make its series aggregatable, in place (sc -> None)
+    structural: Callable[[Any], set[str]] = lambda _sc: set()  # objective-only names it makes structural
+    generation: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "generation", any(f.generation for f in self.flows))
+
+
+def weighted_total(d: pd.DataFrame, column: str, times: pd.Series | np.ndarray | None = None) -> float:
+    """Annual total of an hourly column: sum over steps of weight x value (x an hourly series)."""
+    if column not in d:
+        return 0.0
+    values = d["weight"] * d[column]
+    if times is not None:
+        values = values * np.asarray(times, dtype=float)
+    return float(values.sum())
+
+
+def annual_amount(stream: Stream, sc: Any, d: pd.DataFrame, sizes: dict[str, float]) -> float:
+    """The stream's cash flow in the representative year, recomputed from the dispatch table and sizes."""
+    q = stream.per
+    if isinstance(q, Hourly):
+        times = None if q.times is None else sc.hourly[q.times].to_numpy(float)
+        return stream.rate(sc) * weighted_total(d, q.column, times)
+    return stream.rate(sc) * sizes[q.size]
