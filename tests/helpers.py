@@ -9,6 +9,22 @@ from planner.scenario.inputs import HOURLY_COLUMNS
 from planner.scenario.scenario import Scenario
 
 
+def annuity(d: float, n: int) -> float:
+    """Present worth of 1 USD a year at the end of years 1..n, discounted at d."""
+    return (1 - (1 + d) ** -n) / d
+
+
+def pv_of_years(d: float, ys) -> float:
+    """Present worth of 1 USD at the end of each of the years ys."""
+    return sum((1 + d) ** -y for y in ys)
+
+
+def check_consistency(r) -> None:
+    """Every hour balances and the pro-forma reproduces the objective."""
+    assert np.abs(r.dispatch["balance_residual_mw"]).max() < 1e-6
+    assert abs(r.proforma.npv_usd - r.npv_usd) <= 1e-6 * max(1.0, abs(r.npv_usd))
+
+
 def small_scenario(hours: int = 24, weight: float | None = None, **columns) -> Scenario:
     """A scenario with every technology disabled, catalog fields set by hand, and flat hourly data.
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from helpers import small_scenario
+from helpers import annuity, check_consistency, pv_of_years, small_scenario
 
 from planner.errors import SolveError
 from planner.finance import stream_pwf, trajectories
@@ -15,20 +15,6 @@ from planner.solve import SolveOptions
 from planner.technologies.mining import hashprice_factor
 
 OPTS = SolveOptions(mip_gap=1e-6)
-
-
-def annuity(d: float, n: int) -> float:
-    return (1 - (1 + d) ** -n) / d
-
-
-def pv_of_years(d: float, ys) -> float:
-    return sum((1 + d) ** -y for y in ys)
-
-
-def check_consistency(r) -> None:
-    """Every hour balances and the pro-forma reproduces the objective."""
-    assert np.abs(r.dispatch["balance_residual_mw"]).max() < 1e-6
-    assert abs(r.proforma.npv_usd - r.npv_usd) <= 1e-6 * max(1.0, abs(r.npv_usd))
 
 
 def mining_case(import_price: float):
