@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from helpers import small_scenario
-from test_model_handcheck import annuity
+from helpers import annuity, small_scenario
 
 from planner import technologies
 from planner.finance import CapitalItem
