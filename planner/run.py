@@ -14,6 +14,7 @@ import numpy as np
 from planner.errors import PlannerError, SolveError
 from planner.model import build
 from planner.results import Result, extract, scenario_dict
+from planner.safe_text import write_csv
 from planner.scenario.scenario import Scenario
 from planner.solve import HighsModel, ProgressFn, SolveOptions, YearCheck, diagnose, evaluate_designs, solve_model
 from planner.technologies import for_typical_days, unlimited
@@ -218,8 +219,8 @@ def write_outputs(result: Result, out_dir: Path, force: bool = False, extra_writ
         summary = result.summary()
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n")
         (tmp / "scenario.json").write_text(json.dumps(scenario_dict(result.scenario), indent=2) + "\n")
-        result.dispatch.to_csv(tmp / "dispatch.csv", index=False, float_format="%.6f")
-        result.proforma.table.to_csv(tmp / "cashflow.csv", float_format="%.2f")
+        write_csv(result.dispatch, tmp / "dispatch.csv", float_format="%.6f")  # text quoted, csv_safe
+        write_csv(result.proforma.table, tmp / "cashflow.csv", index=True, float_format="%.2f")
         for writer in extra_writers:
             writer(result, tmp)
         if out_dir.exists():

@@ -228,6 +228,7 @@ def tornado_table(sc: Scenario, base: CaseResult, results: list[CaseResult]) -> 
             and hi.npv_usd is not None else None,
             "build_changes": "; ".join(changes),
             "failed": "; ".join(f"{r.label}: {r.reason}" for r in (lo, hi, flo, fhi) if r and r.status != "ok"),
+            "note": row.note,
         })
     rows.sort(key=lambda r: -(r["swing_usd"] or 0))
     return rows

@@ -1,4 +1,7 @@
-"""Write sensitivity results to outputs/<site>/sensitivity/: CSV, an Excel workbook with native charts, HTML."""
+"""Write sensitivity results to outputs/<site>/sensitivity/: CSV, an Excel workbook with native charts, HTML.
+
+Labels, notes and failure reasons are text: stored as text in the workbook and neutralised in the CSVs
+(planner.safe_text), escaped in the HTML."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from openpyxl.chart import BarChart, Reference
 
 from planner.errors import PlannerError
 from planner.report.excel import header, widths
+from planner.safe_text import cells, write_csv
 
 
 def write_sensitivity(out_dir: Path, base: dict, cases: pd.DataFrame, tables: dict[str, pd.DataFrame],
@@ -25,9 +29,9 @@ def write_sensitivity(out_dir: Path, base: dict, cases: pd.DataFrame, tables: di
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        cases.to_csv(tmp / "cases.csv", index=False)
+        write_csv(cases, tmp / "cases.csv")
         for name, df in tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False)
+            write_csv(df, tmp / f"{name}.csv")
         (tmp / "sensitivity.json").write_text(json.dumps({"base": base, **extra}, indent=2, default=str) + "\n")
         _excel(tmp / "sensitivity.xlsx", cases, tables)
         _html(tmp / "sensitivity.html", base, tables, extra)
@@ -73,7 +77,7 @@ def _excel(path: Path, cases: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> 
 def _frame(ws, df: pd.DataFrame) -> None:
     header(ws, 1, list(df.columns))
     for row in df.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+        ws.append(cells(ws, [None if (isinstance(v, float) and v != v) else v for v in row]))
     widths(ws, {chr(65 + i): 18 for i in range(min(len(df.columns), 26))})
     ws.freeze_panes = "A2"
 
@@ -90,7 +94,8 @@ def _html(path: Path, base: dict, tables: dict[str, pd.DataFrame], extra: dict) 
     if tor is not None and len(tor):
         parts.append(_tornado_svg(tor, base.get("npv_usd") or 0.0))
     for name, df in tables.items():
-        parts.append(f"<h2>{escape(name)}</h2>" + df.to_html(index=False, na_rep="", float_format="{:,.4g}".format))
+        parts.append(f"<h2>{escape(name)}</h2>" + df.to_html(index=False, na_rep="", escape=True,
+                                                              float_format="{:,.4g}".format))
     for k, v in extra.items():
         parts.append(f"<h2>{escape(k)}</h2><pre>{escape(json.dumps(v, indent=2, default=str))}</pre>")
     parts.append("</body></html>")

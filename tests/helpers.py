@@ -1,6 +1,11 @@
-"""Small hand-checkable scenarios built in Python (no workbook), for model unit tests."""
+"""Small hand-checkable scenarios built in Python (no workbook), for model unit tests; a headless-Chromium probe."""
 
 from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -80,3 +85,46 @@ def synthetic_site(hours: int, techs: str):
     sc.nuclear.unit_mw, sc.nuclear.max_new_units, sc.nuclear.min_load_fraction = 10.0, 2, 0.5
     sc.ai.max_new_blocks, sc.ai.server_kw, sc.ai.server_price_usd = 10, 10.2, 320000.0
     return sc
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@dataclass
+class PageSeen:
+    """What headless Chromium saw while loading a page."""
+
+    url: str
+    title: str = ""
+    text: str = ""  # the text content of the body, as the reader sees it (markup shown as text stays text)
+    pwned: str = ""  # typeof window.__pwned: "undefined" unless an injected script ran
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # console errors and uncaught page errors
+    requests: list[str] = field(default_factory=list)
+    inspected: object = None
+
+
+def open_in_chromium(path: Path, inspect: Callable | None = None, screenshot: Path | None = None) -> PageSeen:
+    """Load a local HTML file in Debian's headless Chromium (playwright) and record dialogs, errors, requests."""
+    from playwright.sync_api import sync_playwright
+
+    seen = PageSeen(url=Path(path).resolve().as_uri())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1400})
+            page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: seen.errors.append(str(e)))
+            page.on("request", lambda r: seen.requests.append(r.url))
+            page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
+            page.goto(seen.url, wait_until="load")
+            seen.title, seen.text = page.title(), page.text_content("body") or ""
+            seen.pwned = page.evaluate("typeof window.__pwned")
+            seen.inspected = inspect(page) if inspect else None
+            if screenshot is not None:
+                page.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    return seen

@@ -1,5 +1,8 @@
 """report.xlsx: Summary, Sizing, Cash flow (with live NPV/IRR formulas), Revenue, Monthly energy,
-Hourly dispatch and Assumptions, with native Excel charts (openpyxl.chart)."""
+Hourly dispatch and Assumptions, with native Excel charts (openpyxl.chart).
+
+Every cell is written through planner.safe_text: text is stored as text (a site name or source that starts
+with "=" is never a formula); the NPV and IRR are the workbook's only formulas."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.report.data import ReportData, monthly_energy
+from planner.safe_text import formula, put
 
 HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -26,7 +30,7 @@ CASHFLOW_SHEET = "Cash flow"
 
 def header(ws, row: int, values, col: int = 1) -> None:
     for j, v in enumerate(values):
-        c = ws.cell(row=row, column=col + j, value=v)
+        c = put(ws, row, col + j, v)
         c.fill, c.font = HEAD_FILL, HEAD_FONT
         c.alignment = Alignment(horizontal="center", wrap_text=True)
 
@@ -53,12 +57,10 @@ def write_excel(data: ReportData, path: Path) -> Path:
 
 
 def summary_sheet(ws, data: ReportData) -> None:
-    """KPIs, the recommended build, energy split, key assumptions, solver statistics, capex chart."""
+    """KPIs, the recommended build, energy split, key assumptions, solver statistics, capex chart, warnings."""
     s = data.summary
-    ws["A1"] = f"Site investment plan: {data.site}"
-    ws["A1"].font = TITLE
-    desc = data.input("Site", "description")
-    ws["A2"] = desc or ""
+    put(ws, 1, 1, f"Site investment plan: {data.site}").font = TITLE
+    put(ws, 2, 1, data.input("Site", "description") or "")
     rows = [
         ("NPV (optimiser)", s["npv_usd"], USD),
         ("NPV (independent pro-forma)", s["proforma_npv_usd"], USD),
@@ -70,30 +72,30 @@ def summary_sheet(ws, data: ReportData) -> None:
     ]
     header(ws, 4, ["Key result", "Value"])
     for i, (label, value, fmt) in enumerate(rows, start=5):
-        ws.cell(row=i, column=1, value=label)
-        c = ws.cell(row=i, column=2, value=value if value is not None else "n/a")
+        put(ws, i, 1, label)
+        c = put(ws, i, 2, value if value is not None else "n/a")
         c.number_format = fmt
     r = 5 + len(rows) + 1
     header(ws, r, ["Recommended build", "Size", "Unit"])
     for key, value in s["sizes"].items():
         if abs(value) > 1e-9:
             r += 1
-            ws.cell(row=r, column=1, value=data.label("sizes", key))
-            ws.cell(row=r, column=2, value=value).number_format = "#,##0.00"
-            ws.cell(row=r, column=3, value=data.unit("sizes", key))
+            put(ws, r, 1, data.label("sizes", key))
+            put(ws, r, 2, value).number_format = "#,##0.00"
+            put(ws, r, 3, data.unit("sizes", key))
     r += 2
     header(ws, r, ["Energy by use", "MWh/yr"])
     uses = [f["energy_key"] for f in s["flows"] if f["role"] == "demand" and f["energy_key"]]
     for key in uses:
         r += 1
-        ws.cell(row=r, column=1, value=f"{key} MWh")
-        ws.cell(row=r, column=2, value=s["energy_mwh"].get(key, 0.0)).number_format = MWH
+        put(ws, r, 1, f"{key} MWh")
+        put(ws, r, 2, s["energy_mwh"].get(key, 0.0)).number_format = MWH
     r += 2
     header(ws, r, ["Key assumption", "Value"])
     for sheet, field, value in data.key_assumptions():
         r += 1
-        ws.cell(row=r, column=1, value=f"{sheet}.{field}")
-        ws.cell(row=r, column=2, value=value)
+        put(ws, r, 1, f"{sheet}.{field}")
+        put(ws, r, 2, value)
     r += 2
     sol = s["solver"]
     header(ws, r, ["Solver", "Value"])
@@ -102,16 +104,16 @@ def summary_sheet(ws, data: ReportData) -> None:
                          ("input file SHA-256", s.get("input_sha256", "")),
                          ("planner version", s.get("planner_version", ""))):
         r += 1
-        ws.cell(row=r, column=1, value=label)
-        ws.cell(row=r, column=2, value=value)
+        put(ws, r, 1, label)
+        put(ws, r, 2, value)
     # capex by technology table + chart
     r += 2
     header(ws, r, ["Capex by technology", "USD"])
     first = r + 1
     for tech, usd in s["capex_by_technology_usd"].items():
         r += 1
-        ws.cell(row=r, column=1, value=tech)
-        ws.cell(row=r, column=2, value=usd).number_format = USD
+        put(ws, r, 1, tech)
+        put(ws, r, 2, usd).number_format = USD
     if r >= first:
         ch = BarChart()
         ch.title, ch.y_axis.title = "Capex by technology (year 0)", "USD"
@@ -119,6 +121,13 @@ def summary_sheet(ws, data: ReportData) -> None:
         ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=r))
         ch.height, ch.width = 8, 14
         ws.add_chart(ch, "E4")
+    warnings = s.get("warnings") or []
+    if warnings:
+        r += 2
+        header(ws, r, ["Input warnings"])
+        for w in warnings:
+            r += 1
+            put(ws, r, 1, w)
     widths(ws, {"A": 36, "B": 22, "C": 12})
     ws.freeze_panes = "A4"
 
@@ -130,23 +139,23 @@ def sizing_sheet(ws, data: ReportData) -> None:
     r = 1
     for key, value in s["sizes"].items():
         r += 1
-        ws.cell(row=r, column=1, value=key)
-        ws.cell(row=r, column=2, value=value).number_format = "#,##0.00"
-        ws.cell(row=r, column=3, value=data.unit("sizes", key))
+        put(ws, r, 1, key)
+        put(ws, r, 2, value).number_format = "#,##0.00"
+        put(ws, r, 3, data.unit("sizes", key))
     r += 2
     header(ws, r, ["Capacity factor", "Value"])
     for key, value in s["capacity_factors"].items():
         r += 1
-        ws.cell(row=r, column=1, value=key)
-        ws.cell(row=r, column=2, value=value).number_format = PCT
+        put(ws, r, 1, key)
+        put(ws, r, 2, value).number_format = PCT
     r += 2
     header(ws, r, ["Integer fleet", "NPV change, one unit more (USD)", "NPV change, one unit less (USD)"])
     for fleet, row in s.get("marginal_units_npv_change_usd", {}).items():
         r += 1
-        ws.cell(row=r, column=1, value=fleet)
+        put(ws, r, 1, fleet)
         for j, k in ((2, "plus_one"), (3, "minus_one")):
             v = row.get(k)
-            ws.cell(row=r, column=j, value="n/a" if v is None else v).number_format = USD
+            put(ws, r, j, "n/a" if v is None else v).number_format = USD
     widths(ws, {"A": 30, "B": 30, "C": 30})
     ws.freeze_panes = "A2"
 
@@ -157,23 +166,23 @@ def cashflow_sheet(ws, data: ReportData) -> None:
     years = list(cf.columns)
     header(ws, 1, ["USD"] + [f"Year {y}" for y in years])
     for i, (label, row) in enumerate(cf.iterrows(), start=2):
-        ws.cell(row=i, column=1, value=label)
+        put(ws, i, 1, label)
         for j, y in enumerate(years, start=2):
-            ws.cell(row=i, column=j, value=float(row[y])).number_format = USD
+            put(ws, i, j, float(row[y])).number_format = USD
     net_row = 2 + list(cf.index).index("net_cash_flow")
     last = get_column_letter(1 + len(years))
     r = 2 + len(cf) + 1
-    ws.cell(row=r, column=1, value="discount rate")
-    ws.cell(row=r, column=2, value=data.input("Finance", "discount_rate")).number_format = "0.00%"
+    put(ws, r, 1, "discount rate")
+    put(ws, r, 2, data.input("Finance", "discount_rate")).number_format = "0.00%"
     rate_ref = f"$B${r}"
-    ws.cell(row=r + 1, column=1, value="NPV (Excel formula)")
-    ws.cell(row=r + 1, column=2, value=f"=NPV({rate_ref},C{net_row}:{last}{net_row})+B{net_row}").number_format = USD
-    ws.cell(row=r + 2, column=1, value="IRR (Excel formula)")
-    ws.cell(row=r + 2, column=2, value=f"=IRR(B{net_row}:{last}{net_row})").number_format = PCT
-    ws.cell(row=r + 3, column=1, value="NPV (planner)")
-    ws.cell(row=r + 3, column=2, value=data.summary["proforma_npv_usd"]).number_format = USD
-    ws.cell(row=r + 4, column=1, value="IRR (planner)")
-    ws.cell(row=r + 4, column=2, value=data.summary["irr"] if data.summary["irr"] is not None else "n/a"
+    put(ws, r + 1, 1, "NPV (Excel formula)")
+    formula(ws, r + 1, 2, f"=NPV({rate_ref},C{net_row}:{last}{net_row})+B{net_row}", USD)
+    put(ws, r + 2, 1, "IRR (Excel formula)")
+    formula(ws, r + 2, 2, f"=IRR(B{net_row}:{last}{net_row})", PCT)
+    put(ws, r + 3, 1, "NPV (planner)")
+    put(ws, r + 3, 2, data.summary["proforma_npv_usd"]).number_format = USD
+    put(ws, r + 4, 1, "IRR (planner)")
+    put(ws, r + 4, 2, data.summary["irr"] if data.summary["irr"] is not None else "n/a"
             ).number_format = PCT
     ch = BarChart()
     ch.title, ch.y_axis.title, ch.x_axis.title = "Net cash flow by year", "USD", "year"
@@ -195,8 +204,8 @@ def revenue_sheet(ws, data: ReportData) -> None:
     r = 1
     for name, usd in streams.items():
         r += 1
-        ws.cell(row=r, column=1, value=name)
-        ws.cell(row=r, column=2, value=usd).number_format = USD
+        put(ws, r, 1, name)
+        put(ws, r, 2, usd).number_format = USD
     if r > 1:
         ch = BarChart()
         ch.type = "bar"
@@ -215,9 +224,9 @@ def monthly_sheet(ws, data: ReportData) -> None:
     cols = list(m.columns)
     header(ws, 1, ["Month"] + cols)
     for i, month in enumerate(m.index, start=2):
-        ws.cell(row=i, column=1, value=MONTHS[month - 1])
+        put(ws, i, 1, MONTHS[month - 1])
         for j, c in enumerate(cols, start=2):
-            ws.cell(row=i, column=j, value=float(m.loc[month, c])).number_format = MWH
+            put(ws, i, j, float(m.loc[month, c])).number_format = MWH
     uses = [c for c in cols if c in data.uses.values()]
     ch = BarChart()
     ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
@@ -249,7 +258,7 @@ def dispatch_sheet(ws, data: ReportData) -> None:
     header(ws, 1, ["timestamp"] + cols)
     ts = d["timestamp"].dt.to_pydatetime()
     values = d[cols].to_numpy()
-    for i in range(len(d)):
+    for i in range(len(d)):  # dates and numbers only (no text: nothing to neutralise)
         ws.append([ts[i]] + [round(float(x), 4) for x in values[i]])
     for row in ws.iter_rows(min_row=2, max_col=1):
         row[0].number_format = "yyyy-mm-dd hh:mm"
@@ -286,16 +295,16 @@ def assumptions_sheet(ws, data: ReportData) -> None:
         for row in rows:
             r += 1
             value = row["value"]
-            ws.cell(row=r, column=1, value=sheet)
-            ws.cell(row=r, column=2, value=row["field"])
-            ws.cell(row=r, column=3, value="(blank)" if value is None else value)
-            ws.cell(row=r, column=4, value=row["unit"])
-            ws.cell(row=r, column=5, value=row["note"])
+            put(ws, r, 1, sheet)
+            put(ws, r, 2, row["field"])
+            put(ws, r, 3, "(blank)" if value is None else value)
+            put(ws, r, 4, row["unit"])
+            put(ws, r, 5, row["note"])
     r += 2
     header(ws, r, ["Data item", "Source and licence"])
     for item, src in data.scenario.get("sources", []):
         r += 1
-        ws.cell(row=r, column=1, value=item)
-        ws.cell(row=r, column=2, value=src)
+        put(ws, r, 1, item)
+        put(ws, r, 2, src)
     widths(ws, {"A": 14, "B": 34, "C": 20, "D": 14, "E": 90})
     ws.freeze_panes = "A2"

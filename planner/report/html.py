@@ -1,4 +1,7 @@
-"""report.html: one self-contained page (inline CSS and SVG, no scripts, no network requests)."""
+"""report.html: one self-contained page (inline CSS and SVG, no scripts, no network requests).
+
+Every text that is not the page's own markup (site name, description, sources, warnings, input values)
+goes through html.escape, so text a user typed is shown as text, never as markup."""
 
 from __future__ import annotations
 
@@ -93,14 +96,24 @@ def write_html(data: ReportData, path: Path) -> Path:
                  "<th>USD/yr</th></tr>")
     for k, v in s["revenue_usd_per_year"].items():
         parts.append(f"<tr><td>{escape(k)}</td><td class='n'>{v:,.0f}</td></tr>")
-    parts.append("</table><h2>Assumptions</h2><table><tr><th>Sheet</th><th>Field</th><th>Value</th><th>Unit</th>"
-                 "</tr>")
+    parts.append("</table>")
+    warnings = s.get("warnings") or []
+    if warnings:
+        parts.append("<h2>Input warnings</h2><ul id='warnings'>"
+                     + "".join(f"<li>{escape(str(w))}</li>" for w in warnings) + "</ul>")
+    parts.append("<h2>Assumptions</h2><table><tr><th>Sheet</th><th>Field</th><th>Value</th><th>Unit</th></tr>")
     for sheet, rows in data.scenario["inputs"].items():
         for row in rows:
             v = "(blank)" if row["value"] is None else row["value"]
             parts.append(f"<tr><td>{escape(sheet)}</td><td>{escape(row['field'])}</td><td>{escape(str(v))}</td>"
                          f"<td>{escape(row['unit'])}</td></tr>")
-    parts.append("</table><h2>Solver statistics</h2><table>")
+    parts.append("</table>")
+    sources = data.scenario.get("sources") or []
+    if sources:
+        parts.append("<h2>Data sources</h2><table id='sources'><tr><th>Data item</th><th>Source and licence</th></tr>")
+        parts += [f"<tr><td>{escape(str(item))}</td><td>{escape(str(src))}</td></tr>" for item, src in sources]
+        parts.append("</table>")
+    parts.append("<h2>Solver statistics</h2><table>")
     for k in ("status", "mip_gap", "seconds", "nodes", "objective", "bound", "solver", "solver_version"):
         parts.append(f"<tr><td>{k}</td><td id='solver-{k.replace('_', '-')}'>{escape(str(sol.get(k)))}</td></tr>")
     parts.append(f"<tr><td>NPV check (pro-forma)</td><td>{money(s['proforma_npv_usd'])}</td></tr>")

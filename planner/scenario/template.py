@@ -1,4 +1,7 @@
-"""Write a Scenario to an input workbook (the template is the default Scenario written out)."""
+"""Write a Scenario to an input workbook (the template is the default Scenario written out).
+
+Every cell goes through planner.safe_text: a description, source or note that starts with "=" is stored as
+text, so the workbook the planner writes never turns what a user typed into a formula."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planner.paths import DATA_DIR, TEMPLATE_HOURLY_SITE
+from planner.safe_text import cells, put
 from planner.scenario.catalog import CATALOG_FILES, Catalog, load_catalog
 from planner.scenario.fields import info
 from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR
@@ -106,7 +110,7 @@ def write_workbook(sc: Scenario, path: str | Path, catalog: Catalog | None = Non
 
 def _header(ws, row: int, headers) -> None:
     for j, h in enumerate(headers, start=1):
-        c = ws.cell(row=row, column=j, value=h)
+        c = put(ws, row, j, h)
         c.fill, c.font = HEADER_FILL, HEADER_FONT
 
 
@@ -116,9 +120,9 @@ def _write_lists(wb: Workbook, catalog: Catalog) -> dict[str, str]:
     ranges = {}
     for j, kind in enumerate(CATALOG_FILES, start=1):
         names = catalog.names(kind)
-        ws.cell(row=1, column=j, value=kind)
+        put(ws, 1, j, kind)
         for i, n in enumerate(names, start=2):
-            ws.cell(row=i, column=j, value=n)
+            put(ws, i, j, n)
         letter = col_letter(j)
         ranges[kind] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(names) + 1}"
     return ranges
@@ -126,7 +130,7 @@ def _write_lists(wb: Workbook, catalog: Catalog) -> dict[str, str]:
 
 def _write_section(wb: Workbook, sheet: str, section, lists: dict[str, str]) -> None:
     ws = wb.create_sheet(sheet)
-    ws.cell(row=KV_TITLE_ROW, column=1, value=f"{sheet}: {type(section).__doc__.strip()}").font = TITLE_FONT
+    put(ws, KV_TITLE_ROW, 1, f"{sheet}: {type(section).__doc__.strip()}").font = TITLE_FONT
     _header(ws, KV_HEADER_ROW, KV_HEADERS)
     for i, f in enumerate(dataclasses.fields(section)):
         r = KV_FIRST_ROW + i
@@ -134,11 +138,10 @@ def _write_section(wb: Workbook, sheet: str, section, lists: dict[str, str]) -> 
         value = getattr(section, f.name)
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        ws.cell(row=r, column=FIELD_COL, value=f.name)
-        ws.cell(row=r, column=DESC_COL, value=fi.note)
-        cell = ws.cell(row=r, column=VALUE_COL, value=value)
-        cell.fill = INPUT_FILL
-        ws.cell(row=r, column=UNIT_COL, value=fi.unit)
+        put(ws, r, FIELD_COL, f.name)
+        put(ws, r, DESC_COL, fi.note)
+        put(ws, r, VALUE_COL, value).fill = INPUT_FILL  # a site name or description is text, never a formula
+        put(ws, r, UNIT_COL, fi.unit)
         note = []
         if fi.blank_means:
             note.append(f"blank = {fi.blank_means}")
@@ -146,7 +149,7 @@ def _write_section(wb: Workbook, sheet: str, section, lists: dict[str, str]) -> 
             note.append(f"range {'>' if fi.lo_open else ''}{_fmt(fi.lo)} .. {_fmt(fi.hi)}")
         if fi.source:
             note.append(f"source: {fi.source}")
-        ws.cell(row=r, column=NOTE_COL, value="; ".join(note))
+        put(ws, r, NOTE_COL, "; ".join(note))
         ref = f"{col_letter(VALUE_COL)}{r}"
         if fi.choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(fi.choices) + '"', allow_blank=False)
@@ -173,10 +176,10 @@ def _write_hourly(wb: Workbook, hourly: pd.DataFrame) -> None:
     _header(ws, HOURLY_HEADER_ROW, names)
     units = ["local standard time"] + [c.unit for c in HOURLY_COLUMNS]
     for j, u in enumerate(units, start=1):
-        ws.cell(row=HOURLY_UNITS_ROW, column=j, value=u).font = Font(italic=True)
+        put(ws, HOURLY_UNITS_ROW, j, u).font = Font(italic=True)
     ts = pd.to_datetime(hourly[TIMESTAMP_COL_NAME]).dt.to_pydatetime()
     cols = [hourly[c.name].to_numpy(float).tolist() for c in HOURLY_COLUMNS]
-    for i in range(len(hourly)):
+    for i in range(len(hourly)):  # dates and numbers only (no text: nothing to neutralise)
         ws.append([ts[i]] + [round(col[i], 6) for col in cols])
     for j in range(1, len(names) + 1):
         ws.column_dimensions[col_letter(j)].width = 20 if j == 1 else 16
@@ -192,13 +195,13 @@ def _write_sensitivity(wb: Workbook, sc: Scenario) -> None:
     names = [p.name for p in all_params() if p.numeric]
     for r in sc.sensitivity:
         base = get_param(sc, r.parameter) if r.parameter in names else None
-        ws.append([r.parameter, r.low, r.high, r.distribution, base, units.get(r.parameter, ""), r.note])
+        ws.append(cells(ws, [r.parameter, r.low, r.high, r.distribution, base, units.get(r.parameter, ""), r.note]))
     dv = DataValidation(type="list", formula1='"' + ",".join(DISTRIBUTIONS) + '"', allow_blank=True)
     ws.add_data_validation(dv)
     dv.add("D2:D200")
     for letter, width in zip("ABCDEFG", (42, 12, 12, 14, 12, 14, 60), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.cell(row=1, column=5).value = "base (for reference)"
+    put(ws, 1, 5, "base (for reference)")
     ws.freeze_panes = "A2"
 
 
@@ -206,7 +209,7 @@ def _write_sources(wb: Workbook, sources: list[tuple[str, str]]) -> None:
     ws = wb.create_sheet(SOURCES_SHEET)
     _header(ws, 1, SOURCES_HEADERS)
     for item, src in sources:
-        ws.append([item, src])
+        ws.append(cells(ws, [item, src]))
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 120
     for row in ws.iter_rows(min_row=2):
