@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -12,32 +10,24 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from planner.errors import PlannerError
+from planner.outputs import SENSITIVITY, write_atomically
 from planner.report.excel import header, widths
 
 
 def write_sensitivity(out_dir: Path, base: dict, cases: pd.DataFrame, tables: dict[str, pd.DataFrame],
                       extra: dict, force: bool = False) -> Path:
-    """Write everything atomically (temporary folder, then rename)."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not force:
-        raise PlannerError(f"{out_dir} already exists; use --force to replace it")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        cases.to_csv(tmp / "cases.csv", index=False)
+    """Write everything atomically (planner/outputs.py: write_atomically; --force replaces only a sensitivity
+    folder the planner wrote; if writing fails the results are kept in a temporary folder, named in the error)."""
+
+    def write(folder: Path) -> None:
+        cases.to_csv(folder / "cases.csv", index=False)
         for name, df in tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False)
-        (tmp / "sensitivity.json").write_text(json.dumps({"base": base, **extra}, indent=2, default=str) + "\n")
-        _excel(tmp / "sensitivity.xlsx", cases, tables)
-        _html(tmp / "sensitivity.html", base, tables, extra)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+            df.to_csv(folder / f"{name}.csv", index=False)
+        (folder / "sensitivity.json").write_text(json.dumps({"base": base, **extra}, indent=2, default=str) + "\n")
+        _excel(folder / "sensitivity.xlsx", cases, tables)
+        _html(folder / "sensitivity.html", base, tables, extra)
+
+    return write_atomically(Path(out_dir), SENSITIVITY, write, force=force, rescue_what="The sensitivity result")
 
 
 def _excel(path: Path, cases: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.errors import PlannerError
+from planner.errors import UsageError
 
 FILES = ("summary.json", "scenario.json", "dispatch.csv", "cashflow.csv")
 
@@ -50,7 +50,7 @@ def load(folder: Path) -> ReportData:
     folder = Path(folder)
     missing = [f for f in FILES if not (folder / f).exists()]
     if missing:
-        raise PlannerError(f"{folder}: not a planner output folder (missing {', '.join(missing)}); run "
+        raise UsageError(f"{folder}: not a planner output folder (missing {', '.join(missing)}); run "
                            f"`planner run WORKBOOK` first")
     dispatch = pd.read_csv(folder / "dispatch.csv", parse_dates=["timestamp"])
     cash = pd.read_csv(folder / "cashflow.csv", index_col=0)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError
+from planner.outputs import site_name_problem
 from planner.scenario.catalog import Catalog, load_catalog
 from planner.scenario.fields import FieldInfo, info
 from planner.scenario.hourly import HOURLY_COLUMNS, HOURS_PER_YEAR
@@ -49,6 +50,11 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.cells: dict[str, dict[str, str]] = {}  # sheet -> field -> its value cell, e.g. "Site!C3"
+
+    def cell(self, sheet: str, field: str) -> str:
+        """The value cell of `field` on a key/value sheet (the sheet alone if the row was not found)."""
+        return self.cells.get(sheet, {}).get(field, sheet)
 
     def error(self, msg: str) -> None:
         self.errors.append(msg)
@@ -187,6 +193,7 @@ def _read_section(rows: list[tuple], sheet: str, cls: type, p: Problems):
         if key in found:
             p.error(f"{sheet}!A{i}: field {key!r} appears twice (also in row {found[key][0]})")
         found[key] = (i, value)
+    p.cells[sheet] = {k: f"{sheet}!{col_letter(VALUE_COL)}{r}" for k, (r, _) in found.items()}
     kwargs = {}
     names = {f.name for f in dataclasses.fields(cls)}
     for f in dataclasses.fields(cls):
@@ -348,9 +355,9 @@ def _check_section_rules(sc: Scenario, catalog: Catalog, p: Problems) -> None:
     if b.existing_mw > 0 and not (b.min_duration_h * b.existing_mw <= b.existing_mwh + 1e-9
                                   <= b.max_duration_h * b.existing_mw + 2e-9):
         p.warn(f"Battery: existing {b.existing_mwh:g} MWh / {b.existing_mw:g} MW is outside the duration bounds")
-    if re.search(r'[\\/:*?"<>|]', sc.site.name or ""):
-        p.error(f"Site: name {sc.site.name!r} must not contain any of \\ / : * ? \" < > | (it names the "
-                f"output folder)")
+    name_problem = site_name_problem(sc.site.name or "")
+    if name_problem:
+        p.error(f"{p.cell(SECTION_ATTR['site'], 'name')}: name {sc.site.name!r} {name_problem}")
     if sc.wind.enabled and sc.wind.resource == "wind_speed" and sc.wind.turbine_model in catalog.power_curves:
         pass
     elif sc.wind.enabled and sc.wind.resource == "wind_speed" and sc.wind.turbine_model in catalog.names(
