@@ -79,12 +79,14 @@ def template(path: Path, force: bool) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path))
 def validate(workbook: Path) -> None:
     """Check WORKBOOK and print every problem found (exit 0 if valid, 2 if not)."""
+    from planner.outputs import default_run_dir
     from planner.scenario.reader import read_workbook
 
     sc = read_workbook(workbook)
     for w in sc.warnings:
         click.echo(f"warning: {w}")
-    click.echo(f"{workbook}: valid ({sc.n_steps} hours, site {sc.site.name!r})")
+    click.echo(f"{workbook}: valid ({sc.n_steps} hours, site {sc.site.name!r}; `planner run` writes "
+               f"{default_run_dir(sc.site.name)}/)")
 
 
 @cli.command()

@@ -151,16 +151,15 @@ def replace_problem(folder: Path, kind: str) -> str | None:
 
     It may if the planner wrote it (marker, or an older version's summary.json / sensitivity.json) for the
     same kind of results and it holds nothing else, apart from a planner `sensitivity/` folder inside a run
-    folder and files an operating system leaves (.DS_Store, Thumbs.db, desktop.ini, office lock files). An
-    empty folder may be replaced, and so may a run folder holding only a planner `sensitivity/` folder.
+    folder (which `planner run` keeps) and files an operating system leaves (.DS_Store, Thumbs.db,
+    desktop.ini, office lock files). An empty folder may be replaced, and so may a folder holding only a
+    planner `sensitivity/` folder (made by `planner sensitivity` before any run).
     """
     folder = Path(folder)
-    entries = sorted(folder.iterdir())
     marker = read_marker(folder)
     if marker is None:
-        rest = [e for e in entries if not _is_junk(e.name)]
-        if not rest or (kind == RUN and [e.name for e in rest] == [SENSITIVITY_SUBFOLDER]
-                        and _is_planner_sensitivity(rest[0]) and not _foreign(rest[0], SENSITIVITY)):
+        rest = [e for e in folder.iterdir() if not _is_junk(e.name)]
+        if not rest or (_holds_only_sensitivity(folder, kind) and not _foreign(rest[0], SENSITIVITY)):
             return None
         return ("was not written by the planner (it has no .planner-output marker and no planner summary.json); "
                 "--force only replaces the planner's own output folders")
@@ -229,12 +228,15 @@ def check_destination(out_dir: Path, force: bool, kind: str, need_bytes: int | N
     if target.exists():
         if not target.is_dir():
             raise OutputError(f"{shown} exists and is not a folder; choose another folder with -o")
-        if not force:
-            raise OutputError(f"{shown} already exists; use --force to replace it (only a folder the planner "
-                              f"wrote can be replaced) or -o to choose another folder")
         problem = replace_problem(target, kind)
+        if not force and not _holds_only_sensitivity(target, kind):
+            if problem:
+                raise OutputError(f"{shown} already exists and {problem}")
+            raise OutputError(f"{shown} already exists; use --force to replace it or -o to choose another folder")
         if problem:
             raise OutputError(f"--force refused: {shown} {problem}. Nothing was changed")
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise OutputError(f"cannot replace {shown}: its files cannot be removed (permission denied)")
     base = target.parent
     while not base.exists():
         if base.is_symlink():
@@ -312,10 +314,10 @@ def write_atomically(out_dir: Path, kind: str, write: Callable[[Path], None], fo
     """Write results of `kind` with `write(folder)` into `out_dir`, all or nothing; returns `out_dir`.
 
     `check_destination` runs first; the files go to a temporary sibling folder (user's umask), which gets the
-    marker and is then renamed into place; a folder being replaced is renamed aside first and put back if the
-    rename fails. If any of this fails (a full disk, a folder that became read-only, a bug in a writer), the
-    temporary folder is removed and `rescue` (default: `write`) writes the results to a new folder in the
-    system's temporary directory, whose path the error names. Ctrl-C removes the temporary folder, nothing else.
+    marker and is then put in place by `_commit`. If any of this fails (a full disk, a folder that became
+    read-only, a bug in a writer), the temporary folder is removed and `rescue` (default: `write`) writes the
+    results to a new folder in the system's temporary directory, whose path the error names. Ctrl-C removes
+    the temporary folder and changes nothing else.
     """
     try:
         target = check_destination(out_dir, force, kind, need_bytes)
@@ -326,21 +328,9 @@ def write_atomically(out_dir: Path, kind: str, write: Callable[[Path], None], fo
     try:
         write(tmp)
         write_marker(tmp, kind)
-        if target.exists() or target.is_symlink():  # again: something may have appeared during the solve
-            problem = ("is not a folder" if not target.is_dir() else "was created meanwhile" if not force
-                       else replace_problem(target, kind))
-            if problem:
-                raise OutputError(f"{_show(out_dir)} {problem}; it was left unchanged")
-            old = target.with_name(f".{target.name}.old-{os.getpid()}-{secrets.token_hex(2)}")
-            target.rename(old)
-            try:
-                tmp.rename(target)
-            except BaseException:
-                old.rename(target)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
+        _commit(tmp, target, kind, force, out_dir)
+    except _PutBackFailed:
+        raise
     except (KeyboardInterrupt, SystemExit):
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -351,6 +341,56 @@ def write_atomically(out_dir: Path, kind: str, write: Callable[[Path], None], fo
             raise
         raise err from None
     return Path(out_dir)
+
+
+def _commit(tmp: Path, target: Path, kind: str, force: bool, out_dir: Path) -> None:
+    """Rename the finished `tmp` to `target`. A folder already there is checked again (something may have
+    appeared during the solve), renamed aside, and removed only once `tmp` is in place; a planner sensitivity/
+    folder in a run folder moves into the new one. On failure everything is put back as it was."""
+    if not (target.exists() or target.is_symlink()):
+        tmp.rename(target)  # fails if something appeared meanwhile that is not an empty folder
+        return
+    problem = ("is not a folder" if not target.is_dir()
+               else replace_problem(target, kind) if force or _holds_only_sensitivity(target, kind)
+               else "was created by something else meanwhile")
+    if problem:
+        raise OutputError(f"{_show(out_dir)} {problem}; it was left unchanged")
+    old = target.with_name(f".{target.name}.old-{os.getpid()}-{secrets.token_hex(2)}")
+    target.rename(old)
+    moved = []
+    try:
+        for name in _kept_subfolders(old, kind):
+            (old / name).rename(tmp / name)
+            moved.append(name)
+        tmp.rename(target)
+    except BaseException as e:
+        try:
+            for name in moved:
+                (tmp / name).rename(old / name)
+            old.rename(target)
+        except OSError as undo:  # nothing is deleted: say where both are
+            raise _PutBackFailed(f"could not write {_show(out_dir)} ({e}) nor put the previous folder back "
+                                 f"({describe_os_error(undo)}): the previous results are in {old}/, the new ones "
+                                 f"in {tmp}/; rename them by hand") from None
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class _PutBackFailed(OutputError):
+    """A failed replacement whose undo failed too: both folders are kept and named."""
+
+
+def _kept_subfolders(folder: Path, kind: str) -> list[str]:
+    """Subfolders of a run folder that `planner run` keeps when it replaces the folder: its sensitivity/."""
+    sub = folder / SENSITIVITY_SUBFOLDER
+    return [SENSITIVITY_SUBFOLDER] if kind == RUN and sub.is_dir() and not sub.is_symlink() and \
+        _is_planner_sensitivity(sub) else []
+
+
+def _holds_only_sensitivity(folder: Path, kind: str) -> bool:
+    """A run folder made by `planner sensitivity` before any run: holds nothing but a planner sensitivity/."""
+    rest = [e.name for e in folder.iterdir() if not _is_junk(e.name)]
+    return kind == RUN and rest == [SENSITIVITY_SUBFOLDER] and _kept_subfolders(folder, kind) == rest
 
 
 def _rescued(e: Exception, out_dir: Path, kind: str, write: Callable[[Path], None], what: str) -> Exception:

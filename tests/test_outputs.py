@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -59,12 +60,36 @@ def tiny_site(name: str = "tiny"):
     return sc
 
 
+PLACEHOLDER = "planner-test-site-name"
+
+
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory) -> dict[str, Path]:
-    """Tiny workbooks whose site names are: tiny, ".", "..", CON and one with a tab in it."""
+    """Tiny workbooks whose site names are: tiny, ".", "..", CON and one with a tab in it.
+
+    One is written by write_workbook; the others are copies with the Site name cell's text changed in the
+    sheet's XML (what a spreadsheet program saves), which is much faster than writing 8760 rows again.
+    """
     folder = tmp_path_factory.mktemp("workbooks")
+    base = write_workbook(tiny_site(PLACEHOLDER), folder / "base.xlsx")
     names = {"tiny": "tiny", "dot": ".", "dotdot": "..", "con": "CON", "tab": "west\ttexas"}
-    return {key: write_workbook(tiny_site(name), folder / f"{key}.xlsx") for key, name in names.items()}
+    return {key: renamed_copy(base, name, folder / f"{key}.xlsx") for key, name in names.items()}
+
+
+def renamed_copy(base: Path, name: str, path: Path) -> Path:
+    """A copy of `base` whose Site name is `name`."""
+    from xml.sax.saxutils import escape
+
+    old, new = f"<t>{PLACEHOLDER}</t>".encode(), f"<t>{escape(name)}</t>".encode()
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        replaced = 0
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and old in data:
+                data, replaced = data.replace(old, new), replaced + data.count(old)
+            dst.writestr(item, data)
+    assert replaced == 1
+    return path
 
 
 def site_name_cell(workbook: Path) -> str:
@@ -252,6 +277,28 @@ def test_item2_force_replaces_a_planner_folder_but_never_one_with_foreign_files(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary or aside folder left
 
 
+def test_item2_run_keeps_the_sensitivity_folder_inside_its_folder(tmp_path, result):
+    """`planner run --force` replaces the run's files; outputs/<site>/sensitivity/ is replaced only by
+    `planner sensitivity --force`. A folder made by `planner sensitivity` before any run needs no --force."""
+    first = tmp_path / "sensitivity-first"
+    planner_folder(first / "sensitivity", SENSITIVITY)
+    sens_before = snapshot(first / "sensitivity")
+    write_outputs(result, first)  # no clash: there were no run results yet
+    assert (first / "summary.json").exists() and snapshot(first / "sensitivity") == sens_before
+    (first / "summary.json").write_text("{}")
+    write_outputs(result, first, force=True)
+    assert json.loads((first / "summary.json").read_text())["npv_usd"] == pytest.approx(result.npv_usd)
+    assert snapshot(first / "sensitivity") == sens_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sensitivity-first"]
+
+
+def test_item2_existing_foreign_folder_without_force_says_it_is_not_the_planners(tmp_path):
+    (tmp_path / "thesis").mkdir()
+    (tmp_path / "thesis" / "a.tex").write_text("x")
+    with pytest.raises(OutputError, match="already exists and was not written by the planner"):
+        check_destination(tmp_path / "thesis", False, RUN)
+
+
 def test_item2_which_folders_force_may_replace(tmp_path):
     run = planner_folder(tmp_path / "run")
     assert replace_problem(run, RUN) is None
@@ -363,6 +410,8 @@ def test_item3_rejected_name_names_its_cell_and_reserved_name_gets_a_safe_folder
     r = cli("validate", str(workbooks["tab"]), cwd=tmp_path)
     assert r.returncode == 2
     assert f"{site_name_cell(workbooks['tab'])}: name 'west\\ttexas' must not contain control characters" in r.stderr
+    r = cli("validate", str(workbooks["con"]), cwd=tmp_path)
+    assert r.returncode == 0 and "site 'CON'; `planner run` writes outputs/CON_/" in r.stdout
     r = cli("run", str(workbooks["con"]), "--no-report", "--no-marginals", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert [p.name for p in (tmp_path / "outputs").iterdir()] == ["CON_"]
@@ -501,16 +550,21 @@ def test_item10_report_into_a_read_only_folder_is_exit_2_not_a_bug(tmp_path, res
                                                             "dispatch.csv", "cashflow.csv"])
 
 
-def test_item10_bad_options_are_exit_2_and_found_before_solving(tmp_path, workbooks):
+def test_item10_bad_options_are_exit_2_and_found_before_solving(tmp_path, workbooks, capsys):
+    from planner.cli import main
+
     tiny = str(workbooks["tiny"])
-    for args, message in ((["--sweep", "nonsense"], "expected PARAM=LO:HI:N"),
-                          (["--breakeven", "finance.discount_rate", "--until", "npv_usd>0", "--range", "a:b"],
-                           "--range 'a:b': expected LO:HI"),
-                          (["--breakeven", "finance.discount_rate", "--until", "npv_usd?0"], "expected NAME OP"),
-                          (["--sweep", "no.such_param=1:2:3"], "unknown parameter"),
-                          ([], "choose at least one of")):
-        r = cli("sensitivity", tiny, *args, "-o", str(tmp_path / "s"), cwd=tmp_path)
-        assert r.returncode == 2, (args, r.stderr)
-        assert message in r.stderr and "base case" not in r.stderr
-    r = cli("report", str(tmp_path), cwd=tmp_path)
-    assert r.returncode == 2 and "not a planner output folder" in r.stderr
+    for args, message in ((["sensitivity", tiny, "--sweep", "nonsense"], "expected PARAM=LO:HI:N"),
+                          (["sensitivity", tiny, "--breakeven", "finance.discount_rate", "--until", "npv_usd>0",
+                            "--range", "a:b"], "--range 'a:b': expected LO:HI"),
+                          (["sensitivity", tiny, "--breakeven", "finance.discount_rate", "--until", "npv_usd?0"],
+                           "expected NAME OP"),
+                          (["sensitivity", tiny, "--sweep", "no.such_param=1:2:3"], "unknown parameter"),
+                          (["sensitivity", tiny], "choose at least one of"),
+                          (["report", str(tmp_path)], "not a planner output folder"),
+                          (["template", tiny], "already exists")):
+        with pytest.raises(SystemExit) as e:
+            main([*args, "-o", str(tmp_path / "s")] if args[0] == "sensitivity" else args)
+        captured = capsys.readouterr()
+        assert e.value.code == 2, (args, captured.err)
+        assert message in captured.err and "base case" not in captured.err, (args, captured.err)
