@@ -442,6 +442,9 @@ def test_item4_read_only_folder_fails_before_solving(tmp_path, workbooks):
         assert_really_read_only(ro)
         r = cli("run", str(workbooks["tiny"]), "-o", str(ro / "out"), cwd=tmp_path)
         r_sens = cli("sensitivity", str(workbooks["tiny"]), "--tornado", "-o", str(ro / "sens"), cwd=tmp_path)
+        r_template = cli("template", str(ro / "site.xlsx"), cwd=tmp_path)
+    assert r_template.returncode == 2, r_template.stderr
+    assert f"could not write {ro}/site.xlsx" in r_template.stderr and "internal error" not in r_template.stderr
     for res in (r, r_sens):
         assert res.returncode == 2, (how, res.stdout + res.stderr)
         assert f"cannot write {ro}/" in res.stderr
