@@ -1,4 +1,5 @@
-"""The `planner` command line: thin wrappers around the library. Exit codes: 0 ok, 1 no answer, 2 bad input."""
+"""The `planner` command line: thin wrappers around the library. Exit codes: 0 ok, 1 no answer, 2 bad input
+(or an environment the user can fix: a folder that exists, is read-only or on a full disk), 3 a bug, 130 Ctrl-C."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 
 from planner import __version__
 from planner.errors import InputError, PlannerError
+from planner.outputs import describe_os_error
 
 EXIT_OK, EXIT_SOLVER, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -32,6 +34,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted: nothing was written", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as e:  # the environment (a file or folder that cannot be read or written), not a bug
+        if os.environ.get("PLANNER_DEBUG"):
+            raise
+        click.echo(f"error: {describe_os_error(e)}", err=True)
+        sys.exit(EXIT_INPUT)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.ClickException as e:
@@ -42,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"internal error ({type(e).__name__}: {e}). This is a bug in the planner; rerun with "
                    f"PLANNER_DEBUG=1 for details and report it.", err=True)
+        for note in getattr(e, "__notes__", []):
+            click.echo(note, err=True)
         sys.exit(3)
 
 
@@ -54,14 +63,15 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing input workbook (never any other file).")
 def template(path: Path, force: bool) -> None:
     """Write the input workbook template (a valid, runnable scenario) to PATH."""
-    from planner.scenario.template import template_scenario, write_workbook
+    from planner.outputs import replace_file
+    from planner.scenario.template import is_input_workbook, template_scenario, write_workbook
 
-    if path.exists() and not force:
-        raise PlannerError(f"{path} already exists; use --force to overwrite it")
-    write_workbook(template_scenario(), path)
+    sc = template_scenario()
+    replace_file(path, lambda tmp: write_workbook(sc, tmp), force, is_input_workbook,
+                 "a planner input workbook, an .xlsx with the Site to Hourly sheets")
     click.echo(f"wrote {path}")
 
 
@@ -69,12 +79,14 @@ def template(path: Path, force: bool) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path))
 def validate(workbook: Path) -> None:
     """Check WORKBOOK and print every problem found (exit 0 if valid, 2 if not)."""
+    from planner.outputs import default_run_dir
     from planner.scenario.reader import read_workbook
 
     sc = read_workbook(workbook)
     for w in sc.warnings:
         click.echo(f"warning: {w}")
-    click.echo(f"{workbook}: valid ({sc.n_steps} hours, site {sc.site.name!r})")
+    click.echo(f"{workbook}: valid ({sc.n_steps} hours, site {sc.site.name!r}; `planner run` writes "
+               f"{default_run_dir(sc.site.name)}/)")
 
 
 @cli.command()
@@ -93,14 +105,14 @@ def params(workbook: Path) -> None:
 @cli.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default outputs/<site-name>/).")
+              help="Output folder (default outputs/<site name>/, the name made safe for a folder).")
 @click.option("--gap", type=click.FloatRange(0, 1), default=0.005, show_default=True,
               help="Relative MIP gap at which to stop.")
 @click.option("--time-limit", type=click.FloatRange(min=1), default=1800, show_default=True,
               help="Solver time limit in seconds; the best plan found so far is returned, flagged.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Parallel LPs in the branch and bound, and HiGHS threads (default: up to 2).")
-@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option("--force", is_flag=True, help="Replace an existing output folder the planner wrote (never another).")
 @click.option("--no-marginals", is_flag=True, help="Skip the one-unit-more/less NPV re-solves.")
 @click.option("--no-report", is_flag=True, help="Write only summary.json, dispatch.csv and cashflow.csv.")
 @click.option("--solver-log", is_flag=True, help="Show HiGHS's own log.")
@@ -112,18 +124,20 @@ def params(workbook: Path) -> None:
 def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, threads: int | None, force: bool,
         no_marginals: bool, no_report: bool, solver_log: bool, typical_days: int | None, mip_strategy: str) -> None:
     """Optimise the site in WORKBOOK and write the results and reports."""
+    from planner.outputs import RUN, check_destination, default_run_dir, required_free_bytes
     from planner.run import optimise, write_outputs
     from planner.scenario.reader import read_workbook
     from planner.solve import SolveOptions
 
+    if out_dir is not None:  # the output location is checked before the (slow) reading and the solve
+        check_destination(out_dir, force, RUN, required_free_bytes())
     sc = read_workbook(workbook)
     for w in sc.warnings:
         click.echo(f"warning: {w}", err=True)
-    out_dir = out_dir or Path("outputs") / sc.site.name
-    if out_dir.exists() and not force:
-        raise PlannerError(f"{out_dir} already exists; use --force to replace it or -o to choose another folder")
+    out_dir = out_dir or default_run_dir(sc.site.name)
+    check_destination(out_dir, force, RUN, required_free_bytes(sc.n_steps))  # again: before the solve
     click.echo(f"site {sc.site.name!r}: {sc.n_steps} hours; solving with HiGHS (gap {gap:g}, "
-               f"time limit {time_limit:g} s)")
+               f"time limit {time_limit:g} s); results to {out_dir}/")
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
                         strategy=mip_strategy)
     result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals, typical_days=typical_days)

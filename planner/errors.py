@@ -1,4 +1,5 @@
-"""Errors a user can act on: each names the sheet, cell or column, what was expected and what was found."""
+"""Errors a user can act on: each names the sheet, cell or column (or the file or folder), what was expected
+and what was found. The exit code of each class is what `planner` exits with."""
 
 from __future__ import annotations
 
@@ -30,3 +31,16 @@ class SolveError(PlannerError):
     def __init__(self, message: str, diagnosis: list[str] | None = None):
         self.diagnosis = list(diagnosis or [])
         super().__init__(message + ("".join(f"\n  - {d}" for d in self.diagnosis)))
+
+
+class UsageError(PlannerError):
+    """A command-line argument or option is wrong (a value, a combination, a file or folder given)."""
+
+    exit_code = 2
+
+
+class OutputError(PlannerError):
+    """The results cannot be written where asked: the folder exists, is not the planner's, is not writable,
+    is on a read-only file system or a full disk. Something the user can fix, found before the solve."""
+
+    exit_code = 2

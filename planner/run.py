@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from planner.errors import PlannerError, SolveError
+from planner.errors import SolveError
 from planner.model import build
 from planner.results import Result, extract, scenario_dict
 from planner.safe_text import write_csv
@@ -207,31 +204,24 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[
 def write_outputs(result: Result, out_dir: Path, force: bool = False, extra_writers=()) -> Path:
     """Write summary.json, scenario.json, dispatch.csv, cashflow.csv (and reports) atomically.
 
-    Everything goes to a temporary sibling folder first, which is renamed into place only when
-    complete: an error or Ctrl-C never leaves a half-written output folder.
+    planner/outputs.py: write_atomically checks the folder (an existing one is replaced only with `force` and
+    only if the planner wrote it), writes into a temporary sibling folder and renames it into place, so an
+    error or Ctrl-C never leaves a half-written output folder. If writing fails, the four result files are
+    saved to a folder in the system's temporary directory and the OutputError says where.
     """
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not force:
-        raise PlannerError(f"{out_dir} already exists; use --force to replace it or -o to choose another folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        summary = result.summary()
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n")
-        (tmp / "scenario.json").write_text(json.dumps(scenario_dict(result.scenario), indent=2) + "\n")
-        write_csv(result.dispatch, tmp / "dispatch.csv", float_format="%.6f")  # text quoted, csv_safe
-        write_csv(result.proforma.table, tmp / "cashflow.csv", index=True, float_format="%.2f")
-        for writer in extra_writers:
-            writer(result, tmp)
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+    from planner.outputs import RUN, required_free_bytes, write_atomically
 
+    def write_results(folder: Path) -> None:
+        summary = result.summary()
+        (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n")
+        (folder / "scenario.json").write_text(json.dumps(scenario_dict(result.scenario), indent=2) + "\n")
+        write_csv(result.dispatch, folder / "dispatch.csv", float_format="%.6f")  # text quoted, csv_safe
+        write_csv(result.proforma.table, folder / "cashflow.csv", index=True, float_format="%.2f")
+
+    def write_all(folder: Path) -> None:
+        write_results(folder)
+        for writer in extra_writers:
+            writer(result, folder)
+
+    return write_atomically(Path(out_dir), RUN, write_all, force=force, rescue=write_results,
+                            need_bytes=required_free_bytes(result.scenario.n_steps), rescue_what="The solved plan")

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from planner.errors import PlannerError
+from planner.errors import PlannerError, UsageError
 from planner.scenario.params import OBJECTIVE_ONLY, get_param, set_param
 from planner.scenario.scenario import Scenario
 from planner.solve import SolveOptions
@@ -241,10 +241,10 @@ def parse_sweep(text: str) -> tuple[str, np.ndarray]:
     """'mining.hashprice_usd_per_ph_day=20:80:7' -> (name, values)."""
     m = SWEEP_RE.match(text)
     if not m:
-        raise PlannerError(f"--sweep {text!r}: expected PARAM=LO:HI:N, e.g. mining.hashprice_usd_per_ph_day=20:80:7")
+        raise UsageError(f"--sweep {text!r}: expected PARAM=LO:HI:N, e.g. mining.hashprice_usd_per_ph_day=20:80:7")
     n = int(m.group(4))
     if n < 2:
-        raise PlannerError(f"--sweep {text!r}: N must be at least 2")
+        raise UsageError(f"--sweep {text!r}: N must be at least 2")
     return m.group(1), np.linspace(float(m.group(2)), float(m.group(3)), n)
 
 
@@ -264,7 +264,7 @@ def parse_condition(text: str) -> Callable[[CaseResult], bool]:
     """'mining_containers>0' or 'npv_usd>0' -> a test on a case result."""
     m = COND_RE.match(text)
     if not m:
-        raise PlannerError(f"--until {text!r}: expected NAME OP NUMBER, e.g. mining_containers>0 or npv_usd>0")
+        raise UsageError(f"--until {text!r}: expected NAME OP NUMBER, e.g. mining_containers>0 or npv_usd>0")
     name, op, value = m.group(1), OPS[m.group(2)], float(m.group(3))
 
     def test(r: CaseResult) -> bool:
@@ -272,7 +272,7 @@ def parse_condition(text: str) -> Callable[[CaseResult], bool]:
             raise PlannerError(f"case {r.label} failed: {r.reason}")
         x = r.npv_usd if name == "npv_usd" else r.sizes.get(name)
         if x is None:
-            raise PlannerError(f"--until: {name!r} is neither npv_usd nor a size ({', '.join(r.sizes)})")
+            raise UsageError(f"--until: {name!r} is neither npv_usd nor a size ({', '.join(r.sizes)})")
         return op(x, value)
 
     return test

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from planner.errors import PlannerError
+from planner.errors import UsageError
 
 
 def _progress(done: int, total: int, elapsed: float) -> None:
@@ -17,6 +17,17 @@ def _progress(done: int, total: int, elapsed: float) -> None:
     filled = int(width * done / max(total, 1))
     click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {eta_text(done, total, elapsed)}", err=True,
                nl=done == total)
+
+
+def _bracket(text: str) -> tuple[float, float]:
+    """--range LO:HI as two numbers, LO < HI."""
+    try:
+        lo, hi = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise UsageError(f"--range {text!r}: expected LO:HI, two numbers, e.g. --range 20:80") from None
+    if not lo < hi:
+        raise UsageError(f"--range {text!r}: LO must be below HI")
+    return lo, hi
 
 
 @click.command()
@@ -41,13 +52,14 @@ def _progress(done: int, total: int, elapsed: float) -> None:
               help="As for planner run: the planner's branch and bound, or HiGHS's MIP solver.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default outputs/<site>/sensitivity/).")
-@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option("--force", is_flag=True, help="Replace an existing sensitivity folder the planner wrote (never another).")
 def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple[str, ...], breakeven: str | None,
                 until: str | None, bracket: str | None, tol: float | None, samples: int | None, seed: int,
                 workers: int, dask_address: str | None, typical_days: int | None, cold: bool, gap: float,
                 time_limit: float, mip_strategy: str, out_dir: Path | None, force: bool) -> None:
     """What-if analysis of WORKBOOK: re-optimise under changed inputs, in parallel."""
     from planner import sensitivity as sx
+    from planner.outputs import SENSITIVITY, check_destination, default_sensitivity_dir
     from planner.run import optimise
     from planner.scenario.params import get_param, numeric_param_names, suggest
     from planner.scenario.reader import read_workbook
@@ -55,19 +67,26 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
     from planner.solve import SolveOptions
 
     if not (tornado or sweeps or breakeven or samples):
-        raise PlannerError("choose at least one of --tornado, --sweep, --breakeven, --samples")
+        raise UsageError("choose at least one of --tornado, --sweep, --breakeven, --samples")
     if breakeven and not until:
-        raise PlannerError("--breakeven needs --until CONDITION, e.g. --until 'mining_containers>0'")
+        raise UsageError("--breakeven needs --until CONDITION, e.g. --until 'mining_containers>0'")
     if len(sweeps) > 2:
-        raise PlannerError("--sweep takes one or two parameters")
-    sc = read_workbook(workbook)
-    axes = [sx.parse_sweep(s) for s in sweeps]
+        raise UsageError("--sweep takes one or two parameters")
+    axes = [sx.parse_sweep(s) for s in sweeps]  # every option is checked before the workbook is read
     for name in [a for a, _ in axes] + ([breakeven] if breakeven else []):
         if name not in numeric_param_names():
-            raise PlannerError(f"unknown parameter {name!r}{suggest(name)}; `planner params {workbook}` lists them")
-    out_dir = out_dir or Path("outputs") / sc.site.name / "sensitivity"
-    if out_dir.exists() and not force:
-        raise PlannerError(f"{out_dir} already exists; use --force to replace it")
+            raise UsageError(f"unknown parameter {name!r}{suggest(name)}; `planner params {workbook}` lists them")
+    bracket_lo_hi = _bracket(bracket) if bracket else None
+    if breakeven:
+        sx.parse_condition(until)
+    if out_dir is not None:
+        check_destination(out_dir, force, SENSITIVITY)
+    sc = read_workbook(workbook)
+    if tornado and not sc.sensitivity:
+        raise UsageError("the workbook's Sensitivity sheet has no rows for --tornado")
+    if out_dir is None:
+        out_dir = default_sensitivity_dir(sc.site.name)
+        check_destination(out_dir, force, SENSITIVITY)  # before the base solve, not after the cases
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, strategy=mip_strategy)
     click.echo(f"base case of {sc.site.name!r} ...", err=True)
     base_result = optimise(sc, opts, marginals=False, typical_days=typical_days)
@@ -77,8 +96,6 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
                typical_days=typical_days, warm=not cold, progress=_progress)
     all_results, tables, extra = [], {}, {}
     if tornado:
-        if not sc.sensitivity:
-            raise PlannerError("the workbook's Sensitivity sheet has no rows for --tornado")
         res = sx.run_cases(sc, sx.tornado_cases(sc, fixed_design), **run)
         all_results += res
         tables["tornado"] = pd.DataFrame(sx.tornado_table(sc, base_case, res))
@@ -90,8 +107,8 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
         tables["sweep"] = pd.DataFrame([r.row() for r in res])
         click.echo(tables["sweep"][["label", "status", "npv_usd"]].to_string(index=False))
     if breakeven:
-        if bracket:
-            lo, hi = (float(x) for x in bracket.split(":"))
+        if bracket_lo_hi:
+            lo, hi = bracket_lo_hi
         else:
             row = next((r for r in sc.sensitivity if r.parameter == breakeven), None)
             b = get_param(sc, breakeven)

@@ -6,8 +6,6 @@ Labels, notes and failure reasons are text: stored as text in the workbook and n
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -15,33 +13,25 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from planner.errors import PlannerError
+from planner.outputs import SENSITIVITY, write_atomically
 from planner.report.excel import header, widths
 from planner.safe_text import cells, write_csv
 
 
 def write_sensitivity(out_dir: Path, base: dict, cases: pd.DataFrame, tables: dict[str, pd.DataFrame],
                       extra: dict, force: bool = False) -> Path:
-    """Write everything atomically (temporary folder, then rename)."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not force:
-        raise PlannerError(f"{out_dir} already exists; use --force to replace it")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        write_csv(cases, tmp / "cases.csv")
+    """Write everything atomically (planner/outputs.py: write_atomically; --force replaces only a sensitivity
+    folder the planner wrote; if writing fails the results are kept in a temporary folder, named in the error)."""
+
+    def write(folder: Path) -> None:
+        write_csv(cases, folder / "cases.csv")  # text quoted and csv_safe (planner/safe_text.py)
         for name, df in tables.items():
-            write_csv(df, tmp / f"{name}.csv")
-        (tmp / "sensitivity.json").write_text(json.dumps({"base": base, **extra}, indent=2, default=str) + "\n")
-        _excel(tmp / "sensitivity.xlsx", cases, tables)
-        _html(tmp / "sensitivity.html", base, tables, extra)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+            write_csv(df, folder / f"{name}.csv")
+        (folder / "sensitivity.json").write_text(json.dumps({"base": base, **extra}, indent=2, default=str) + "\n")
+        _excel(folder / "sensitivity.xlsx", cases, tables)
+        _html(folder / "sensitivity.html", base, tables, extra)
+
+    return write_atomically(Path(out_dir), SENSITIVITY, write, force=force, rescue_what="The sensitivity result")
 
 
 def _excel(path: Path, cases: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> None:

@@ -52,7 +52,10 @@ def test_time_limit_without_incumbent_is_a_clear_message_and_exit_1():
     assert e.value.exit_code == 1
 
 
-def test_interrupted_write_leaves_no_output_folder(tmp_path):
+def test_interrupted_write_leaves_no_output_folder(tmp_path, tmp_path_factory, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("rescue")))  # where a refused write is kept
     n = 24
     sc = small_scenario(n, pv_cf=np.full(n, 0.3), export_price_usd_per_mwh=50.0)
     sc.pv.enabled, sc.grid.connected = True, True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.errors import PlannerError
+from planner.errors import UsageError
 
 FILES = ("summary.json", "scenario.json", "dispatch.csv", "cashflow.csv")
 
@@ -64,12 +64,12 @@ def load(folder: Path) -> ReportData:
     folder = Path(folder)
     missing = [f for f in FILES if not (folder / f).exists()]
     if missing:
-        raise PlannerError(f"{folder}: not a planner output folder (missing {', '.join(missing)}); run "
-                           f"`planner run WORKBOOK` first")
+        raise UsageError(f"{folder}: not a planner output folder (missing {', '.join(missing)}); run "
+                         f"`planner run WORKBOOK` first")
     summary = json.loads((folder / "summary.json").read_text())
     if "flows" not in summary or "labels" not in summary:
-        raise PlannerError(f"{folder}: written by an older planner (summary.json has no flow table); run "
-                           f"`planner run WORKBOOK` again")
+        raise UsageError(f"{folder}: written by an older planner (summary.json has no flow table); run "
+                         f"`planner run WORKBOOK` again")
     dispatch = pd.read_csv(folder / "dispatch.csv", parse_dates=["timestamp"])
     cash = pd.read_csv(folder / "cashflow.csv", index_col=0)
     cash.columns = [int(c) for c in cash.columns]

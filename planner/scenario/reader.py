@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError
+from planner.outputs import site_name_problem
 from planner.scenario.catalog import Catalog, load_catalog
 from planner.scenario.fields import FieldInfo, info
 from planner.scenario.hourly import HOURS_PER_YEAR
@@ -344,9 +345,9 @@ def _check_section_rules(sc: Scenario, catalog: Catalog, p: Problems) -> None:
             p.error(f"{sheet}: {e}")
         for w in warnings:
             p.warn(f"{sheet}: {w}")
-    if re.search(r'[\\/:*?"<>|]', sc.site.name or ""):
-        p.error(f"Site: name {sc.site.name!r} must not contain any of \\ / : * ? \" < > | (it names the "
-                f"output folder)")
+    name_problem = site_name_problem(sc.site.name or "")
+    if name_problem:
+        p.error(f"{sc.cells.get('site.name', 'Site')}: name {sc.site.name!r} {name_problem}")
 
 
 # ---------------------------------------------------------------------------------- hourly sheet

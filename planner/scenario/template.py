@@ -108,6 +108,20 @@ def write_workbook(sc: Scenario, path: str | Path, catalog: Catalog | None = Non
     return path
 
 
+def is_input_workbook(path: str | Path) -> bool:
+    """Whether `path` is a planner input workbook (an .xlsx with every sheet the reader needs), e.g. one written
+    by `planner template` and then filled in; `planner template --force` overwrites only such a file."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+        names = set(wb.sheetnames)
+        wb.close()
+    except Exception:  # noqa: BLE001 - anything openpyxl cannot open is not an input workbook
+        return False
+    return set(SECTION_ATTR.values()) | {HOURLY_SHEET} <= names
+
+
 def _header(ws, row: int, headers) -> None:
     for j, h in enumerate(headers, start=1):
         c = put(ws, row, j, h)
