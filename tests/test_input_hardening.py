@@ -161,9 +161,10 @@ def test_a_wide_row_in_a_parameter_sheet_is_named_by_its_cell(tmp_path):
     wb.save(src)
     path = rewrite_parts(tmp_path / "wide.xlsx", {sheet_part("Mining"): lambda x: re.sub(r"<dimension [^>]*/>", "",
                                                                                         x)}, src=src)
-    assert problems(path) == [
-        "Mining!AY3: a cell lies outside what this sheet can mean (at most 500 rows and 50 columns: one row per field "
-        f"below a title and a header row); {DELETE_TEXT}"]
+    expected = ("Mining!AY3: a cell lies outside what this sheet can mean (at most 500 rows and 50 columns: one row "
+                f"per field below a title and a header row); {DELETE_TEXT}")
+    assert problems(path) == [expected]
+    assert_cli_refuses(path, expected)
 
 
 @pytest.mark.parametrize("last_row,refused", [(9000, False), (9001, True)])
@@ -361,8 +362,10 @@ def test_part_lying_about_its_size_is_damaged_not_inflated(zip_bomb, tmp_path, i
     path = tmp_path / "liar.xlsx"
     path.write_bytes(bytes(data))
     assert zipfile.ZipFile(path).getinfo(part).file_size == 1024
-    assert problems(path) == [f"liar.xlsx: the file is damaged (corrupt part {part}); re-save it from Excel"]
+    expected = f"liar.xlsx: the file is damaged (corrupt part {part}); re-save it from Excel"
+    assert problems(path) == [expected]
     assert inflated_bytes[0] < 8 * MIB
+    assert_cli_refuses(path, expected)
 
 
 # ---------------------------------------------------------------- pipes, folders, permissions (15.9/15.10)
@@ -431,7 +434,9 @@ def test_unreadable_file_is_a_plain_error(tmp_path):
 def test_empty_file_is_named(tmp_path):
     path = tmp_path / "site.xlsx"
     path.write_bytes(b"")
-    assert problems(path) == ["site.xlsx: the file is empty (0 bytes); save the workbook from Excel as .xlsx"]
+    expected = "site.xlsx: the file is empty (0 bytes); save the workbook from Excel as .xlsx"
+    assert problems(path) == [expected]
+    assert_cli_refuses(path, expected)
 
 
 # --------------------------------------------------------------------------------- comma numbers (14.4)
@@ -461,14 +466,27 @@ COMMA_CASES = {
 
 
 @pytest.fixture(scope="module")
-def comma_problems(tmp_path_factory) -> list[str]:
+def comma_workbook(tmp_path_factory) -> Path:
     """One workbook with every refused comma form, in a parameter sheet, the Hourly sheet and Sensitivity."""
     cells: dict[str, dict[str, object]] = {}
     for sheet, field, text, _ in COMMA_CASES.values():
         cells.setdefault(sheet, {})[f"C{field_row(sheet, field)}"] = text
     cells["Hourly"] = {"B10": "0,5", "E11": "1,5"}
     cells["Sensitivity"] = {"B2": "25,5", "C3": "3,500"}
-    return problems(with_cells(tmp_path_factory.mktemp("commas") / "commas.xlsx", cells))
+    return with_cells(tmp_path_factory.mktemp("commas") / "commas.xlsx", cells)
+
+
+@pytest.fixture(scope="module")
+def comma_problems(comma_workbook) -> list[str]:
+    return problems(comma_workbook)
+
+
+def test_every_comma_problem_reaches_the_cli(comma_workbook, comma_problems):
+    assert len(comma_problems) == len(COMMA_CASES) + 4
+    r = run_cli("validate", str(comma_workbook))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    for message in comma_problems:
+        assert f"  - {message}" in r.stderr
 
 
 @pytest.mark.parametrize("case", list(COMMA_CASES))
@@ -552,8 +570,11 @@ def test_daylight_saving_offsets_are_converted_to_local_standard_time(tmp_path, 
     assert pd.Index([t[:16] for t in texts]).duplicated().any()  # the clock times alone repeat an hour in October
     sc = read_workbook(_with_stamps(tmp_path, texts))
     assert (pd.DatetimeIndex(sc.hourly["timestamp"]) == base_stamps).all()
-    assert ("Hourly!A3: timestamps carry the UTC offsets +01:00, +02:00 (daylight-saving time); converted to local "
-            "standard time, UTC+01:00 (the smallest offset), so each hour appears once") in sc.warnings
+    warning = ("Hourly!A3: timestamps carry the UTC offsets +01:00, +02:00 (daylight-saving time); converted to "
+               "local standard time, UTC+01:00 (the smallest offset), so each hour appears once")
+    assert warning in sc.warnings
+    r = run_cli("validate", str(tmp_path / "stamps.xlsx"))
+    assert r.returncode == 0 and f"warning: {warning}" in r.stdout, r.stderr
 
 
 def test_mixed_offset_and_plain_timestamps_are_an_error_naming_the_cell(tmp_path, base_stamps):
@@ -569,10 +590,11 @@ def test_mixed_offset_and_plain_timestamps_are_an_error_naming_the_cell(tmp_path
 
 def test_time_zone_names_are_an_error_with_a_hint(tmp_path, base_stamps):
     path = _with_stamps(tmp_path, _text_stamps(base_stamps, fmt="%Y-%m-%d %H:%M", suffix=" CET"))
-    assert problems(path) == [
-        'Hourly!A3: timestamp must be a date and time (e.g. 2013-01-01 00:00), found "2013-01-01 00:00 CET" (a time '
-        'zone can be given only as an offset such as +01:00; best give none, in local standard time) (also rows 4, '
-        '5, 6, 7 and 8755 more)']
+    expected = ('Hourly!A3: timestamp must be a date and time (e.g. 2013-01-01 00:00), found "2013-01-01 00:00 CET" '
+                '(a time zone can be given only as an offset such as +01:00; best give none, in local standard time) '
+                '(also rows 4, 5, 6, 7 and 8755 more)')
+    assert problems(path) == [expected]
+    assert_cli_refuses(path, expected)
 
 
 def test_iso_date_cells_with_an_offset_keep_their_clock_time(tmp_path, base_stamps):

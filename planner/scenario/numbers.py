@@ -8,9 +8,10 @@ Europe), and `1,000` is 1 in half the world and 1000 in the other half.
 Magnitudes: the planner solves one LP whose objective is the NPV in USD (HiGHS sees it in million USD).
 An input is multiplied by up to ~1e6..1e9 on its way into the model (kW -> MW, 8760 hours, unit sizes of
 up to ~1000 MW, present-worth factors of ~10-20), while a double carries ~16 digits and HiGHS works with
-tolerances of ~1e-7. Measured on the nuclear_ai example: a nuclear capex of 1e8 USD/kW makes HiGHS warn of
-"excessively large costs", 1e12 still solves, and 1e18 (or 1e300) ends "optimal" with a 28.6 % gap when
-0.5 % was asked. So:
+tolerances of ~1e-7. Measured on the nuclear_ai example (77 MW units): a nuclear capex of 1e8 USD/kW makes
+HiGHS warn of "excessively large costs", 1e12 and 1e15 still solve to the asked gap (1e15 twice as slowly),
+1e18 and 1e300 end "optimal" with a 28.6 % gap when 0.5 % was asked; a nuclear fuel cost or fixed O&M of
+1e12 (fields without a typical range) still solves to the asked gap. So:
 
 - any number above `MAX_MAGNITUDE` (1e12) in any unit is an error: no quantity the planner takes reaches
   it (a trillion USD, a million TW), and beyond it the LP no longer represents the rest of the plan;
