@@ -7,6 +7,17 @@ import dataclasses
 from planner.scenario.fields import info
 from planner.scenario.hourly import HOURS_PER_YEAR
 from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
+from planner.scenario.layout import HOURLY_SHEET, SENSITIVITY_SHEET, SOURCES_SHEET
+from planner.scenario.numbers import FAR_BEYOND_TYPICAL, HOURLY_MAX, MAX_MAGNITUDE
+from planner.scenario.reader import PARAMETER_SHEET_LIMIT, SHEET_LIMITS
+from planner.scenario.xlsx import (
+    MAX_FILE_BYTES,
+    MAX_PART_BYTES,
+    MAX_TOTAL_BYTES,
+    MAX_UNDECLARED_PART_BYTES,
+    MAX_XML_PART_BYTES,
+    MIB,
+)
 
 
 def default_text(value) -> str:
@@ -22,6 +33,7 @@ def default_text(value) -> str:
 
 def inputs_markdown() -> str:
     """The whole input reference as Markdown."""
+    hourly, sens, sources = (SHEET_LIMITS[n] for n in (HOURLY_SHEET, SENSITIVITY_SHEET, SOURCES_SHEET))
     out = [
         "# Input reference",
         "",
@@ -34,6 +46,37 @@ def inputs_markdown() -> str:
         "Sources abbreviated `ATB` are NREL ATB 2024 (Moderate, Market, cost year 2025, 2022$) as read from",
         "PyPSA technology-data `outputs/US/costs_2025.csv`; `PARAMETERS.md` is `../shared/reference/PARAMETERS.md`,",
         "which cites the original sources.",
+        "",
+        "## How cells are read",
+        "",
+        "- **Numbers.** Type numbers as numbers. A number stored as text is read (with a warning) only when its",
+        "  meaning does not depend on the country: `40.5`, `-3`, `1e6`, and a thousands grouping *with* a decimal",
+        "  point (`12,500.5`, `1,234,567.5`). Any other comma is an error naming the cell and saying how to write",
+        "  the number: `40,5` and `1,3` are decimal commas (type `40.5`, `1.3`); `1,000` is 1 in half the world",
+        "  and 1000 in the other half (type `1000` or `1`); `1,234,567` without a decimal point, `1.234,5` and",
+        "  digits grouped by spaces or apostrophes (`1 000`, `1'000`) are refused the same way.",
+        f"- **Magnitudes.** No number may exceed {_sci(MAX_MAGNITUDE)} in size, in any unit: nothing the planner takes",
+        "  is that large, and next to such a number the solver can no longer represent the rest of the plan",
+        "  (measured: a reactor capex of 1e18 USD/kW made HiGHS stop with a 28.6 % gap reported as optimal).",
+        f"  A field with a typical range (the unit-slip warnings) may not exceed {FAR_BEYOND_TYPICAL:g} times the",
+        "  top of that range read in its largest unit slip (a firm unit's capex: at most 3e10 USD/kW). To keep the",
+        "  planner from building something, set its `enabled` or `max_new_*` field, not a huge cost. An hourly",
+        f"  column without an upper bound is limited to {_sci(HOURLY_MAX)} in its unit (a terawatt, five times the",
+        "  Amazon's flow, ~290 GW of fuel). The reasoning is in `planner/scenario/numbers.py`.",
+        "- **Sheet sizes.** Each sheet may use at most the rows and columns it can mean:",
+        f"  Hourly {hourly.rows:,} rows and {hourly.cols} columns, Sensitivity {sens.rows:,} rows and {sens.cols} "
+        f"columns, Sources {sources.rows:,} rows and {sources.cols} columns,",
+        f"  every other sheet {PARAMETER_SHEET_LIMIT.rows} rows and {PARAMETER_SHEET_LIMIT.cols} columns. A stray "
+        "cell far outside the data (in Excel, Ctrl+End",
+        "  finds it) is an error naming the sheet and its used range, or the cell; sheets the planner does not",
+        f"  use are not read. The file may be at most {MAX_FILE_BYTES // MIB} MiB, each part of it at most "
+        f"{MAX_PART_BYTES // MIB} MiB inflated",
+        f"  ({MAX_XML_PART_BYTES // MIB} MiB for the shared strings, styles and other XML parts read whole), "
+        f"{MAX_TOTAL_BYTES // MIB} MiB together, and a sheet",
+        f"  that declares no used range (Excel and LibreOffice always declare one) {MAX_UNDECLARED_PART_BYTES // MIB} "
+        "MiB: larger files (and zip",
+        "  bombs) are refused before anything is inflated. A folder, a pipe or another",
+        "  non-regular file given as the workbook is refused without being opened; an unreadable file is named.",
         "",
     ]
     for attr, sheet in SECTION_ATTR.items():
@@ -64,12 +107,22 @@ def inputs_markdown() -> str:
         "29 February is dropped, and a warning says so. A column no enabled technology needs may be blank",
         "(read as 0, or 1 for `firm_available_fraction`); a needed one must have a number in every hour.",
         "",
+        "Timestamps are Excel dates or text such as `2013-01-01 00:00`. Text with a UTC offset",
+        "(`2013-01-01T00:00+01:00`, or `...Z` for UTC) names an instant; a user who writes it means \"midnight on",
+        "a clock running at UTC+1\". So a column whose timestamps share one offset is read as the clock times",
+        "written (that offset is taken as the site's standard time; with `Z` the report's hours are UTC hours),",
+        "and a column with two or more offsets (daylight-saving time, `+01:00` in winter and `+02:00` in summer)",
+        "is converted to the smallest offset, the zone's standard time, so each hour appears once; a warning",
+        "says which. Mixing timestamps with and without an offset is an error naming the first odd cell. Excel",
+        "date cells carry no time zone (an ISO date cell's offset is dropped by the file reader and its clock",
+        "time kept); time-zone names (`CET`, `America/Chicago`) are not read.",
+        "",
         "| column | unit | allowed | meaning |",
         "|---|---|---|---|",
         "| `timestamp` | local standard time | hourly, increasing, no duplicates | start of the hour |",
     ]
     for c in HOURLY_COLUMNS:
-        rng = f"{'' if c.lo is None else f'{c.lo:g}'} .. {'' if c.hi is None else f'{c.hi:g}'}"
+        rng = f"{'' if c.lo is None else f'{c.lo:g}'} .. {HOURLY_MAX if c.hi is None else c.hi:g}"
         out.append(f"| `{c.name}` | {c.unit} | {rng} | {c.note} |")
     out += [
         "",
@@ -85,3 +138,8 @@ def inputs_markdown() -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _sci(x: float) -> str:
+    """1e12 written as `1e12` (not 1e+12)."""
+    return f"{x:.0e}".replace("e+0", "e").replace("e+", "e")

@@ -37,8 +37,10 @@ from planner.scenario.layout import (
     VALUE_COL,
     col_letter,
 )
+from planner.scenario.numbers import HOURLY_MAX, magnitude_problem, parse_text_number
 from planner.scenario.params import numeric_param_names, suggest
 from planner.scenario.scenario import Scenario, SensitivityRow, fill_from_catalog
+from planner.scenario.xlsx import SheetLimit, bounded_rows, check_file, check_parts, declared_range_problem
 
 MAX_LISTED = 5  # how many offending rows to name in one hourly message
 NUMBER_WITH_UNIT = re.compile(r"^\s*[-+]?[\d.,]+\s*[%a-zA-Z$/€£ ]+\s*$|^\s*[$€£]\s*[-+]?[\d.,]+\s*$")
@@ -96,16 +98,18 @@ def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
 # ---------------------------------------------------------------------------------------- file
 
 def _load_sheets(path: Path, p: Problems) -> dict[str, list[tuple]]:
-    """All sheets as lists of row tuples, formulas replaced by their cached values."""
+    """The sheets the reader uses as lists of row tuples, formulas replaced by their cached values.
+
+    Every other sheet maps to [] (named, never iterated). The file, its zip parts and each sheet's used range
+    are checked before anything is inflated or iterated (planner/scenario/xlsx.py).
+    """
     from openpyxl import load_workbook
 
-    if not path.exists():
-        raise InputError([f"{path}: file not found"])
+    head = check_file(path)
     suffix = path.suffix.lower()
     if suffix in (".xls", ".csv", ".ods", ".xlsb"):
         raise InputError([f"{path.name}: a {suffix} file cannot be read; save it as an Excel workbook (.xlsx) "
                           f"or start from `planner template`"])
-    head = path.read_bytes()[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError([f"{path.name}: this is an old binary Excel (.xls) or encrypted file renamed to "
                           f"{suffix}; open it in Excel and save as .xlsx (unencrypted)"])
@@ -115,8 +119,11 @@ def _load_sheets(path: Path, p: Problems) -> dict[str, list[tuple]]:
     try:
         with zipfile.ZipFile(path) as z:
             names = z.namelist()
+            check_parts(z, path.name)
             bad = z.testzip()
-    except (zipfile.BadZipFile, OSError) as e:
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError) as e:
         raise InputError([f"{path.name}: the file is damaged and cannot be opened as .xlsx ({e})"]) from None
     if bad is not None:
         raise InputError([f"{path.name}: the file is damaged (corrupt part {bad}); re-save it from Excel"])
@@ -126,21 +133,49 @@ def _load_sheets(path: Path, p: Problems) -> dict[str, list[tuple]]:
         p.warn(f"{path.name}: the workbook contains macros (.xlsm saved as .xlsx); macros are ignored")
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
-        sheets = {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-        wb.close()
+        try:
+            sheets = _bounded_sheets(wb, p)
+        finally:
+            wb.close()
         if any(_has_formula(rows) for rows in sheets.values()):
             wbv = load_workbook(path, read_only=True, data_only=True)
-            for name, rows in sheets.items():
-                if _has_formula(rows):
-                    values = [tuple(r) for r in wbv[name].iter_rows(values_only=True)]
-                    sheets[name] = _merge_cached(name, rows, values, p)
-            wbv.close()
+            try:
+                for name, rows in sheets.items():
+                    if _has_formula(rows):
+                        values = bounded_rows(wbv[name], _sheet_limit(name))
+                        sheets[name] = _merge_cached(name, rows, values, p)
+            finally:
+                wbv.close()
     except InputError:
         raise
     except Exception as e:  # openpyxl raises many types on malformed parts
         raise InputError([f"{path.name}: cannot be read as an Excel workbook ({type(e).__name__}: {e}); "
                           f"re-save it from Excel as .xlsx"]) from None
     return sheets
+
+
+PARAMETER_SHEET_LIMIT = SheetLimit(500, 50, "one row per field below a title and a header row")
+SHEET_LIMITS = {
+    HOURLY_SHEET: SheetLimit(9000, 100, f"{HOURS_PER_YEAR + 24} hours of a leap year below a header and a units "
+                                        f"row, and the columns of the series"),
+    SENSITIVITY_SHEET: SheetLimit(2000, 50, "one row per parameter below a header row"),
+    SOURCES_SHEET: SheetLimit(2000, 50, "one row per source below a header row"),
+}
+READ_SHEETS = frozenset(SECTIONS) | frozenset(SHEET_LIMITS)
+
+
+def _sheet_limit(name: str) -> SheetLimit:
+    return SHEET_LIMITS.get(name, PARAMETER_SHEET_LIMIT)
+
+
+def _bounded_sheets(wb, p: Problems) -> dict[str, list[tuple]]:
+    """Rows of every sheet the reader uses (in workbook order; others []), refusing used ranges beyond the limits."""
+    used = [ws for ws in wb.worksheets if ws.title in READ_SHEETS]
+    too_big = [m for m in (declared_range_problem(ws, _sheet_limit(ws.title)) for ws in used) if m]
+    if too_big:
+        raise InputError(too_big, p.warnings)
+    return {ws.title: bounded_rows(ws, _sheet_limit(ws.title)) if ws.title in READ_SHEETS else []
+            for ws in wb.worksheets}
 
 
 def _describe_bytes(head: bytes) -> str:
@@ -242,13 +277,15 @@ def _parse(raw: Any, f: dataclasses.Field, ref: str, p: Problems) -> tuple[bool,
     # numeric
     value = _number(raw)
     if value is None:
-        hint = ""
         if isinstance(raw, str) and NUMBER_WITH_UNIT.match(raw):
             hint = f" (type only the number, in {fi.unit})"
+        else:
+            hint = _number_hint(raw)
         p.error(f"{ref}: {f.name} must be a number in {fi.unit}, found {_show(raw)}{hint}")
         return False, None
     if isinstance(raw, str):
-        p.warn(f"{ref}: {f.name} is stored as text ({raw!r}); read as the number {value:g}")
+        grouped = " (the commas read as thousands separators)" if parse_text_number(raw).grouped else ""
+        p.warn(f"{ref}: {f.name} is stored as text ({raw!r}); read as the number {value:.15g}{grouped}")
     if not math.isfinite(value):
         p.error(f"{ref}: {f.name} must be a finite number in {fi.unit}, found {raw!r}")
         return False, None
@@ -260,22 +297,29 @@ def _parse(raw: Any, f: dataclasses.Field, ref: str, p: Problems) -> tuple[bool,
     if not _in_range(value, fi):
         p.error(f"{ref}: {f.name} must be {_range_text(fi)} ({fi.unit}), found {value:g}")
         return False, None
+    too_big = magnitude_problem(value, fi)
+    if too_big:
+        p.error(f"{ref}: {f.name} = {value:g} is {too_big}")
+        return False, None
     _unit_slip(value, f.name, fi, ref, p)
     return True, value
 
 
 def _number(raw: Any) -> float | None:
+    """A cell as a number, or None; text is read only in a form that means the same everywhere (numbers.py)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
         return float(raw)
     if isinstance(raw, str):
-        s = raw.strip().replace(",", "")
-        try:
-            return float(s)
-        except ValueError:
-            return None
+        return parse_text_number(raw).value
     return None
+
+
+def _number_hint(raw: Any) -> str:
+    """': how to write it' for text the reader refuses as a number because of commas or spaces, else ''."""
+    hint = parse_text_number(raw).hint if isinstance(raw, str) else ""
+    return f": {hint}" if hint else ""
 
 
 def _show(raw: Any) -> str:
@@ -383,7 +427,7 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
     n = len(data)
     tj = pos[TIMESTAMP_COL_NAME]
     ts_raw = [r[tj] if tj < len(r) else None for r in data]
-    ts = _timestamps(ts_raw, p)
+    ts = _timestamps(ts_raw, p, col_letter(tj + 1))
     if n not in (HOURS_PER_YEAR, HOURS_PER_YEAR + 24):
         p.error(f"{HOURLY_SHEET}: expected {HOURS_PER_YEAR} hourly rows (or {HOURS_PER_YEAR + 24} for a leap "
                 f"year) from row {HOURLY_FIRST_ROW}, found {n} (last data row {HOURLY_FIRST_ROW + n - 1})")
@@ -394,7 +438,8 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
         letter = col_letter(j + 1)
         raw = [r[j] if j < len(r) else None for r in data]
         values = np.full(n, np.nan)
-        bad_text, blanks, nonfinite, out_of_range = [], [], [], []
+        bad_text, blanks, nonfinite, out_of_range, as_text = [], [], [], [], []
+        hi = c.hi if c.hi is not None else HOURLY_MAX  # numbers.py: beyond any site in every hourly unit
         for i, v in enumerate(raw):
             x = _number(v)
             if v is None or (isinstance(v, str) and v.strip() == ""):
@@ -405,18 +450,24 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
                 nonfinite.append(i)
             else:
                 values[i] = x
-                if (c.lo is not None and x < c.lo) or (c.hi is not None and x > c.hi):
+                if isinstance(v, str):
+                    as_text.append(i)
+                if (c.lo is not None and x < c.lo) or x > hi:
                     out_of_range.append(i)
         required = sc.column_required(c.name)
         where = f"{HOURLY_SHEET}!{letter}"
         if bad_text:
             p.error(f"{where}{_rows(bad_text)}: {c.name} must be a number in {c.unit}, found "
-                    f"{_show(raw[bad_text[0]])}{_more(bad_text)}")
+                    f"{_show(raw[bad_text[0]])}{_number_hint(raw[bad_text[0]])}{_more(bad_text)}")
+        if as_text:
+            grouped = any(parse_text_number(raw[i]).grouped for i in as_text)
+            p.warn(f"{where}{_rows(as_text)}: {c.name} has {len(as_text)} number(s) stored as text (first "
+                   f"{raw[as_text[0]]!r}); read as numbers{' (commas as thousands separators)' if grouped else ''}")
         if nonfinite:
             p.error(f"{where}{_rows(nonfinite)}: {c.name} must be a finite number in {c.unit}, found "
                     f"{raw[nonfinite[0]]!r}{_more(nonfinite)}")
         if out_of_range:
-            rng = f"{'' if c.lo is None else f'{c.lo:g}'}..{'' if c.hi is None else f'{c.hi:g}'}"
+            rng = f"{'' if c.lo is None else f'{c.lo:g}'}..{hi:g}"
             p.error(f"{where}{_rows(out_of_range)}: {c.name} must be within {rng} {c.unit}, found "
                     f"{values[out_of_range[0]]:g}{_more(out_of_range)}")
         if blanks and required:
@@ -456,31 +507,25 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
     return df
 
 
-def _timestamps(raw: list[Any], p: Problems) -> list:
-    """Parse the timestamp column; report blanks, text, duplicates and non-hourly steps."""
-    out, bad = [], []
-    for i, v in enumerate(raw):
-        if isinstance(v, dt.datetime):
-            out.append(pd.Timestamp(v))
-        elif isinstance(v, dt.date):
-            out.append(pd.Timestamp(v))
-        else:
-            t = pd.NaT
-            if isinstance(v, str) and v.strip():
-                try:
-                    t = pd.Timestamp(v.strip())
-                except (ValueError, TypeError):
-                    t = pd.NaT
-            if pd.isna(t):
-                bad.append(i)
-            out.append(t)
-    where = f"{HOURLY_SHEET}!A"
+def _timestamps(raw: list[Any], p: Problems, letter: str = "A") -> list:
+    """Parse the timestamp column; report blanks, text, mixed UTC offsets, duplicates and non-hourly steps."""
+    out = [_timestamp(v) for v in raw]
+    bad = [i for i, t in enumerate(out) if pd.isna(t)]
+    where = f"{HOURLY_SHEET}!{letter}"
     if bad:
+        v = raw[bad[0]]
+        hint = ""
+        if isinstance(v, str) and re.search(r"\d\s*[A-Za-z][A-Za-z/_]+$", v.strip()):
+            hint = (" (a time zone can be given only as an offset such as +01:00; best give none, in local "
+                    "standard time)")
         p.error(f"{where}{_rows(bad)}: timestamp must be a date and time (e.g. 2013-01-01 00:00), found "
-                f"{_show(raw[bad[0]]) if raw[bad[0]] is not None else 'a blank'}{_more(bad)}")
+                f"{_show(v) if v is not None else 'a blank'}{hint}{_more(bad)}")
         return out
     if not out:
         return out
+    out = _standard_time(out, raw, where, p)
+    if out is None:
+        return [pd.NaT] * len(raw)
     s = pd.Series(out)
     dup = s.duplicated(keep="first")
     if dup.any():
@@ -497,6 +542,64 @@ def _timestamps(raw: list[Any], p: Problems) -> list:
         p.error(f"{where}{_rows(gaps)}: timestamps are not hourly: {s[gaps[0] - 1]} is followed by "
                 f"{s[gaps[0]]}{_more(gaps)}")
     return out
+
+
+def _timestamp(v: Any) -> pd.Timestamp:
+    """One timestamp cell (an Excel date or date-time, or text), NaT when it is none."""
+    if isinstance(v, (dt.datetime, dt.date)):
+        return pd.Timestamp(v)
+    if isinstance(v, str) and v.strip():
+        try:
+            return pd.Timestamp(v.strip())
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+    return pd.NaT
+
+
+def _standard_time(stamps: list[pd.Timestamp], raw: list[Any], where: str, p: Problems) -> list | None:
+    """Timestamps with a UTC offset as clock times of one fixed offset, the smallest in the column.
+
+    A timestamp with an offset (text like 2013-01-01T00:00+01:00 or ...Z) names an instant. A column that
+    shares one offset is read as the clock times written: that offset is the site's standard time. A column
+    with two or more offsets (daylight-saving time, e.g. +01:00 in winter and +02:00 in summer) is converted
+    to the smallest offset, the zone's standard time, so each hour appears once. Either way a warning says
+    so. Timestamps with and without an offset in one column are an error (None is returned).
+    """
+    aware = [t.tzinfo is not None for t in stamps]
+    if not any(aware):
+        return stamps
+    if not all(aware):
+        odd = [i for i, a in enumerate(aware) if a != aware[0]]
+        has, other = ("has a UTC offset", "has none") if aware[odd[0]] else ("has no UTC offset", "has one")
+        p.error(f"{where}{_rows(odd)}: timestamp {_stamp_text(raw[odd[0]])} {has} but {where}{_rows([0])} "
+                f"({_stamp_text(raw[0])}) {other}; write every timestamp the same way, best without an offset "
+                f"in local standard time{_more(odd)}")
+        return None
+    offsets = sorted({t.utcoffset() for t in stamps})
+    std = offsets[0]
+    clock = [t.tz_convert("UTC").tz_localize(None) + std for t in stamps]
+    if len(offsets) > 1:
+        p.warn(f"{where}{_rows([0])}: timestamps carry the UTC offsets {', '.join(_offset(o) for o in offsets)} "
+               f"(daylight-saving time); converted to local standard time, UTC{_offset(std)} (the smallest offset), "
+               f"so each hour appears once")
+    elif std == dt.timedelta(0):
+        p.warn(f"{where}{_rows([0])}: timestamps are in UTC (offset +00:00 or Z); read as the clock times written, "
+               f"taken as the site's standard time: if the site is not on UTC, the report's hours of the day are "
+               f"UTC hours")
+    else:
+        p.warn(f"{where}{_rows([0])}: timestamps carry the UTC offset {_offset(std)}; read as the clock times "
+               f"written (local standard time UTC{_offset(std)})")
+    return clock
+
+
+def _offset(o: dt.timedelta) -> str:
+    minutes = int(o.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _stamp_text(v: Any) -> str:
+    return f'"{v}"' if isinstance(v, str) else str(v)
 
 
 def _rows(idx: list[int]) -> str:
@@ -531,9 +634,13 @@ def _read_sensitivity(rows: list[tuple], p: Problems) -> list[SensitivityRow]:
             ok = False
         lo, hi = _number(row[1]), _number(row[2])
         for val, raw, col in ((lo, row[1], "B"), (hi, row[2], "C")):
+            which = "low" if col == "B" else "high"
             if val is None or not math.isfinite(val):
-                p.error(f"{SENSITIVITY_SHEET}!{col}{i}: {'low' if col == 'B' else 'high'} value of {name} must "
-                        f"be a number, found {_show(raw)}")
+                p.error(f"{SENSITIVITY_SHEET}!{col}{i}: {which} value of {name} must "
+                        f"be a number, found {_show(raw)}{_number_hint(raw)}")
+                ok = False
+            elif too_big := magnitude_problem(val, _param_field_info(name)):
+                p.error(f"{SENSITIVITY_SHEET}!{col}{i}: {which} value of {name} = {val:g} is {too_big}")
                 ok = False
         dist = str(row[3]).strip() if row[3] not in (None, "") else "uniform"
         if dist not in DISTRIBUTIONS:
@@ -546,3 +653,15 @@ def _read_sensitivity(rows: list[tuple], p: Problems) -> list[SensitivityRow]:
         if ok:
             out.append(SensitivityRow(name, lo, hi, dist, str(row[6] or "")))
     return out
+
+
+def _param_field_info(name: str) -> FieldInfo | None:
+    """The field declaration behind a dotted parameter name (None for hourly multipliers and unknown names)."""
+    attr, _, field_name = name.partition(".")
+    sheet = SECTION_ATTR.get(attr)
+    if sheet is None:
+        return None
+    for f in dataclasses.fields(SECTIONS[sheet]):
+        if f.name == field_name:
+            return info(f)
+    return None
