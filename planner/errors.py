@@ -30,3 +30,9 @@ class SolveError(PlannerError):
     def __init__(self, message: str, diagnosis: list[str] | None = None):
         self.diagnosis = list(diagnosis or [])
         super().__init__(message + ("".join(f"\n  - {d}" for d in self.diagnosis)))
+
+
+class SetupError(PlannerError):
+    """The environment is not usable as asked and the user can fix it (a package missing, a server not answering)."""
+
+    exit_code = 2
