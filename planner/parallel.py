@@ -46,22 +46,25 @@ def terminate_workers(pool: ProcessPoolExecutor) -> list[int]:
 def run_in_processes(fn: Callable, jobs: Iterable, workers: int, done: Callable) -> None:
     """Call fn(job) for every job in `workers` processes; done(result) in the parent as each finishes."""
     jobs = list(jobs)
-    # signals blocked while the workers are forked: a worker never runs the parent's handler
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    pool = None
     try:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-        pending = {pool.submit(fn, j) for j in jobs}  # the pool forks its workers on these submissions
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-    try:
+        # signals blocked while the workers are forked: a worker never runs the parent's handler (a signal
+        # that came meanwhile is handled when they are unblocked, inside this try)
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+            pending = {pool.submit(fn, j) for j in jobs}  # the pool forks its workers on these submissions
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
         while pending:
             finished, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
             check()
             for f in finished:
                 done(f.result())
     except BaseException:
-        terminate_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            terminate_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
 
