@@ -20,7 +20,7 @@ from planner.errors import SetupError
 from planner.solve.stop import SIGNALS, check, reset_signal_handlers_in_child
 
 POLL_S = 0.2  # how often the parent looks up from waiting (its signal handler runs in between)
-GRACE_S = 5.0  # after SIGTERM, a worker that has not ended is killed
+GRACE_S = 2.0  # after SIGTERM, a worker that has not ended is killed
 DASK_TIMEOUT_S = 10.0  # a Dask scheduler that does not answer within this is reported as unreachable
 
 
