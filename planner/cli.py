@@ -190,7 +190,7 @@ def _print_progress(state: dict) -> None:
     click.echo("  ".join(parts), err=True)
 
 
-def _unproven_flag(status: str, gap: float | None, termination: str, what: str = "") -> str:
+def _unproven_flag(status: str, termination: str, what: str = "") -> str:
     """'' for a proven plan, else the flag printed next to the solver line (the plan is written all the same)."""
     if status == "optimal":
         return ""
@@ -202,10 +202,10 @@ def _unproven_flag(status: str, gap: float | None, termination: str, what: str =
 def _print_summary(result, out_dir: Path) -> None:
     s = result.solver
     td = result.extra.get("typical_days")
-    flag = _unproven_flag(s.status, s.mip_gap, s.termination)
+    flag = _unproven_flag(s.status, s.termination)
     if td and not flag:  # the typical-day sizing is what decided the build
         sizing = td["sizing_solver"]
-        flag = _unproven_flag(sizing["status"], sizing["mip_gap"], sizing["termination"], "typical-day sizing: ")
+        flag = _unproven_flag(sizing["status"], sizing["termination"], "typical-day sizing: ")
     if td:
         click.echo(f"\nsized on {td['typical_days']} typical days + {td['extreme_periods']} extreme days: NPV "
                    f"{td['npv_typical_days_usd'] / 1e6:,.2f} M USD; full-year re-dispatch "
