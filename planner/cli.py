@@ -1,5 +1,9 @@
-"""The `planner` command line: thin wrappers around the library. Exit codes: 0 ok, 1 no answer, 2 bad input
-(or an environment the user can fix: a folder that exists, is read-only or on a full disk), 3 a bug, 130 Ctrl-C."""
+"""The `planner` command line: thin wrappers around the library.
+
+Exit codes: 0 ok, 1 no answer, 2 bad input (or an environment the user can fix: a folder that exists, is
+read-only or on a full disk), 3 a bug, 128 + signal when interrupted (130 SIGINT, 143 SIGTERM, 129 SIGHUP;
+planner/solve/stop.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 import click
 
 from planner import __version__
+from planner.cli_progress import print_solver_progress
 from planner.errors import InputError, PlannerError
 from planner.outputs import describe_os_error
 
@@ -17,7 +22,14 @@ EXIT_OK, EXIT_SOLVER, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the click group, turning planner errors into messages and exit codes (no tracebacks)."""
+    """Entry point: run the click group, turning planner errors into messages and exit codes (no tracebacks).
+
+    SIGINT, SIGTERM and SIGHUP stop the run like Ctrl-C: every HiGHS run stops within about a second,
+    worker processes are ended, nothing is written, and the exit code is 128 + the signal's number.
+    """
+    from planner.solve.stop import install_signal_handlers
+
+    install_signal_handlers()
     try:
         cli.main(args=argv, prog_name="planner", standalone_mode=False)
     except InputError as e:
@@ -28,12 +40,10 @@ def main(argv: list[str] | None = None) -> None:
     except PlannerError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        click.echo("interrupted: nothing was written", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
-        click.echo("interrupted: nothing was written", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except click.exceptions.Abort as e:  # click turns a KeyboardInterrupt (Interrupted is one) into Abort
+        _interrupted(e.__cause__)
+    except KeyboardInterrupt as e:
+        _interrupted(e)
     except OSError as e:  # the environment (a file or folder that cannot be read or written), not a bug
         if os.environ.get("PLANNER_DEBUG"):
             raise
@@ -52,6 +62,16 @@ def main(argv: list[str] | None = None) -> None:
         for note in getattr(e, "__notes__", []):
             click.echo(note, err=True)
         sys.exit(3)
+
+
+def _interrupted(e: BaseException | None) -> None:
+    from planner.solve.stop import Interrupted
+
+    if isinstance(e, Interrupted):
+        click.echo(f"{e}: stopped, nothing was written", err=True)
+        sys.exit(e.exit_code)
+    click.echo("interrupted: nothing was written", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,6 +130,8 @@ def params(workbook: Path) -> None:
               help="Relative MIP gap at which to stop.")
 @click.option("--time-limit", type=click.FloatRange(min=1), default=1800, show_default=True,
               help="Solver time limit in seconds; the best plan found so far is returned, flagged.")
+@click.option("--node-limit", type=click.IntRange(min=1), default=None,
+              help="Stop after N branch-and-bound nodes; the best plan found so far is returned, flagged.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Parallel LPs in the branch and bound, and HiGHS threads (default: up to 2).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder the planner wrote (never another).")
@@ -121,8 +143,9 @@ def params(workbook: Path) -> None:
 @click.option("--mip-strategy", type=click.Choice(["bnb", "highs"]), default="bnb", show_default=True,
               help="bnb: branch and bound over the sizing integers, each node a warm-started HiGHS LP; "
                    "highs: HiGHS's own MIP solver (docs/performance.md).")
-def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, threads: int | None, force: bool,
-        no_marginals: bool, no_report: bool, solver_log: bool, typical_days: int | None, mip_strategy: str) -> None:
+def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, node_limit: int | None,
+        threads: int | None, force: bool, no_marginals: bool, no_report: bool, solver_log: bool,
+        typical_days: int | None, mip_strategy: str) -> None:
     """Optimise the site in WORKBOOK and write the results and reports."""
     from planner.outputs import RUN, check_destination, default_run_dir, required_free_bytes
     from planner.run import optimise, write_outputs
@@ -139,8 +162,8 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, thr
     click.echo(f"site {sc.site.name!r}: {sc.n_steps} hours; solving with HiGHS (gap {gap:g}, "
                f"time limit {time_limit:g} s); results to {out_dir}/")
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
-                        strategy=mip_strategy)
-    result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals, typical_days=typical_days)
+                        strategy=mip_strategy, node_limit=node_limit)
+    result = optimise(sc, opts, progress=print_solver_progress, marginals=not no_marginals, typical_days=typical_days)
     writers = []
     if not no_report:
         from planner.report import write_reports
@@ -166,25 +189,24 @@ from planner.sensitivity_cli import sensitivity  # noqa: E402
 cli.add_command(sensitivity)
 
 
-def _print_progress(state: dict) -> None:
-    inc = state.get("incumbent")
-    bound = state.get("bound")
-    gap = state.get("gap")
-    parts = [f"  {state['elapsed_s']:7.1f} s"]
-    parts.append(f"incumbent NPV {inc / 1e6:,.2f} M USD" if inc is not None else "no plan yet")
-    if bound is not None and abs(bound) < 1e20:
-        parts.append(f"bound {bound / 1e6:,.2f} M USD")
-    if gap is not None and gap < 1e20:
-        parts.append(f"gap {100 * gap:.2f} %")
-    click.echo("  ".join(parts), err=True)
+def _unproven_flag(status: str, termination: str, what: str = "") -> str:
+    """'' for a proven plan, else the flag printed next to the solver line (the plan is written all the same)."""
+    if status == "optimal":
+        return ""
+    if status == "gap_not_reached":
+        return f"  [{what}GAP_NOT_REACHED: best plan found, the requested gap was not proved: {termination}]"
+    return f"  [{what}{status.upper()}: best plan found, not proven]"
 
 
 def _print_summary(result, out_dir: Path) -> None:
     from planner.results import flow_table
 
     s = result.solver
-    flag = "" if s.status == "optimal" else f"  [{s.status.upper()}: best plan found, not proven]"
     td = result.extra.get("typical_days")
+    flag = _unproven_flag(s.status, s.termination)
+    if td and not flag:  # the typical-day sizing is what decided the build
+        sizing = td["sizing_solver"]
+        flag = _unproven_flag(sizing["status"], sizing["termination"], "typical-day sizing: ")
     if td:
         click.echo(f"\nsized on {td['typical_days']} typical days + {td['extreme_periods']} extreme days: NPV "
                    f"{td['npv_typical_days_usd'] / 1e6:,.2f} M USD; full-year re-dispatch "

@@ -44,3 +44,9 @@ class OutputError(PlannerError):
     is on a read-only file system or a full disk. Something the user can fix, found before the solve."""
 
     exit_code = 2
+
+
+class SetupError(PlannerError):
+    """The environment is not usable as asked and the user can fix it (a package missing, a server not answering)."""
+
+    exit_code = 2

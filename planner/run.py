@@ -71,6 +71,9 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     result.extra["timings_s"] = {"build": build_s, "transfer": transfer_s, "solve": stats.seconds,
                                  "extract": time.perf_counter() - t2}
     if marginals and built.ctx.integers:
+        if progress:
+            progress({"message": f"marginal units: one unit more and one less of each of {len(built.ctx.integers)} "
+                                 f"integer fleet(s), the rest re-optimised ...", "elapsed_s": 0.0})
         t3 = time.perf_counter()
         result.marginal_units = marginal_units(built, hm, opts)
         result.extra["timings_s"]["marginal_units"] = time.perf_counter() - t3

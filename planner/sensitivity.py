@@ -16,12 +16,12 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from planner.errors import PlannerError, UsageError
+from planner.parallel import run_in_processes, run_on_dask
 from planner.scenario.params import OBJECTIVE_ONLY, get_param, set_param
 from planner.scenario.scenario import Scenario
 from planner.solve import SolveOptions
@@ -177,17 +177,13 @@ def run_cases(base: Scenario, cases: list[Case], opts: SolveOptions, workers: in
         if progress:
             progress(len(results), len(jobs), time.perf_counter() - t0)
 
+    if progress:
+        progress(0, len(jobs), 0.0)
+    # on a signal (planner/solve/stop.py) the pool is stopped and its processes ended (planner/parallel.py)
     if dask:
-        from distributed import Client, as_completed
-
-        with Client(dask) as client:
-            futures = [client.submit(solve_case, j, pure=False) for j in jobs]
-            for fut in as_completed(futures):
-                done(fut.result())
+        run_on_dask(solve_case, jobs, dask, done)
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for r in pool.map(solve_case, jobs, chunksize=max(1, len(jobs) // (4 * workers))):
-                done(r)
+        run_in_processes(solve_case, jobs, workers, done)
     else:
         for j in jobs:
             done(solve_case(j))

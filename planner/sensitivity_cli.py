@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -15,8 +16,8 @@ def _progress(done: int, total: int, elapsed: float) -> None:
 
     width = 30
     filled = int(width * done / max(total, 1))
-    click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {eta_text(done, total, elapsed)}", err=True,
-               nl=done == total)
+    text = eta_text(done, total, elapsed) if done else f"0/{total} cases, starting"
+    click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}", err=True, nl=done == total)
 
 
 def _bracket(text: str) -> tuple[float, float]:
@@ -25,8 +26,8 @@ def _bracket(text: str) -> tuple[float, float]:
         lo, hi = (float(x) for x in text.split(":"))
     except ValueError:
         raise UsageError(f"--range {text!r}: expected LO:HI, two numbers, e.g. --range 20:80") from None
-    if not lo < hi:
-        raise UsageError(f"--range {text!r}: LO must be below HI")
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
+        raise UsageError(f"--range {text!r}: expected LO:HI with finite LO < HI")
     return lo, hi
 
 
@@ -44,6 +45,8 @@ def _bracket(text: str) -> tuple[float, float]:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes.")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Submit cases to this Dask scheduler.")
+@click.option("--dask-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds to wait for the Dask scheduler to answer (checked before the base case is solved).")
 @click.option("--typical-days", type=click.IntRange(min=1), default=None, help="Solve each case on typical days.")
 @click.option("--cold", is_flag=True, help="Rebuild the model for every case (no in-place re-pricing).")
 @click.option("--gap", type=click.FloatRange(0, 1), default=0.005, show_default=True)
@@ -55,10 +58,11 @@ def _bracket(text: str) -> tuple[float, float]:
 @click.option("--force", is_flag=True, help="Replace an existing sensitivity folder the planner wrote (never another).")
 def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple[str, ...], breakeven: str | None,
                 until: str | None, bracket: str | None, tol: float | None, samples: int | None, seed: int,
-                workers: int, dask_address: str | None, typical_days: int | None, cold: bool, gap: float,
-                time_limit: float, mip_strategy: str, out_dir: Path | None, force: bool) -> None:
+                workers: int, dask_address: str | None, dask_timeout: float, typical_days: int | None, cold: bool,
+                gap: float, time_limit: float, mip_strategy: str, out_dir: Path | None, force: bool) -> None:
     """What-if analysis of WORKBOOK: re-optimise under changed inputs, in parallel."""
     from planner import sensitivity as sx
+    from planner.cli_progress import print_solver_progress
     from planner.outputs import SENSITIVITY, check_destination, default_sensitivity_dir
     from planner.run import optimise
     from planner.scenario.params import get_param, numeric_param_names, suggest
@@ -72,37 +76,56 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
         raise UsageError("--breakeven needs --until CONDITION, e.g. --until 'mining_containers>0'")
     if len(sweeps) > 2:
         raise UsageError("--sweep takes one or two parameters")
-    axes = [sx.parse_sweep(s) for s in sweeps]  # every option is checked before the workbook is read
-    for name in [a for a, _ in axes] + ([breakeven] if breakeven else []):
+    # every option is checked before the workbook is read, and the workbook before the base solve
+    axes = [sx.parse_sweep(s) for s in sweeps]
+    for option, name in [("--sweep", a) for a, _ in axes] + ([("--breakeven", breakeven)] if breakeven else []):
         if name not in numeric_param_names():
-            raise UsageError(f"unknown parameter {name!r}{suggest(name)}; `planner params {workbook}` lists them")
+            raise UsageError(f"{option}: unknown parameter {name!r}{suggest(name)}; `planner params {workbook}` "
+                             f"lists them")
     bracket_lo_hi = _bracket(bracket) if bracket else None
-    if breakeven:
+    if until:
         sx.parse_condition(until)
+    if tol is not None and not (math.isfinite(tol) and tol > 0):
+        raise UsageError(f"--tol {tol:g}: expected a positive number")
     if out_dir is not None:
         check_destination(out_dir, force, SENSITIVITY)
     sc = read_workbook(workbook)
     if tornado and not sc.sensitivity:
-        raise UsageError("the workbook's Sensitivity sheet has no rows for --tornado")
+        raise UsageError("the workbook's Sensitivity sheet has no parameter rows for --tornado (parameter, low, high)")
     if out_dir is None:
         out_dir = default_sensitivity_dir(sc.site.name)
         check_destination(out_dir, force, SENSITIVITY)  # before the base solve, not after the cases
+    if dask_address:
+        from planner.parallel import check_dask
+
+        click.echo(f"checking the Dask scheduler at {dask_address} ...", err=True)
+        check_dask(dask_address, dask_timeout)
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, strategy=mip_strategy)
-    click.echo(f"base case of {sc.site.name!r} ...", err=True)
-    base_result = optimise(sc, opts, marginals=False, typical_days=typical_days)
+    click.echo(f"base case of {sc.site.name!r}: {sc.n_steps} hours, solving with HiGHS (gap {gap:g}, "
+               f"time limit {time_limit:g} s) ...", err=True)
+    base_result = optimise(sc, opts, progress=print_solver_progress, marginals=False, typical_days=typical_days)
+    click.echo(f"base case: NPV {base_result.npv_usd / 1e6:,.2f} M USD ({base_result.solver.status}, "
+               f"{base_result.solver.seconds:.1f} s)", err=True)
     base = {"site": sc.site.name, "npv_usd": base_result.npv_usd, "sizes": base_result.sizes}
     base_case = sx.CaseResult(-1, "base", {}, False, "ok", npv_usd=base_result.npv_usd, sizes=base_result.sizes)
+    where = f"on Dask at {dask_address}" if dask_address else (
+        f"in {workers} worker processes" if workers > 1 else "in this process")
     run = dict(opts=opts, workers=workers, dask=dask_address, base_sizes=base_result.new_sizes,
                typical_days=typical_days, warm=not cold, progress=_progress)
+
+    def cases_of(what: str, cases: list) -> list:
+        click.echo(f"{what}: {len(cases)} cases {where}", err=True)
+        return cases
+
     all_results, tables, extra = [], {}, {}
     if tornado:
-        res = sx.run_cases(sc, sx.tornado_cases(sc, fixed_design), **run)
+        res = sx.run_cases(sc, cases_of("tornado", sx.tornado_cases(sc, fixed_design)), **run)
         all_results += res
         tables["tornado"] = pd.DataFrame(sx.tornado_table(sc, base_case, res))
         click.echo(tables["tornado"][["parameter", "npv_low_usd", "npv_high_usd", "build_changes"]].to_string(
             index=False))
     if axes:
-        res = sx.run_cases(sc, sx.sweep_cases(axes), **run)
+        res = sx.run_cases(sc, cases_of("sweep", sx.sweep_cases(axes)), **run)
         all_results += res
         tables["sweep"] = pd.DataFrame([r.row() for r in res])
         click.echo(tables["sweep"][["label", "status", "npv_usd"]].to_string(index=False))
@@ -113,12 +136,14 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
             row = next((r for r in sc.sensitivity if r.parameter == breakeven), None)
             b = get_param(sc, breakeven)
             lo, hi = (row.low, row.high) if row else (0.5 * b, 1.5 * b)
+        click.echo(f"break-even of {breakeven} ({until}): bisection on [{lo:g}, {hi:g}] in this process",
+                   err=True)
         be = sx.breakeven(sc, breakeven, until, lo, hi, tol if tol else (hi - lo) / 100, opts, typical_days)
         extra["breakeven"] = {"parameter": be.parameter, "condition": be.condition, "threshold": be.threshold,
                               "tolerance": be.tolerance, "evaluations": be.evaluations, "message": be.message}
         click.echo(be.message)
     if samples:
-        res = sx.run_cases(sc, sx.sample_cases(sc, samples, seed), **run)
+        res = sx.run_cases(sc, cases_of("Monte Carlo", sx.sample_cases(sc, samples, seed)), **run)
         all_results += res
         extra["monte_carlo"] = sx.monte_carlo_stats(res)
         tables["samples"] = pd.DataFrame([r.row() for r in res])

@@ -18,7 +18,7 @@ import pytest
 from planner.paths import REPO_ROOT
 
 PKG = REPO_ROOT / "planner"
-CLI_MODULES = {"planner.cli", "planner.sensitivity_cli"}
+CLI_MODULES = {"planner.cli", "planner.sensitivity_cli", "planner.cli_progress"}
 
 
 def module_name(path: Path) -> str:

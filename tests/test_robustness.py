@@ -30,15 +30,9 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=REPO_ROOT)
 
 
-def test_time_limit_with_incumbent_writes_flagged_results(tmp_path):
-    """HiGHS's MIP solver has an incumbent within 2 s (tests/test_bnb.py covers the branch-and-bound path)."""
-    out = tmp_path / "tl"
-    r = cli("run", str(INPUTS_DIR / "examples" / "middle_east.xlsx"), "-o", str(out), "--time-limit", "2",
-            "--no-report", "--no-marginals", "--mip-strategy", "highs")
-    assert r.returncode == 0, r.stderr
-    assert "TIME_LIMIT: best plan found, not proven" in r.stdout
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["solver"]["status"] == "time_limit"
+# the time-limit path with an incumbent (flagged results written): tests/test_solver_status.py (issue 15 item 12),
+# driven by a node limit so that it never depends on the machine's speed, plus a real time limit checked for
+# consistency whatever it gives
 
 
 def test_time_limit_without_incumbent_is_a_clear_message_and_exit_1():

@@ -6,6 +6,11 @@ Public operations (nothing else in the planner reaches into the modules below):
 - `evaluate_designs(hm, cols, designs, opts)`: the LP with some integer columns fixed at each design;
 - `reprice(built, hm, sc)`: set a built model's prices from a changed scenario, in place;
 - `diagnose(sc, opts)`, `YearCheck`: why a scenario (or a design) has no feasible plan (diagnose.py).
+
+Every HiGHS run goes through `stop.run_highs`: a stop request (`stop.request_stop()`, or a signal once
+the CLI has called `stop.install_signal_handlers()`) ends it within a simplex iteration and raises
+`stop.Interrupted`. A solve returns `optimal` only when the requested gap is proved
+(`options.gap_proved`); otherwise the plan comes back as `time_limit`, `node_limit` or `gap_not_reached`.
 """
 
 from __future__ import annotations

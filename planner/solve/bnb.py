@@ -34,7 +34,8 @@ import numpy as np
 
 from planner.errors import SolveError
 from planner.solve.highs_model import HighsModel
-from planner.solve.options import ProgressFn, SolveOptions, SolverStats
+from planner.solve.options import ProgressFn, SolveOptions, SolverStats, gap_proved
+from planner.solve.stop import run_highs
 
 INT_TOL = 1e-6
 DEVEX = 1  # HiGHS simplex_dual_edge_weight_strategy
@@ -85,7 +86,7 @@ class _Lp:
             h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
             h.setBasis(basis)
             h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
-        h.run()
+        run_highs(h)  # Interrupted if a stop was requested (planner/solve/stop.py)
         ms = h.getModelStatus()
         status = _STATUS.get(ms, h.modelStatusToString(ms))
         if status != "optimal":
@@ -154,6 +155,14 @@ class _Pool:
         h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
 
 
+def _branch_column(frac: np.ndarray, cost: np.ndarray) -> int:
+    """The most fractional integer column weighted by its objective coefficient (an infinite cost counts most)."""
+    score = np.full(len(frac), -1.0)
+    mask = frac > INT_TOL
+    score[mask] = frac[mask] * np.maximum(cost[mask], 1e-12)  # only fractional columns: never 0 x inf
+    return int(np.argmax(score))
+
+
 def default_workers(opts: SolveOptions) -> int:
     """Parallel LPs: the --threads setting, else up to two (on a 2-core machine both cores)."""
     return int(opts.threads) if opts.threads else max(1, min(2, os.cpu_count() or 1))
@@ -191,8 +200,10 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
     designs: list[tuple[np.ndarray, object]] = []  # rounded designs waiting to be evaluated, and their start
     counter = itertools.count()
     heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, held)]  # (-bound, tie, lb, ub, parent basis)
-    status, stopped = "optimal", False
-    pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap
+    status, stopped = "optimal", None  # stopped: "time_limit" or "node_limit" once a limit stops the search
+    pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap (or whose LP failed)
+    failed: dict[str, int] = {}  # node LPs that ended neither optimal nor infeasible, by HiGHS status
+    node_limit = opts.node_limit or math.inf
 
     def gap_of(bound: float) -> float:
         if best_x is None:
@@ -245,7 +256,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
                 neg_bound, _, lb, ub, _basis = node
                 if r.status == "time_limit":
                     heapq.heappush(heap, node)
-                    stopped = True
+                    stopped = "time_limit"
                     continue
                 if r.status in ("unbounded", "infeasible_or_unbounded"):
                     status = r.status  # the MILP has no finite optimum: reported as such, incumbent or not
@@ -253,6 +264,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
                 if r.status != "optimal":
                     if r.status != "infeasible":  # e.g. a solver error: the parent's bound stays in the proof
                         pruned_bound = max(pruned_bound, -neg_bound)
+                        failed[r.status] = failed.get(r.status, 0) + 1
                     continue
                 frac = np.abs(r.x - np.round(r.x))
                 if frac.max() <= INT_TOL:
@@ -264,13 +276,17 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
                         queue_design(r.x, r.basis)  # its rounding may still be a better plan within the gap
                     continue  # this subtree cannot improve the incumbent by more than the gap
                 queue_design(r.x, r.basis)
-                j = int(np.argmax(np.where(frac > INT_TOL, frac * np.maximum(cost, 1e-12), -1.0)))
+                j = _branch_column(frac, cost)
                 down_ub, up_lb = ub.copy(), lb.copy()
                 down_ub[j], up_lb[j] = math.floor(r.x[j]), math.ceil(r.x[j])
                 heapq.heappush(heap, (-r.obj, next(counter), lb, down_ub, r.basis))
                 heapq.heappush(heap, (-r.obj, next(counter), up_lb, ub, r.basis))
-            if stopped or time.perf_counter() >= pool.deadline:
-                stopped = stopped or bool(heap) or bool(designs)
+            if not stopped and (heap or designs):
+                if time.perf_counter() >= pool.deadline:
+                    stopped = "time_limit"
+                elif pool.solved >= node_limit:
+                    stopped = "node_limit"
+            if stopped:
                 break
             if progress:
                 progress({"incumbent": best_obj / hm.scale * pool.sign if best_x is not None else None,
@@ -290,17 +306,28 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
         stats.seconds = time.perf_counter() - t0
         return stats
     if best_x is None:
-        if stopped:
+        if stopped == "time_limit":
             raise SolveError(f"the branch and bound found no feasible solution within the time limit of "
                              f"{opts.time_limit_s:g} s; raise --time-limit, loosen --gap, or try --typical-days")
+        if stopped == "node_limit":
+            raise SolveError(f"the branch and bound found no feasible solution within the node limit of "
+                             f"{opts.node_limit}; raise --node-limit")
         stats.status = "infeasible" if status == "optimal" else status
         stats.termination = "no node of the branch and bound gave a feasible plan"
         stats.seconds = time.perf_counter() - t0
         return stats
     hm.load(best_solution)  # the incumbent's LP solution (integers fixed): optimal dispatch for that design
     stats.seconds = time.perf_counter() - t0
-    stats.status = "time_limit" if stopped else "optimal"
     stats.objective = pool.sign * best_obj / hm.scale
     stats.bound = pool.sign * bound / hm.scale  # open_bound() is never below the incumbent
     stats.mip_gap = gap_of(bound)
+    if stopped:
+        stats.status = stopped
+    elif not gap_proved(stats.objective, stats.bound, opts.mip_gap):
+        # the search ended, but nodes whose LP failed keep their parents' bounds in the proof
+        stats.status = "gap_not_reached"
+        stats.termination += f"; the gap {100 * stats.mip_gap:.3g} % is above the requested {100 * opts.mip_gap:.3g} %"
+        if failed:
+            stats.termination += " because the LPs of " + ", ".join(
+                f"{n} node(s) ended '{k}'" for k, n in sorted(failed.items())) + " (their parents' bounds stay)"
     return stats

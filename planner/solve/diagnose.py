@@ -48,7 +48,7 @@ def elastic_solve(sc: Scenario, opts: SolveOptions | None = None, fixed: dict[st
         stats = solve_direct(HighsModel(built.m, scale=1.0), opts)
     except SolveError:
         return None
-    return built if stats.status in ("optimal", "time_limit", "interrupted") else None
+    return built if stats.status in ("optimal", "time_limit", "node_limit", "gap_not_reached") else None
 
 
 class YearCheck:
@@ -71,7 +71,7 @@ class YearCheck:
             stats = solve_direct(self.hm, self.opts)
         except SolveError:
             return None
-        if stats.status not in ("optimal", "time_limit", "interrupted"):
+        if stats.status not in ("optimal", "time_limit", "node_limit", "gap_not_reached"):
             return None
         total = np.zeros(self.sc.n_steps)
         for var in self.built.ctx.slacks.values():

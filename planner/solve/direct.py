@@ -1,7 +1,9 @@
 """Solve a HighsModel with HiGHS's own MIP (or LP) solver: status, gap, time, nodes, progress.
 
-A time-limited run with an incumbent returns it, flagged `time_limit`; with none it raises
-SolveError. Progress (elapsed time, incumbent NPV, bound, gap) goes to an optional callback.
+A time- or node-limited run with an incumbent returns it, flagged `time_limit` / `node_limit`; with
+none it raises SolveError. HiGHS's "optimal" is checked against the requested gap: a plan whose proven
+gap is above it (HiGHS can stop so on numerical trouble) is `gap_not_reached`. Progress (elapsed time,
+incumbent NPV, bound, gap) goes to an optional callback.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import highspy
 
 from planner.errors import SolveError
 from planner.solve.highs_model import HighsModel
-from planner.solve.options import ProgressFn, SolveOptions, SolverStats
+from planner.solve.options import ProgressFn, SolveOptions, SolverStats, gap_proved
+from planner.solve.stop import run_highs
 
 
 class _Ticker:
@@ -49,6 +52,7 @@ def solve_direct(hm: HighsModel, opts: SolveOptions | None = None, progress: Pro
     h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
     if opts.threads:
         h.setOptionValue("threads", int(opts.threads))
+    h.setOptionValue("mip_max_nodes", int(opts.node_limit) if opts.node_limit else highspy.kHighsIInf)
     state = {"incumbent": None, "bound": None, "gap": None, "nodes": 0}
 
     def on_improve(e) -> None:
@@ -65,7 +69,7 @@ def solve_direct(hm: HighsModel, opts: SolveOptions | None = None, progress: Pro
     if ticker:
         ticker.start()
     try:
-        h.run()
+        run_highs(h)  # Interrupted if a stop was requested (planner/solve/stop.py)
     finally:
         if ticker:
             ticker.stop()
@@ -78,7 +82,7 @@ def solve_direct(hm: HighsModel, opts: SolveOptions | None = None, progress: Pro
     has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
     status = {S.kOptimal: "optimal", S.kInfeasible: "infeasible", S.kUnbounded: "unbounded",
               S.kUnboundedOrInfeasible: "infeasible_or_unbounded", S.kTimeLimit: "time_limit",
-              S.kInterrupt: "interrupted"}.get(ms, h.modelStatusToString(ms))
+              S.kInterrupt: "interrupted", S.kSolutionLimit: "node_limit"}.get(ms, h.modelStatusToString(ms))
     stats = SolverStats(status=status, termination=h.modelStatusToString(ms), objective=None, bound=None,
                         mip_gap=None, seconds=seconds, nodes=max(int(info.mip_node_count), 0),
                         solver_version=h.version(),
@@ -89,12 +93,22 @@ def solve_direct(hm: HighsModel, opts: SolveOptions | None = None, progress: Pro
         if status == "time_limit":
             raise SolveError(f"HiGHS found no feasible solution within the time limit of {opts.time_limit_s:g} s; "
                              f"raise --time-limit, loosen --gap, or try --typical-days")
+        if status == "node_limit":
+            raise SolveError(f"HiGHS found no feasible solution within the node limit of {opts.node_limit}; "
+                             f"raise --node-limit")
         raise SolveError(f"HiGHS stopped without a solution (status: {stats.termination})")
     hm.load()
     stats.objective = hm.objective()
     if hm.is_mip:
         stats.bound = float(info.mip_dual_bound) / hm.scale
         stats.mip_gap = float(info.mip_gap) if info.mip_gap < 1e30 else None
+        if status == "optimal" and not gap_proved(stats.objective, stats.bound, opts.mip_gap):
+            stats.status = "gap_not_reached"  # HiGHS stopped (e.g. numerical trouble) without the requested proof
+            stats.termination += f"; gap {_pct(stats.mip_gap)} is above the requested {_pct(opts.mip_gap)}"
     else:
         stats.bound, stats.mip_gap = stats.objective, 0.0
     return stats
+
+
+def _pct(gap: float | None) -> str:
+    return "unknown" if gap is None else f"{100 * gap:.3g} %"

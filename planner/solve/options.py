@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-ProgressFn = Callable[[dict], None]  # state: elapsed_s, incumbent, bound, gap (USD; None while unknown), nodes
+ProgressFn = Callable[[dict], None]  # state: elapsed_s, incumbent, bound, gap (USD; None while unknown), nodes;
+# or a phase of the run: {"message": "...", "elapsed_s": ...}
+
+ABS_GAP_USD = 1.0  # a plan within 1 USD of the bound is proven whatever the relative gap (HiGHS's mip_abs_gap)
+GAP_TOL = 1e-6  # relative slack on the requested gap: HiGHS's own test and ours round differently
+# statuses of a plan that is returned (written, flagged) although the requested gap was not proved
+UNPROVEN = ("time_limit", "node_limit", "gap_not_reached")
 
 
 @dataclass
@@ -18,13 +25,16 @@ class SolveOptions:
     log: bool = False  # HiGHS's own log to the console
     progress_every_s: float = 2.0
     strategy: str = "bnb"  # MILPs: "bnb" (planner/solve/bnb.py) or "highs" (HiGHS's MIP solver)
+    node_limit: int | None = None  # stop after this many nodes (bnb: LPs solved; highs: mip_max_nodes)
 
 
 @dataclass
 class SolverStats:
     """What every result says about how it was obtained."""
 
-    status: str  # optimal | time_limit | infeasible | unbounded | error
+    # optimal (the requested gap is proved) | time_limit | node_limit | gap_not_reached (a plan, with its gap,
+    # returned without the requested gap proved) | infeasible | unbounded | infeasible_or_unbounded
+    status: str
     termination: str
     objective: float | None  # NPV in USD of the incumbent
     bound: float | None  # best bound on NPV in USD
@@ -38,3 +48,11 @@ class SolverStats:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def gap_proved(objective: float, bound: float, mip_gap: float) -> bool:
+    """Whether bound and objective (USD) are within the relative gap `mip_gap` (of |objective|) or ABS_GAP_USD."""
+    if not (math.isfinite(objective) and math.isfinite(bound)):
+        return False
+    distance = abs(bound - objective)
+    return distance <= ABS_GAP_USD or distance <= mip_gap * (1.0 + GAP_TOL) * abs(objective)
