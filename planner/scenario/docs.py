@@ -31,9 +31,10 @@ def inputs_markdown() -> str:
         "only where the table says what a blank means. Money is US dollars; `Finance.dollar_basis` says whether",
         "the money, escalations and discount rate are real (default) or nominal.",
         "",
-        "Sources abbreviated `ATB` are NREL ATB 2024 (Moderate, Market, cost year 2025, 2022$) as read from",
-        "PyPSA technology-data `outputs/US/costs_2025.csv`; `PARAMETERS.md` is `../shared/reference/PARAMETERS.md`,",
-        "which cites the original sources.",
+        "Every source names the original publication, or points to `docs/sources.md, <section>`, which gives",
+        "each publication in full (author or organisation, title, year, URL or identifier), the ranges the",
+        "Sensitivity sheet uses and the reasoning behind every estimate. `ATB` is NREL ATB 2024 (Moderate,",
+        "Market, cost year 2025, 2022$) as read from PyPSA technology-data `outputs/US/costs_2025.csv`.",
         "",
     ]
     for attr, sheet in SECTION_ATTR.items():
