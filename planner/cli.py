@@ -199,8 +199,12 @@ def _unproven_flag(status: str, termination: str, what: str = "") -> str:
 
 
 def _print_summary(result, out_dir: Path) -> None:
+    """The plan in a few lines, with the reports' labels (planner/labels.py) and rounding (planner/fmt.py)."""
+    from planner import fmt
+    from planner.labels import Labels
     from planner.results import flow_table
 
+    lab = Labels(result.labels)
     s = result.solver
     td = result.extra.get("typical_days")
     flag = _unproven_flag(s.status, s.termination)
@@ -209,23 +213,22 @@ def _print_summary(result, out_dir: Path) -> None:
         flag = _unproven_flag(sizing["status"], sizing["termination"], "typical-day sizing: ")
     if td:
         click.echo(f"\nsized on {td['typical_days']} typical days + {td['extreme_periods']} extreme days: NPV "
-                   f"{td['npv_typical_days_usd'] / 1e6:,.2f} M USD; full-year re-dispatch "
-                   f"{td['npv_full_year_usd'] / 1e6:,.2f} M USD ({100 * td['npv_gap_relative']:+.2f} %)")
-    gap = "n/a (no bound yet)" if s.mip_gap is None else f"{100 * s.mip_gap:.3f} %"
-    click.echo(f"\nsolver: {s.status}, gap {gap}, {s.seconds:.1f} s, {s.nodes} nodes{flag}")
+                   f"{fmt.money(td['npv_typical_days_usd'])}; full-year re-dispatch "
+                   f"{fmt.money(td['npv_full_year_usd'])} ({100 * td['npv_gap_relative']:+.2f} %)")
+    gap = "n/a (no bound yet)" if s.mip_gap is None else fmt.gap(s.mip_gap)
+    click.echo(f"\nsolver: {s.status}, gap {gap}, {fmt.seconds(s.seconds)}, {fmt.count(s.nodes)} nodes{flag}")
     pf = result.proforma
-    irr = "n/a" if pf.irr is None else f"{100 * pf.irr:.1f} %"
-    click.echo(f"NPV {result.npv_usd / 1e6:,.2f} M USD (pro-forma {pf.npv_usd / 1e6:,.2f} M USD)   "
-               f"IRR {irr}   capex {result.capex_usd / 1e6:,.1f} M USD")
+    click.echo(f"NPV {fmt.money(result.npv_usd)} (pro-forma {fmt.money(pf.npv_usd)})   "
+               f"IRR {fmt.percent(pf.irr)}   capex {fmt.money(result.capex_usd)}")
     click.echo("build:")
-    labels = result.labels
     for k, v in result.sizes.items():
         if v:
-            click.echo(f"  {labels['sizes'][k]['label']:28s} {v:12,.2f} {labels['sizes'][k]['unit']}")
+            unit = lab.unit("sizes", k)
+            click.echo(f"  {lab.label('sizes', k):28s} {fmt.size(v, unit):>12} {unit}")
     e = result.energy_mwh
     uses = [f["energy_key"] for f in flow_table() if f["role"] == "demand" and f["energy_key"]]
     click.echo("energy by use (MWh/yr): " + ", ".join(
-        f"{labels['energy'][k]['label']} {e[k]:,.0f}" for k in uses if e.get(k)))
+        f"{lab.label('energy', k)} {fmt.count(e[k])}" for k in uses if e.get(k)))
     click.echo(f"wrote {out_dir}/")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from planner import fmt
+
 
 def print_solver_progress(state: dict) -> None:
     """One line of progress: a phase of the run, or the elapsed time, incumbent NPV, bound and gap."""
@@ -13,10 +15,10 @@ def print_solver_progress(state: dict) -> None:
     inc = state.get("incumbent")
     bound = state.get("bound")
     gap = state.get("gap")
-    parts = [f"  {state['elapsed_s']:7.1f} s"]
-    parts.append(f"incumbent NPV {inc / 1e6:,.2f} M USD" if inc is not None else "no plan yet")
+    parts = [f"  {fmt.seconds(state['elapsed_s']):>9}"]
+    parts.append(f"incumbent NPV {fmt.money(inc)}" if inc is not None else "no plan yet")
     if bound is not None and abs(bound) < 1e20:
-        parts.append(f"bound {bound / 1e6:,.2f} M USD")
+        parts.append(f"bound {fmt.money(bound)}")
     if gap is not None and gap < 1e20:
-        parts.append(f"gap {100 * gap:.2f} %")
+        parts.append(f"gap {fmt.gap(gap)}")
     click.echo("  ".join(parts), err=True)

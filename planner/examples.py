@@ -52,7 +52,7 @@ def permian_gas() -> Scenario:
                "flared, no grid; gensets feeding mining and/or AI", 30.66, -101.71)
     _off(sc, "wind", "hydro", "geothermal", "nuclear", "grid")
     sc.gas.enabled = True
-    sc.gas.fuel_price_usd_per_mmbtu = 0.5  # royalty to the producer (PARAMETERS.md s4 estimate)
+    sc.gas.fuel_price_usd_per_mmbtu = 0.5  # royalty to the producer (estimate, docs/sources.md, Gas)
     sc.gas.max_new_units = 12
     sc.site_load.enabled = True  # a small oilfield load (pumps, camp)
     sc.pv.max_new_mw_ac = 20.0
@@ -140,7 +140,7 @@ def nuclear_ai() -> Scenario:
     sc.grid.import_limit_mw = 0.0  # islanded campus: the line only exports
     sc.mining.max_new_containers = 80
     sc.sensitivity = sc.sensitivity + [SensitivityRow("nuclear.capex_usd_per_kw", 8000, 15000, "uniform",
-                                                      "PARAMETERS.md s7 range")]
+                                                      "range: Lazard 2023 and estimate (docs/sources.md, Nuclear)")]
     return sc
 
 

@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from planner import __version__, technologies
 from planner.finance import ProForma, proforma
+from planner.labels import CAPEX_ROW, merge, static_table
 from planner.model import Built
 from planner.scenario.scenario import Scenario
 from planner.solve.options import SolverStats
@@ -93,18 +94,44 @@ def flow_table() -> list[dict]:
 
 
 def labels(sc: Scenario, stream_labels: dict[str, str]) -> dict[str, dict[str, dict[str, str]]]:
-    """Human label and unit of every key, by table: sizes, dispatch columns, energy figures, streams."""
-    out: dict[str, dict[str, dict[str, str]]] = {"sizes": {}, "columns": {}, "energy": {}, "streams": {}}
+    """The one label table (planner/labels.py): human label and unit of every key a user sees, by table.
+
+    The technologies' declarations give sizes, dispatch columns, energy figures, streams, capacity factors,
+    capex rows and their extra figures; planner/labels.py: STATIC the planner's own keys; the key
+    assumptions are labelled by their input notes (dotted name -> note, unit).
+    """
+    import dataclasses
+
+    from planner.scenario.fields import info
+
+    out: dict[str, dict[str, dict[str, str]]] = {
+        "sizes": {}, "columns": {}, "energy": {}, "streams": {}, "capacity_factors": {}, "technologies": {},
+        "cashflow": {}, "assumptions": {}}
     for t in technologies.REGISTRY:
+        out["technologies"][t.name] = {"label": t.label, "unit": ""}
+        out["cashflow"][f"{CAPEX_ROW}{t.name}"] = {"label": f"Capex: {t.label}", "unit": "USD"}
         for s in t.sizes:
             out["sizes"][s.key] = {"label": s.label, "unit": s.unit}
+        flow_labels = {f.column: f.label for f in t.flows}
+        for cf in t.capacity_factors:
+            out["capacity_factors"][cf.key] = {"label": f"{flow_labels.get(cf.column, t.label)} capacity factor",
+                                               "unit": "fraction"}
+        for fig in t.figures:
+            for table, has in (("energy", t.extra_energy), (t.name, t.report)):
+                if has is not None:
+                    out.setdefault(table, {})[fig.key] = {"label": fig.label, "unit": fig.unit}
     for f in all_flows():
         out["columns"][f.column] = {"label": f.label, "unit": f.unit}
         if f.energy_key:
             out["energy"][f.energy_key] = {"label": f.label, "unit": "MWh/yr"}
     for name, label in stream_labels.items():
         out["streams"][name] = {"label": label, "unit": "USD/yr"}
-    return out
+        out["cashflow"][name] = {"label": label, "unit": "USD"}
+    for attr, _sheet, section_ in sc.sections():
+        for f in dataclasses.fields(section_):
+            if info(f).key:
+                out["assumptions"][f"{attr}.{f.name}"] = {"label": info(f).note, "unit": info(f).unit}
+    return merge(static_table(), out)
 
 
 def scenario_dict(sc: Scenario) -> dict:
@@ -117,7 +144,9 @@ def scenario_dict(sc: Scenario) -> dict:
     for _attr, sheet, section_ in sc.sections():
         out[sheet] = [{"field": f.name, "value": getattr(section_, f.name), "unit": info(f).unit,
                        "note": info(f).note, "key": info(f).key} for f in dataclasses.fields(section_)]
-    return _clean({"inputs": out, "sources": [list(s) for s in sc.sources],
+    return _clean({"inputs": out, "attributes": {attr: sheet for attr, sheet, _ in sc.sections()},
+                   "active_sheets": [sheet for _attr, sheet, section_ in sc.sections() if section_.active()],
+                   "sources": [list(s) for s in sc.sources],
                    "sensitivity": [dataclasses.asdict(r) for r in sc.sensitivity],
                    "input_sha256": sc.input_sha256, "n_steps": sc.n_steps})
 

@@ -147,10 +147,20 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
         all_results += res
         extra["monte_carlo"] = sx.monte_carlo_stats(res)
         tables["samples"] = pd.DataFrame([r.row() for r in res])
-        click.echo(extra["monte_carlo"])
+        click.echo(_figures_text(extra["monte_carlo"]))
     failed = [r for r in all_results if r.status != "ok"]
     for r in failed:
         click.echo(f"case failed: {r.label}: {r.reason}", err=True)
     cases = pd.DataFrame([r.row() for r in all_results]) if all_results else pd.DataFrame()
     write_sensitivity(out_dir, base, cases, tables, extra, force=force)
     click.echo(f"wrote {out_dir}/ ({len(all_results)} cases, {len(failed)} failed)")
+
+
+def _figures_text(figures: dict) -> str:
+    """Monte Carlo statistics in one line, with the reports' labels and rounding."""
+    from planner import fmt
+    from planner.labels import Labels
+
+    lab = Labels()
+    return "; ".join(f"{lab.label('sensitivity', k)} {fmt.value(v, lab.unit('sensitivity', k))}"
+                     for k, v in figures.items())

@@ -13,6 +13,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
+from planner import fmt
+from planner.labels import Labels
 from planner.outputs import SENSITIVITY, write_atomically
 from planner.report.excel import header, widths
 from planner.safe_text import cells, write_csv
@@ -73,23 +75,39 @@ def _frame(ws, df: pd.DataFrame) -> None:
 
 
 def _html(path: Path, base: dict, tables: dict[str, pd.DataFrame], extra: dict) -> None:
+    """The page: base NPV and figures rounded for reading (planner/fmt.py); the tables in full (class "data")."""
+    lab = Labels()
     parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Sensitivity</title><style>"
              "body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:20px auto;color:#222}"
              "table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #ddd;padding:4px 8px}"
              "th{background:#1f4e78;color:#fff}</style></head><body>",
              f"<h1>Sensitivity: {escape(str(base.get('site', '')))}</h1>",
-             f"<p>Base NPV <b id='base-npv' data-value='{base.get('npv_usd')}'>"
-             f"{(base.get('npv_usd') or 0) / 1e6:,.2f} M USD</b></p>"]
+             f"<p>{escape(lab.label('sensitivity', 'npv_usd'))} <b id='base-npv' data-value='{base.get('npv_usd')}'>"
+             f"{escape(fmt.money(base.get('npv_usd') or 0))}</b></p>"]
     tor = tables.get("tornado")
     if tor is not None and len(tor):
         parts.append(_tornado_svg(tor, base.get("npv_usd") or 0.0))
     for name, df in tables.items():
-        parts.append(f"<h2>{escape(name)}</h2>" + df.to_html(index=False, na_rep="", escape=True,
+        parts.append(f"<h2>{escape(name)}</h2>" + df.to_html(index=False, na_rep="", escape=True, classes="data",
                                                               float_format="{:,.4g}".format))
     for k, v in extra.items():
-        parts.append(f"<h2>{escape(k)}</h2><pre>{escape(json.dumps(v, indent=2, default=str))}</pre>")
+        parts.append(f"<h2>{escape(lab.label('sensitivity', k))}</h2>" + _figures(v, lab))
     parts.append("</body></html>")
     path.write_text("".join(parts), encoding="utf-8")
+
+
+def _figures(figures, lab: Labels) -> str:
+    """A block of named figures (break-even, Monte Carlo statistics) as a two-column table, rounded for reading."""
+    if not isinstance(figures, dict):
+        return f"<p>{escape(str(figures))}</p>"
+    rows = []
+    for key, v in figures.items():
+        unit = lab.unit("sensitivity", key)
+        text = fmt.value(v, unit) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+        data = f" data-value='{v}'" if isinstance(v, (int, float)) else ""
+        rows.append(f"<tr><td>{escape(lab.label('sensitivity', key))}</td><td id='{escape(str(key))}'{data}>"
+                    f"{escape(text)}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
 
 
 def _tornado_svg(tor: pd.DataFrame, base_npv: float) -> str:
@@ -109,7 +127,7 @@ def _tornado_svg(tor: pd.DataFrame, base_npv: float) -> str:
         for v, col in ((r.npv_low_usd, "#e73f74"), (r.npv_high_usd, "#11a579")):
             a, b = sorted((x(base_npv), x(v)))
             out.append(f"<rect x='{a:.1f}' y='{y:.1f}' width='{max(b - a, 1):.1f}' height='{bar_h}' fill='{col}' "
-                       f"fill-opacity='0.8'><title>{escape(r.parameter)}: {v:,.0f}</title></rect>")
+                       f"fill-opacity='0.8'><title>{escape(r.parameter)}: {escape(fmt.money(v))}</title></rect>")
         out.append(f"<text x='5' y='{y + 15:.1f}' font-size='12'>{escape(r.parameter)}</text>")
     out.append("</svg><p>Red: NPV at the low value; green: at the high value; line: base NPV.</p>")
     return "".join(out)

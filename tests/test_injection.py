@@ -192,11 +192,11 @@ def test_item6_report_xlsx_has_no_formula_but_the_live_npv_and_irr(run_dir):
     # and the two formulas are live: a formula engine computes the planner's NPV and IRR from the sheet
     import formulas
 
-    net = [cf.cell(labels["net_cash_flow"], j).value for j in range(2, cf.max_column + 1)]
+    net = [cf.cell(labels["Net cash flow"], j).value for j in range(2, cf.max_column + 1)]
     rate = cf.cell(labels["discount rate"], 2).value
-    assert found[(CASHFLOW_SHEET, f"B{npv}")] == (f"=NPV($B${labels['discount rate']},C{labels['net_cash_flow']}:"
+    assert found[(CASHFLOW_SHEET, f"B{npv}")] == (f"=NPV($B${labels['discount rate']},C{labels['Net cash flow']}:"
                                                   f"{openpyxl.utils.get_column_letter(cf.max_column)}"
-                                                  f"{labels['net_cash_flow']})+B{labels['net_cash_flow']}")
+                                                  f"{labels['Net cash flow']})+B{labels['Net cash flow']}")
     value = formulas.Parser().ast("=NPV(A1,B1:U1)+C1")[1].compile()(rate, [net[1:]], net[0])
     assert float(value) == pytest.approx(summary["proforma_npv_usd"], abs=0.005 * len(net))  # cents in cashflow.csv
     assert float(formulas.Parser().ast("=IRR(A1:U1)")[1].compile()([net])) == pytest.approx(summary["irr"], rel=1e-6)

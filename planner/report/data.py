@@ -9,8 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from planner.errors import UsageError
+from planner.labels import Labels
 
 FILES = ("summary.json", "scenario.json", "dispatch.csv", "cashflow.csv")
+NONZERO_MW = 1e-6  # a flow whose hourly values sum to less than this is not in the plan
+NONZERO_USD = 0.5  # an amount below half a dollar is not in the plan
 
 
 @dataclass
@@ -46,17 +49,40 @@ class ReportData:
     def uses(self) -> dict[str, str]:
         return self.flows("demand")
 
+    @property
+    def labels(self) -> Labels:
+        """The one label table (planner/labels.py), as summary.json holds it."""
+        return Labels(self.summary["labels"])
+
     def label(self, table: str, key: str) -> str:
-        """The human label of a key of one table (sizes, columns, energy, streams)."""
-        return self.summary["labels"][table].get(key, {}).get("label", key)
+        """The human label of a key of one table (sizes, columns, energy, streams, cashflow, summary, ...)."""
+        return self.labels.label(table, key)
 
     def unit(self, table: str, key: str) -> str:
-        return self.summary["labels"][table].get(key, {}).get("unit", "")
+        return self.labels.unit(table, key)
 
-    def key_assumptions(self) -> list[tuple[str, str, object]]:
-        """(sheet, field, value) of the inputs declared key assumptions (planner/scenario/inputs.py)."""
-        return [(sheet, row["field"], row["value"]) for sheet, rows in self.scenario["inputs"].items()
-                for row in rows if row.get("key")]
+    def key_assumptions(self) -> list[tuple[str, str, str, object, str]]:
+        """(dotted name, label, unit, value, sheet) of the inputs declared key assumptions (scenario/inputs.py).
+
+        The label is the input's note, from the label table (or scenario.json for an older summary.json). A
+        sheet whose technology is not in the model (not enabled) shows none: the plan does not depend on it."""
+        attrs = {sheet: attr for attr, sheet in (self.scenario.get("attributes") or {}).items()}
+        active = self.scenario.get("active_sheets")
+        out = []
+        for sheet, rows in self.scenario["inputs"].items():
+            if active is not None and sheet not in active:
+                continue
+            for row in rows:
+                if row.get("key"):
+                    name = f"{attrs.get(sheet, sheet.lower())}.{row['field']}"
+                    labels = self.labels
+                    label = labels.label("assumptions", name) if labels.has("assumptions", name) else row["note"]
+                    out.append((name, label, row["unit"], row["value"], sheet))
+        return out
+
+    def nonzero(self, column: str) -> bool:
+        """Does this dispatch column carry any energy in this plan (else it gets no chart, series or row)?"""
+        return column in self.dispatch and float(self.dispatch[column].abs().sum()) > NONZERO_MW
 
 
 def load(folder: Path) -> ReportData:
@@ -91,7 +117,7 @@ def energy_totals(d: pd.DataFrame, columns: dict[str, str]) -> dict[str, float]:
     for c, label in columns.items():
         if c in d:
             v = float((d[c] * d["weight"]).sum())
-            if abs(v) > 1e-6:
+            if abs(v) > NONZERO_MW:
                 out[label] = v
     return out
 
@@ -101,13 +127,3 @@ def week(d: pd.DataFrame, month: int, day: int = 1) -> pd.DataFrame:
     ts = d["timestamp"]
     start = int(((ts.dt.month > month) | ((ts.dt.month == month) & (ts.dt.day >= day))).to_numpy().argmax())
     return d.iloc[start:start + 168]
-
-
-def money(x: float | None, unit: str = "M USD") -> str:
-    if x is None:
-        return "n/a"
-    return f"{x / 1e6:,.2f} {unit}"
-
-
-def pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f} %"

@@ -10,18 +10,23 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.report.data import ReportData, monthly_energy
+from planner import fmt
+from planner.labels import CAPEX_ROW
+from planner.report.data import NONZERO_USD, ReportData, monthly_energy
 from planner.safe_text import formula, put
 
 HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 TITLE = Font(bold=True, size=14)
-USD = '#,##0;[Red]-#,##0'
-MWH = '#,##0'
-PCT = '0.0%'
+USD = fmt.XL_USD  # data sheets: full dollars
+MWH = fmt.XL_MWH
+PCT = fmt.XL_PCT
+# how the Summary shows each key result (the cell holds the full value)
+SUMMARY_FORMATS = {"USD": fmt.XL_MUSD, "fraction": fmt.XL_PCT, "years": '0.0" years"', "USD/MWh": '0.0" USD/MWh"'}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # cells other code (and the tests) rely on
@@ -58,69 +63,70 @@ def write_excel(data: ReportData, path: Path) -> Path:
 
 def summary_sheet(ws, data: ReportData) -> None:
     """KPIs, the recommended build, energy split, key assumptions, solver statistics, capex chart, warnings."""
-    s = data.summary
+    s, lab = data.summary, data.labels
     put(ws, 1, 1, f"Site investment plan: {data.site}").font = TITLE
     put(ws, 2, 1, data.input("Site", "description") or "")
-    rows = [
-        ("NPV (optimiser)", s["npv_usd"], USD),
-        ("NPV (independent pro-forma)", s["proforma_npv_usd"], USD),
-        ("IRR", s["irr"], PCT),
-        ("Simple payback (years)", s["simple_payback_years"], "0.0"),
-        ("Discounted payback (years)", s["discounted_payback_years"], "0.0"),
-        ("Total capex, year 0 (USD)", s["capex_usd"], USD),
-        ("LCOE of generation (USD/MWh)", s["lcoe_usd_per_mwh"], "0.00"),
-    ]
+    keys = ("npv_usd", "proforma_npv_usd", "irr", "simple_payback_years", "discounted_payback_years", "capex_usd",
+            "lcoe_usd_per_mwh")
     header(ws, 4, ["Key result", "Value"])
-    for i, (label, value, fmt) in enumerate(rows, start=5):
-        put(ws, i, 1, label)
-        c = put(ws, i, 2, value if value is not None else "n/a")
-        c.number_format = fmt
-    r = 5 + len(rows) + 1
+    for i, key in enumerate(keys, start=5):
+        put(ws, i, 1, lab.label("summary", key))
+        put(ws, i, 2, fmt.NA if s[key] is None else s[key], SUMMARY_FORMATS[lab.unit("summary", key)])
+    r = 5 + len(keys) + 1
     header(ws, r, ["Recommended build", "Size", "Unit"])
     for key, value in s["sizes"].items():
         if abs(value) > 1e-9:
             r += 1
-            put(ws, r, 1, data.label("sizes", key))
-            put(ws, r, 2, value).number_format = "#,##0.00"
-            put(ws, r, 3, data.unit("sizes", key))
+            unit = lab.unit("sizes", key)
+            put(ws, r, 1, lab.label("sizes", key))
+            put(ws, r, 2, value, fmt.excel_format(unit, value))
+            put(ws, r, 3, unit)
     r += 2
     header(ws, r, ["Energy by use", "MWh/yr"])
-    uses = [f["energy_key"] for f in s["flows"] if f["role"] == "demand" and f["energy_key"]]
-    for key in uses:
-        r += 1
-        put(ws, r, 1, f"{key} MWh")
-        put(ws, r, 2, s["energy_mwh"].get(key, 0.0)).number_format = MWH
+    for f in s["flows"]:
+        if f["role"] == "demand" and f["energy_key"] and data.nonzero(f["column"]):
+            r += 1
+            put(ws, r, 1, lab.label("energy", f["energy_key"]))
+            put(ws, r, 2, s["energy_mwh"].get(f["energy_key"], 0.0), MWH)
     r += 2
-    header(ws, r, ["Key assumption", "Value"])
-    for sheet, field, value in data.key_assumptions():
+    header(ws, r, ["Key assumption", "Value", "Unit", "Parameter"])
+    for name, label, unit, value, _sheet in data.key_assumptions():
         r += 1
-        put(ws, r, 1, f"{sheet}.{field}")
-        put(ws, r, 2, value)
+        put(ws, r, 1, label)
+        put(ws, r, 2, "(blank)" if value is None else value,
+            fmt.excel_format(unit, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None)
+        put(ws, r, 3, unit)
+        put(ws, r, 4, name)
     r += 2
     sol = s["solver"]
     header(ws, r, ["Solver", "Value"])
-    for label, value in (("status", sol["status"]), ("MIP gap", sol["mip_gap"]), ("solve seconds", sol["seconds"]),
-                         ("nodes", sol["nodes"]), ("solver", f"{sol['solver']} {sol['solver_version']}"),
-                         ("input file SHA-256", s.get("input_sha256", "")),
-                         ("planner version", s.get("planner_version", ""))):
+    for key in ("status", "mip_gap", "seconds", "nodes"):
         r += 1
-        put(ws, r, 1, label)
+        value = sol[key]
+        put(ws, r, 1, lab.label("solver", key))
+        put(ws, r, 2, fmt.NA if value is None else value,
+            fmt.XL_GAP if key == "mip_gap" else fmt.excel_format(lab.unit("solver", key)))
+    for key, value in (("solver", f"{sol['solver']} {sol['solver_version']}"),
+                       ("input_sha256", s.get("input_sha256", "")), ("planner_version", s.get("planner_version", ""))):
+        r += 1
+        put(ws, r, 1, lab.label("solver" if key == "solver" else "summary", key))
         put(ws, r, 2, value)
-    # capex by technology table + chart
+    # capex by technology table + chart (the technologies that build something)
     r += 2
-    header(ws, r, ["Capex by technology", "USD"])
+    header(ws, r, ["Capex by technology", "Year 0"])
     first = r + 1
     for tech, usd in s["capex_by_technology_usd"].items():
-        r += 1
-        put(ws, r, 1, tech)
-        put(ws, r, 2, usd).number_format = USD
+        if abs(usd) > NONZERO_USD:
+            r += 1
+            put(ws, r, 1, lab.label("technologies", tech))
+            put(ws, r, 2, usd, fmt.XL_MUSD)
     if r >= first:
         ch = BarChart()
         ch.title, ch.y_axis.title = "Capex by technology (year 0)", "USD"
         ch.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=r), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=r))
         ch.height, ch.width = 8, 14
-        ws.add_chart(ch, "E4")
+        ws.add_chart(ch, "F4")
     warnings = s.get("warnings") or []
     if warnings:
         r += 2
@@ -128,45 +134,51 @@ def summary_sheet(ws, data: ReportData) -> None:
         for w in warnings:
             r += 1
             put(ws, r, 1, w)
-    widths(ws, {"A": 36, "B": 22, "C": 12})
+    widths(ws, {"A": 40, "B": 20, "C": 12, "D": 40})
     ws.freeze_panes = "A4"
 
 
 def sizing_sheet(ws, data: ReportData) -> None:
-    """Every size with its unit, capacity factors and the value of one integer unit more or less."""
-    s = data.summary
+    """Every size the plan holds with its unit, capacity factors and the value of one integer unit more or less."""
+    s, lab = data.summary, data.labels
     header(ws, 1, ["Size", "Value", "Unit"])
     r = 1
     for key, value in s["sizes"].items():
-        r += 1
-        put(ws, r, 1, key)
-        put(ws, r, 2, value).number_format = "#,##0.00"
-        put(ws, r, 3, data.unit("sizes", key))
+        if abs(value) > 1e-9:
+            r += 1
+            unit = lab.unit("sizes", key)
+            put(ws, r, 1, lab.label("sizes", key))
+            put(ws, r, 2, value, fmt.excel_format(unit, value))
+            put(ws, r, 3, unit)
     r += 2
     header(ws, r, ["Capacity factor", "Value"])
     for key, value in s["capacity_factors"].items():
         r += 1
-        put(ws, r, 1, key)
-        put(ws, r, 2, value).number_format = PCT
+        put(ws, r, 1, lab.label("capacity_factors", key))
+        put(ws, r, 2, value, PCT)
     r += 2
     header(ws, r, ["Integer fleet", "NPV change, one unit more (USD)", "NPV change, one unit less (USD)"])
     for fleet, row in s.get("marginal_units_npv_change_usd", {}).items():
         r += 1
-        put(ws, r, 1, fleet)
+        put(ws, r, 1, lab.label("sizes", fleet))
         for j, k in ((2, "plus_one"), (3, "minus_one")):
             v = row.get(k)
-            put(ws, r, j, "n/a" if v is None else v).number_format = USD
-    widths(ws, {"A": 30, "B": 30, "C": 30})
+            put(ws, r, j, fmt.NA if v is None else v, USD)
+    widths(ws, {"A": 34, "B": 30, "C": 30})
     ws.freeze_panes = "A2"
 
 
 def cashflow_sheet(ws, data: ReportData) -> None:
-    """The pro-forma with years as columns, plus live NPV and IRR formulas and a cash-flow chart."""
+    """The pro-forma with years as columns, plus live NPV and IRR formulas and a cash-flow chart (a data sheet:
+    every amount in full dollars)."""
     cf = data.cashflow
+    own = set(data.labels.table["cashflow"]) - set(data.summary["revenue_usd_per_year"])  # the planner's own rows
+    keep = [k for k in cf.index if k in own and not k.startswith(CAPEX_ROW) or cf.loc[k].abs().max() > NONZERO_USD]
+    cf = cf.loc[keep]  # a stream or capex row that is zero in every year is not in the plan (cashflow.csv has it)
     years = list(cf.columns)
     header(ws, 1, ["USD"] + [f"Year {y}" for y in years])
-    for i, (label, row) in enumerate(cf.iterrows(), start=2):
-        put(ws, i, 1, label)
+    for i, (key, row) in enumerate(cf.iterrows(), start=2):
+        put(ws, i, 1, data.label("cashflow", key))
         for j, y in enumerate(years, start=2):
             put(ws, i, j, float(row[y])).number_format = USD
     net_row = 2 + list(cf.index).index("net_cash_flow")
@@ -191,7 +203,7 @@ def cashflow_sheet(ws, data: ReportData) -> None:
     ch.set_categories(Reference(ws, min_col=2, max_col=1 + len(years), min_row=1))
     ch.height, ch.width = 9, 24
     ws.add_chart(ch, f"A{r + 7}")
-    widths(ws, {"A": 34})
+    widths(ws, {"A": 40})
     for j in range(2, 2 + len(years)):
         ws.column_dimensions[get_column_letter(j)].width = 15
     ws.freeze_panes = "B2"
@@ -203,8 +215,10 @@ def revenue_sheet(ws, data: ReportData) -> None:
     streams = data.summary["revenue_usd_per_year"]
     r = 1
     for name, usd in streams.items():
+        if abs(usd) <= NONZERO_USD:  # a stream this plan does not use (e.g. O&M of a size not built)
+            continue
         r += 1
-        put(ws, r, 1, name)
+        put(ws, r, 1, data.label("streams", name))
         put(ws, r, 2, usd).number_format = USD
     if r > 1:
         ch = BarChart()
@@ -214,55 +228,64 @@ def revenue_sheet(ws, data: ReportData) -> None:
         ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=r))
         ch.height, ch.width = 10, 18
         ws.add_chart(ch, "D2")
-    widths(ws, {"A": 28, "B": 26})
+    widths(ws, {"A": 34, "B": 26})
     ws.freeze_panes = "A2"
 
 
 def monthly_sheet(ws, data: ReportData) -> None:
-    """MWh per month by source and use; stacked chart of uses and the split between the flexible loads."""
-    m = monthly_energy(data.dispatch, {**data.sources, **data.uses})
+    """MWh per month by source and use; stacked chart of uses and the split between the flexible loads.
+
+    Only the flows this plan has: no column, series or chart for a flow that is zero all year."""
+    flows = {c: label for c, label in {**data.sources, **data.uses}.items() if data.nonzero(c)}
+    m = monthly_energy(data.dispatch, flows)
     cols = list(m.columns)
-    header(ws, 1, ["Month"] + cols)
+    header(ws, 1, ["Month"] + [f"{c} (MWh)" for c in cols])
     for i, month in enumerate(m.index, start=2):
         put(ws, i, 1, MONTHS[month - 1])
         for j, c in enumerate(cols, start=2):
             put(ws, i, j, float(m.loc[month, c])).number_format = MWH
     uses = [c for c in cols if c in data.uses.values()]
-    ch = BarChart()
-    ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
-    ch.title, ch.y_axis.title = "Monthly energy by use", "MWh"
-    for c in uses:
-        j = 2 + cols.index(c)
-        ch.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
-    ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
-    ch.height, ch.width = 10, 22
-    ws.add_chart(ch, "A16")
-    split = BarChart()
-    headline = [f["label"] for f in data.summary["flows"] if f["kpi"]]  # the loads that compete for energy
-    split.title, split.y_axis.title = f"{' vs '.join(headline)}: energy by month", "MWh"
-    for c in headline:
-        if c in cols:
+    if uses:
+        ch = BarChart()
+        ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
+        ch.title, ch.y_axis.title = "Monthly energy by use", "MWh"
+        for c in uses:
+            j = 2 + cols.index(c)
+            ch.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
+        ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
+        ch.height, ch.width = 10, 22
+        ws.add_chart(ch, "A16")
+    # the headline loads that compete for energy, those in the plan (no chart if none is)
+    headline = [f["label"] for f in data.summary["flows"] if f["kpi"] and f["label"] in cols]
+    if headline:
+        split = BarChart()
+        split.title, split.y_axis.title = f"{' vs '.join(headline)}: energy by month", "MWh"
+        for c in headline:
             j = 2 + cols.index(c)
             split.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
-    split.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
-    split.height, split.width = 10, 22
-    ws.add_chart(split, "A38")
+        split.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
+        split.height, split.width = 10, 22
+        ws.add_chart(split, "A38")
     widths(ws, {get_column_letter(j): 16 for j in range(1, 2 + len(cols))})
     ws.freeze_panes = "B2"
 
 
 def dispatch_sheet(ws, data: ReportData) -> None:
-    """All hourly flows (one row per hour) and a summer and a winter week of dispatch as line charts."""
+    """All hourly flows of the plan (one row per hour) and a summer and a winter week of dispatch as line charts.
+
+    A data sheet: values as in dispatch.csv (to 0.0001 MW); a flow that is zero all year is left out (it is in
+    dispatch.csv), and so is its series."""
     d = data.dispatch
-    cols = [c for c in d.columns if c != "timestamp"]
-    header(ws, 1, ["timestamp"] + cols)
+    flow_columns = {f["column"] for f in data.summary["flows"]}
+    cols = [c for c in d.columns if c != "timestamp" and (c not in flow_columns or data.nonzero(c))]
+    header(ws, 1, [_column_title(data, c) for c in ["timestamp"] + cols])
     ts = d["timestamp"].dt.to_pydatetime()
     values = d[cols].to_numpy()
     for i in range(len(d)):  # dates and numbers only (no text: nothing to neutralise)
         ws.append([ts[i]] + [round(float(x), 4) for x in values[i]])
     for row in ws.iter_rows(min_row=2, max_col=1):
         row[0].number_format = "yyyy-mm-dd hh:mm"
-    plotted = [c for c in list(data.sources) + list(data.uses) if c in cols and float(d[c].abs().sum()) > 1e-6]
+    plotted = [c for c in list(data.sources) + list(data.uses) if c in cols]
     anchor_col = get_column_letter(len(cols) + 3)
     for k, (label, month) in enumerate((("Summer week (from 1 Jul)", 7), ("Winter week (from 15 Jan)", 1))):
         day = 1 if month == 7 else 15
@@ -274,17 +297,19 @@ def dispatch_sheet(ws, data: ReportData) -> None:
         ch.title, ch.y_axis.title = f"{label}: dispatch", "MW"
         for c in plotted:
             j = 2 + cols.index(c)
-            ref = Reference(ws, min_col=j, min_row=lo, max_row=hi)
-            ch.add_data(ref, titles_from_data=False)
-            ch.series[-1].tx = None
-            from openpyxl.chart.series import SeriesLabel
-
-            ch.series[-1].tx = SeriesLabel(v=c)
+            ch.add_data(Reference(ws, min_col=j, min_row=lo, max_row=hi), titles_from_data=False)
+            ch.series[-1].tx = SeriesLabel(v=data.label("columns", c))
         ch.set_categories(Reference(ws, min_col=1, min_row=lo, max_row=hi))
         ch.height, ch.width = 10, 26
         ws.add_chart(ch, f"{anchor_col}{2 + k * 22}")
     ws.column_dimensions["A"].width = 18
     ws.freeze_panes = "B2"
+
+
+def _column_title(data: ReportData, column: str) -> str:
+    """A dispatch column's header: its label and unit from the label table."""
+    unit = data.unit("columns", column)
+    return f"{data.label('columns', column)} ({unit})" if unit else data.label("columns", column)
 
 
 def assumptions_sheet(ws, data: ReportData) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
+from planner import fmt
 from planner.report import svg
-from planner.report.data import ReportData, energy_totals, money, pct, week
+from planner.report.data import NONZERO_MW, NONZERO_USD, ReportData, energy_totals, week
 
 CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:0;color:#222;background:#f6f7f9}
@@ -42,6 +44,7 @@ def kpi(id_: str, label: str, text: str, value) -> str:
 def write_html(data: ReportData, path: Path) -> Path:
     """Write the page to `path`."""
     s, d = data.summary, data.dispatch
+    lab = data.labels
     sol = s["solver"]
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
              f"content='width=device-width, initial-scale=1'><title>Investment plan: {escape(data.site)}</title>"
@@ -50,29 +53,32 @@ def write_html(data: ReportData, path: Path) -> Path:
              f"<p class='sub'>{escape(data.input('Site', 'description') or '')}</p>"]
     if sol["status"] != "optimal":
         parts.append(f"<p class='flag'>Solver status <b>{escape(sol['status'])}</b>: this is the best plan found "
-                     f"within the limits, not a proven optimum (gap {pct(sol['mip_gap'])}).</p>")
+                     f"within the limits, not a proven optimum (gap {fmt.gap(sol['mip_gap'])}).</p>")
     parts.append("<div class='cards'>")
     parts += [
-        kpi("kpi-npv", "NPV", money(s["npv_usd"]), s["npv_usd"]),
-        kpi("kpi-irr", "IRR", pct(s["irr"]), s["irr"]),
-        kpi("kpi-capex", "Capex (year 0)", money(s["capex_usd"]), s["capex_usd"]),
-        kpi("kpi-payback", "Simple payback", "n/a" if s["simple_payback_years"] is None
-            else f"{s['simple_payback_years']:.1f} years", s["simple_payback_years"]),
-        kpi("kpi-lcoe", "LCOE of generation", "n/a" if s["lcoe_usd_per_mwh"] is None
-            else f"{s['lcoe_usd_per_mwh']:.1f} USD/MWh", s["lcoe_usd_per_mwh"]),
-        *[kpi(f"kpi-{f['energy_key']}", f"{f['label']} energy", f"{s['energy_mwh'][f['energy_key']]:,.0f} MWh/yr",
-              s["energy_mwh"][f["energy_key"]]) for f in s["flows"] if f["kpi"]],
-        kpi("kpi-curtailed", "Curtailed", f"{s['energy_mwh']['curtailed']:,.0f} MWh/yr",
-            s["energy_mwh"]["curtailed"]),
+        kpi("kpi-npv", "NPV", fmt.money(s["npv_usd"]), s["npv_usd"]),
+        kpi("kpi-irr", lab.label("summary", "irr"), fmt.percent(s["irr"]), s["irr"]),
+        kpi("kpi-capex", "Capex (year 0)", fmt.money(s["capex_usd"]), s["capex_usd"]),
+        kpi("kpi-payback", lab.label("summary", "simple_payback_years"), fmt.years(s["simple_payback_years"]),
+            s["simple_payback_years"]),
+        kpi("kpi-lcoe", lab.label("summary", "lcoe_usd_per_mwh"), fmt.value(s["lcoe_usd_per_mwh"], "USD/MWh")
+            if s["lcoe_usd_per_mwh"] is not None else fmt.NA, s["lcoe_usd_per_mwh"]),
+        *[kpi(f"kpi-{f['energy_key']}", f"{lab.label('energy', f['energy_key'])} energy",
+              fmt.energy(s["energy_mwh"][f["energy_key"]], "MWh/yr"), s["energy_mwh"][f["energy_key"]])
+          for f in s["flows"] if f["kpi"] and data.nonzero(f["column"])],
     ]
+    if data.nonzero("curtailed_mw"):
+        parts.append(kpi("kpi-curtailed", lab.label("energy", "curtailed"),
+                         fmt.energy(s["energy_mwh"]["curtailed"], "MWh/yr"), s["energy_mwh"]["curtailed"]))
     parts.append("</div>")
-    parts.append("<h2>Recommended build</h2><table><tr><th>Item</th><th>Size</th><th>Unit</th></tr>")
+    parts.append("<h2>Recommended build</h2><table id='build'><tr><th>Item</th><th>Size</th><th>Unit</th></tr>")
     for key, value in s["sizes"].items():
         if abs(value) > 1e-9:
-            parts.append(f"<tr><td>{escape(data.label('sizes', key))}</td><td class='n'>{value:,.2f}</td>"
-                         f"<td>{escape(data.unit('sizes', key))}</td></tr>")
+            unit = data.unit("sizes", key)
+            parts.append(f"<tr><td>{escape(data.label('sizes', key))}</td><td class='n'>{fmt.size(value, unit)}</td>"
+                         f"<td>{escape(unit)}</td></tr>")
     parts.append("</table>")
-    capex = {k: v for k, v in s["capex_by_technology_usd"].items() if abs(v) > 0.5}
+    capex = {lab.label("technologies", k): v for k, v in s["capex_by_technology_usd"].items() if abs(v) > NONZERO_USD}
     if capex:
         parts.append(svg.bar_chart(list(capex), list(capex.values()), "Capex by technology (USD, year 0)"))
     parts.append("<h2>Cash flow</h2>")
@@ -82,44 +88,80 @@ def write_html(data: ReportData, path: Path) -> Path:
     parts.append("<h2>Where every MWh went</h2>")
     parts.append(svg.stacked_bars({"Supply": energy_totals(d, data.sources), "Use": energy_totals(d, data.uses)},
                                   "Annual energy: sources and uses"))
+    parts.append(energy_table(data))
     for f in s["flows"]:
-        if f["heatmap"] and f["column"] in d:
+        if f["heatmap"] and data.nonzero(f["column"]):
             parts.append(svg.heatmap(d[f["column"]].to_numpy(), f"{f['label']} load, hour of day x day of year",
                                      f["unit"]))
-    parts.append(svg.heatmap(d["curtailed_mw"].to_numpy(), "Curtailment, hour of day x day of year", "MW"))
-    parts.append("<h2>A typical week of dispatch (from 1 July)</h2>")
+    if data.nonzero("curtailed_mw"):
+        parts.append(svg.heatmap(d["curtailed_mw"].to_numpy(), "Curtailment, hour of day x day of year", "MW"))
     wk = week(d, 7)
     lines = {label: wk[c].to_numpy() for c, label in {**data.sources, **data.uses}.items()
-             if c in wk and float(wk[c].abs().sum()) > 1e-6}
-    parts.append(svg.line_chart(lines, "Hourly flows, MW"))
-    parts.append("<h2>Revenue and cost by stream (year-1 level, USD/yr)</h2><table><tr><th>Stream</th>"
-                 "<th>USD/yr</th></tr>")
+             if c in wk and float(wk[c].abs().sum()) > NONZERO_MW}
+    if lines:
+        parts.append("<h2>A typical week of dispatch (from 1 July)</h2>")
+        parts.append(svg.line_chart(lines, "Hourly flows, MW"))
+    parts.append("<h2>Revenue and cost by stream (year-1 level)</h2><table id='streams'><tr><th>Stream</th>"
+                 "<th>Year-1 level</th></tr>")
     for k, v in s["revenue_usd_per_year"].items():
-        parts.append(f"<tr><td>{escape(k)}</td><td class='n'>{v:,.0f}</td></tr>")
+        if abs(v) > NONZERO_USD:
+            parts.append(f"<tr><td>{escape(data.label('streams', k))}</td>"
+                         f"<td class='n'>{fmt.money(v, '/yr')}</td></tr>")
     parts.append("</table>")
     warnings = s.get("warnings") or []
     if warnings:
         parts.append("<h2>Input warnings</h2><ul id='warnings'>"
                      + "".join(f"<li>{escape(str(w))}</li>" for w in warnings) + "</ul>")
-    parts.append("<h2>Assumptions</h2><table><tr><th>Sheet</th><th>Field</th><th>Value</th><th>Unit</th></tr>")
+    parts.append("<h2>Assumptions</h2><table class='data' id='assumptions'><tr><th>Sheet</th><th>Field</th>"
+                 "<th>Value</th><th>Unit</th></tr>")
     for sheet, rows in data.scenario["inputs"].items():
         for row in rows:
-            v = "(blank)" if row["value"] is None else row["value"]
+            v = row["value"]
+            v = "(blank)" if v is None else ("yes" if v else "no") if isinstance(v, bool) else v
             parts.append(f"<tr><td>{escape(sheet)}</td><td>{escape(row['field'])}</td><td>{escape(str(v))}</td>"
                          f"<td>{escape(row['unit'])}</td></tr>")
     parts.append("</table>")
     sources = data.scenario.get("sources") or []
     if sources:
-        parts.append("<h2>Data sources</h2><table id='sources'><tr><th>Data item</th><th>Source and licence</th></tr>")
+        parts.append("<h2>Data sources</h2><table class='data' id='sources'><tr><th>Data item</th>"
+                     "<th>Source and licence</th></tr>")
         parts += [f"<tr><td>{escape(str(item))}</td><td>{escape(str(src))}</td></tr>" for item, src in sources]
         parts.append("</table>")
-    parts.append("<h2>Solver statistics</h2><table>")
+    parts.append("<h2>Solver statistics</h2><table id='solver'>")
     for k in ("status", "mip_gap", "seconds", "nodes", "objective", "bound", "solver", "solver_version"):
-        parts.append(f"<tr><td>{k}</td><td id='solver-{k.replace('_', '-')}'>{escape(str(sol.get(k)))}</td></tr>")
-    parts.append(f"<tr><td>NPV check (pro-forma)</td><td>{money(s['proforma_npv_usd'])}</td></tr>")
+        unit = lab.unit("solver", k)
+        v = sol.get(k)
+        text = fmt.gap(v) if k == "mip_gap" else fmt.plain(v, unit) if isinstance(v, (int, float)) else str(v)
+        parts.append(f"<tr><td>{escape(lab.label('solver', k))}</td><td id='solver-{k.replace('_', '-')}'"
+                     f"{'' if v is None else f' data-value={quoteattr(str(v))}'}>{escape(text)}</td></tr>")
+    parts.append(f"<tr><td>{escape(lab.label('summary', 'proforma_npv_usd'))}</td>"
+                 f"<td>{fmt.money(s['proforma_npv_usd'])}</td></tr>")
     parts.append("</table>")
     parts.append(f"<footer>planner {escape(str(s.get('planner_version')))} | input SHA-256 "
                  f"{escape(str(s.get('input_sha256', '')))} | money in {escape(str(s.get('dollar_basis')))} USD"
                  f"</footer></main></body></html>")
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+def energy_table(data: ReportData) -> str:
+    """Annual MWh of every source, use and other energy figure in the plan (zero ones left out)."""
+    s, lab = data.summary, data.labels
+    energy = s["energy_mwh"]
+    by_flow = {f["energy_key"]: f for f in s["flows"] if f["energy_key"]}
+    groups = {"Source": [], "Use": [], "Other": []}
+    for key, mwh in energy.items():
+        if abs(mwh) <= NONZERO_MW:
+            continue
+        role = by_flow[key]["role"] if key in by_flow else ""
+        group = {"supply": "Source", "demand": "Use"}.get(role, "Other")
+        groups[group].append((key, mwh))
+    rows = ["<table id='energy'><tr><th></th><th>Energy</th><th>MWh/yr</th><th>Share</th></tr>"]
+    for group, items in groups.items():
+        total = sum(v for _, v in items if v > 0) or 1.0
+        for key, mwh in items:
+            share = fmt.percent(mwh / total) if group != "Other" else ""
+            rows.append(f"<tr><td>{group}</td><td>{escape(lab.label('energy', key))}</td>"
+                        f"<td class='n'>{fmt.count(mwh)}</td><td class='n'>{share}</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)

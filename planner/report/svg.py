@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
+
+from planner import fmt
 
 PALETTE = ["#f2b701", "#3b8ea5", "#7f3c8d", "#11a579", "#e73f74", "#3969ac", "#80ba5a", "#e68310", "#008695",
            "#cf1c90", "#a5aa99"]
@@ -21,8 +24,9 @@ def _nice(v: float) -> str:
     return f"{v:.0f}"
 
 
-def bar_chart(labels: list[str], values: list[float], title: str, width: int = 720, height: int = 260) -> str:
-    """Vertical bars (negative values below the axis)."""
+def bar_chart(labels: list[str], values: list[float], title: str, width: int = 720, height: int = 260,
+              text: Callable[[float], str] = fmt.money) -> str:
+    """Vertical bars (negative values below the axis); `text` writes a bar's value in its tooltip."""
     pad_l, pad_b, pad_t = 60, 30, 28
     vmax, vmin = max(max(values, default=0), 0), min(min(values, default=0), 0)
     span = (vmax - vmin) or 1.0
@@ -40,7 +44,7 @@ def bar_chart(labels: list[str], values: list[float], title: str, width: int = 7
         y = y0 - h if v >= 0 else y0
         color = "#11a579" if v >= 0 else "#e73f74"
         parts.append(f'<rect x="{pad_l + i * bw + 2:.1f}" y="{y:.1f}" width="{max(bw - 4, 1):.1f}" '
-                     f'height="{h:.1f}" fill="{color}"><title>{escape(lab)}: {v:,.0f}</title></rect>')
+                     f'height="{h:.1f}" fill="{color}"><title>{escape(lab)}: {escape(text(v))}</title></rect>')
         if len(labels) <= 31:
             parts.append(f'<text x="{pad_l + (i + 0.5) * bw:.1f}" y="{height - 10}" class="ax" '
                          f'text-anchor="middle">{escape(lab)}</text>')
@@ -66,7 +70,7 @@ def stacked_bars(rows: dict[str, dict[str, float]], title: str, unit: str = "MWh
                 continue
             w = (width - pad_l - 10) * v / total
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="30" fill="{color[name]}">'
-                         f'<title>{escape(name)}: {v:,.0f} {unit} ({100 * v / total:.1f} %)</title></rect>')
+                         f'<title>{escape(name)}: {fmt.energy(v, unit)} ({fmt.percent(v / total)})</title></rect>')
             if w > 60:
                 parts.append(f'<text x="{x + 4:.1f}" y="{y + 19}" class="lbl">{escape(name)} {100 * v / total:.0f}%'
                              f'</text>')
@@ -85,7 +89,7 @@ def heatmap(values: np.ndarray, title: str, unit: str, width: int = 730, height:
     cw, chh = (width - pad_l - 10) / n_days, (height - pad_t - 20) / 24
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
              f'<text x="{pad_l}" y="16" class="ct">{escape(title)} '
-             f'({f"max {peak:,.1f} {unit}" if peak > 0 else "none in this plan"})</text>']
+             f'(max {fmt.size(peak, unit)} {escape(unit)})</text>']
     for h in range(24):
         row = grid[h]
         for d in range(n_days):
@@ -115,7 +119,7 @@ def line_chart(series: dict[str, np.ndarray], title: str, unit: str = "MW", widt
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
              f'<text x="{pad_l}" y="16" class="ct">{escape(title)}</text>',
              f'<rect x="{pad_l}" y="{pad_t}" width="{pw}" height="{ph}" fill="none" stroke="#ccc"/>',
-             f'<text x="{pad_l - 4}" y="{pad_t + 8}" class="ax" text-anchor="end">{vmax:,.0f}</text>',
+             f'<text x="{pad_l - 4}" y="{pad_t + 8}" class="ax" text-anchor="end">{fmt.size(vmax, unit)}</text>',
              f'<text x="{pad_l - 4}" y="{pad_t + ph}" class="ax" text-anchor="end">0 {unit}</text>']
     for i, (name, v) in enumerate(series.items()):
         pts = " ".join(f"{pad_l + pw * t / max(n - 1, 1):.1f},{pad_t + ph * (1 - x / vmax):.1f}"

@@ -5,7 +5,8 @@ is filled from the equipment catalog, whether changing it only re-prices a built
 hourly columns each sheet needs (`HOURLY`). `Sections` lists the sheets in workbook order; the reader,
 the template, `docs/inputs.md`, `planner params` and the sensitivities read these declarations.
 
-Defaults are the sourced values of `../shared/reference/PARAMETERS.md` (sources named per field).
+Every default names its source: the original publication, or `docs/sources.md, <section>`, where the
+original publication (author, title, year, URL or identifier) and the reasoning of every estimate are.
 Money is US dollars in real terms (see Finance.dollar_basis); energy MWh, power MW unless the
 field name says otherwise.
 """
@@ -23,7 +24,7 @@ from planner.scenario.hourly import HourlyColumn
 from planner.scenario.layout import HOURLY_FIRST_ROW, HOURLY_SHEET
 
 ATB = "NREL ATB 2024 Moderate/Market, cost year 2025 (2022$), via PyPSA technology-data costs_2025.csv"
-EST = "estimate (see docs/inputs.md)"
+EST = "estimate (docs/sources.md, Estimates)"
 NO_LIMIT = "no limit (the model may become unbounded)"
 
 # magnitude hints for unit-slip warnings: a $/kW capex typed in $/W or $/MW
@@ -78,9 +79,11 @@ class Finance(Section):
 
     discount_rate: float = inp(
         0.08, "fraction/yr", "Real project discount rate", lo=0, hi=0.5,
-        source="PARAMETERS.md s11: blend of ATB real WACC 4-5 % and 10 % gas-to-bitcoin default",
+        source="estimate: NREL ATB 2024 real WACC 4-5 % and the 10 % of the MCF.DIGITAL gas-to-bitcoin "
+               "methodology (docs/sources.md, Finance)",
         typical=(0.0, 0.3), slips=((100.0, "percent (type 0.08, not 8)"),), objective_only=True, key=True)
-    analysis_years: int = inp(20, "years", "Analysis period", lo=1, hi=50, source="PARAMETERS.md s11 (on360.me)",
+    analysis_years: int = inp(20, "years", "Analysis period", lo=1, hi=50,
+                              source="MCF.DIGITAL gas-to-bitcoin methodology, on360.me (docs/sources.md, Finance)",
                               objective_only=True, key=True)
     dollar_basis: str = inp("real", "enum", "Whether prices, escalations and discount rate are real or nominal",
                             choices=("real", "nominal"), key=True)
@@ -91,10 +94,12 @@ class Finance(Section):
     fuel_escalation: float = inp(0.0, "fraction/yr", "Escalation of gas and nuclear fuel prices", lo=-0.2, hi=0.3,
                                  objective_only=True)
     tax_rate: float = inp(0.0, "fraction", "Income tax rate on operating profit (0 = pre-tax NPV)", lo=0, hi=0.6,
-                          source="21 % US federal if enabled (statutory)", objective_only=True, key=True)
+                          source="21 % US federal if enabled, 26 U.S.C. 11(b) (docs/sources.md, Finance)",
+                          objective_only=True, key=True)
     depreciation: str = inp("macrs_5", "enum", "Tax depreciation of capex (used only when tax_rate > 0)",
                             choices=("none", "straight_line", "macrs_5", "bonus_100"),
-                            source="PARAMETERS.md s11: MACRS 5-yr / 100 % bonus (OBBBA)")
+                            source="MACRS 5-yr; 100 % bonus under the One Big Beautiful Bill Act, P.L. 119-21 "
+                                   "(docs/sources.md, Finance)")
     straight_line_years: int = inp(20, "years", "Years for straight-line depreciation", lo=1, hi=50,
                                    objective_only=True)
 
@@ -119,11 +124,13 @@ class PV(Section):
                                      objective_only=True)
     vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh generated", lo=0, objective_only=True)
     life_years: int = inp(30, "years", "Economic life; replaced at end of life inside the period", lo=1, hi=80,
-                          source="ATB cost-recovery convention", objective_only=True)
+                          source="NREL ATB 2024 cost-recovery convention (estimate; docs/sources.md, PV)",
+                          objective_only=True)
     degradation_per_year: float = inp(0.005, "fraction/yr", "Annual output degradation", lo=0, hi=0.05,
                                       source="Jordan & Kurtz 2013, NREL/JA-5200-51664 (median 0.5 %/yr)")
     itc_fraction: float = inp(0.0, "fraction", "Investment tax credit on capex (needs tax_rate > 0)", lo=0, hi=1,
-                              source="PARAMETERS.md s11: 30 % only if construction began by 4 Jul 2026",
+                              source="One Big Beautiful Bill Act, P.L. 119-21: 30 % only if construction began "
+                                     "by 4 Jul 2026 (docs/sources.md, Finance)",
                               objective_only=True)
     land_ha_per_mw: float = inp(3.2, "ha/MW_ac", "Land use", lo=0,
                                 source="Ong et al. 2013, NREL/TP-6A20-56290 (7.9 acres/MW_ac total area)")
@@ -165,7 +172,8 @@ class Wind(Section):
     fom_usd_per_kw_year: float = inp(33.6, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.99 % of capex)",
                                      objective_only=True)
     vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0, objective_only=True)
-    life_years: int = inp(28, "years", "Economic life", lo=1, hi=80, source="DEA via PyPSA (28.5 yr)",
+    life_years: int = inp(28, "years", "Economic life", lo=1, hi=80,
+                          source="Danish Energy Agency technology data via PyPSA technology-data (28.5 yr)",
                           objective_only=True)
     itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1, objective_only=True)
     land_ha_per_mw: float = inp(0.3, "ha/MW", "Directly disturbed land", lo=0,
@@ -208,9 +216,10 @@ class Gas(Section):
     max_new_units: int | None = inp(40, "count", "Most new units", lo=0,
         blank_means=NO_LIMIT)
     availability: float = inp(0.95, "fraction", "Share of rated power available on average", lo=0, hi=1,
-                              source="REopt CHP: 9 x 48 h planned outages/yr (~0.95)")
+                              source="NREL REopt.jl chp_defaults.json: 9 x 48 h planned outages/yr (~0.95)")
     fuel_price_usd_per_mmbtu: float = inp(0.5, "USD/MMBtu", "Price or royalty paid for the gas", lo=0,
-                                          source="PARAMETERS.md s4: flare gas ~0-2 USD/MMBtu (estimate)",
+                                          source="estimate: flare gas ~0-2 USD/MMBtu, Upstream Data 2019 "
+                                                 "(docs/sources.md, Gas)",
                                           objective_only=True)
     annual_gas_cap_mmbtu: float | None = inp(None, "MMBtu/yr", "Annual limit on gas burned", lo=0,
                                              blank_means="only the hourly supply limits")
@@ -249,7 +258,8 @@ class Hydro(Section):
     fom_usd_per_kw_year: float = inp(120.0, "USD/kW-yr", "Fixed O&M", lo=0, source=ATB + " (1.5 %)",
                                      objective_only=True)
     vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M", lo=0, objective_only=True)
-    life_years: int = inp(60, "years", "Economic life", lo=1, hi=100, source="PARAMETERS.md s5 (estimate)",
+    life_years: int = inp(60, "years", "Economic life", lo=1, hi=100,
+                          source="estimate; IEA 2010 via PyPSA: 80 yr (docs/sources.md, Hydro)",
                           objective_only=True)
     itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1, objective_only=True)
     land_ha_per_mw: float = inp(0.0, "ha/MW", "Land use", lo=0)
@@ -339,7 +349,8 @@ class Battery(Section):
     min_duration_h: float = inp(1.0, "h", "Smallest MWh/MW ratio", lo=0)
     max_duration_h: float = inp(8.0, "h", "Largest MWh/MW ratio", lo=0)
     life_years: int = inp(15, "years", "Life; replaced at end of life", lo=1, hi=40,
-                          source="PARAMETERS.md s3 (cycle-limited estimate)", objective_only=True)
+                          source="cycle-limited estimate; Viswanathan et al. 2022 (PNNL): 16 yr "
+                                 "(docs/sources.md, Battery)", objective_only=True)
     itc_fraction: float = inp(0.0, "fraction", "Investment tax credit", lo=0, hi=1, objective_only=True)
     land_ha_per_mw: float = inp(0.01, "ha/MW", "Land use", lo=0, source=EST)
 
@@ -388,7 +399,7 @@ class Grid(Section):
     import_limit_mw: float = inp(50.0, "MW", "Most power that can be imported in any hour", lo=0)
     import_adder_usd_per_mwh: float = inp(10.0, "USD/MWh",
                                           "Added to the export price when Hourly import price is blank",
-                                          source="PARAMETERS.md s8: ERCOT 4CP/transmission (estimate)")
+                                          source="estimate: ERCOT 4CP transmission charge (docs/sources.md, Grid)")
 
     def active(self) -> bool:
         return self.connected
@@ -442,7 +453,7 @@ class AI(Section):
                                            from_catalog="gpu_hour_price_usd", key=True)
     gpu_hour_price_decline_per_year: float = inp(
         0.15, "fraction/yr", "Yearly fall of the GPU-hour price within one GPU generation (resets at refresh)",
-        lo=0, hi=0.9, source="PARAMETERS.md s9 (estimate, H100 2023-2026)", objective_only=True, key=True)
+        lo=0, hi=0.9, source="estimate from H100 prices 2023-2026 (docs/sources.md, AI)", objective_only=True, key=True)
     server_price_usd: float | None = inp(None, "USD/server", "Price of one GPU server incl. network share", lo=0,
                                          blank_means="catalog value", objective_only=True,
                                          from_catalog="price_usd_per_server")
@@ -451,7 +462,8 @@ class AI(Section):
     server_kw: float | None = inp(None, "kW", "Maximum IT power of one server", lo=0, lo_open=True,
                                   blank_means="catalog value", objective_only=True, from_catalog="server_kw")
     gpu_refresh_years: int = inp(5, "years", "GPU servers are replaced after this many years", lo=1, hi=20,
-                                 source="PARAMETERS.md s9: CoreWeave 6, Lambda 5, Nebius 4", objective_only=True)
+                                 source="CoreWeave 6, Lambda 5, Nebius 4 (bizety.com 2025; docs/sources.md, AI)",
+                                 objective_only=True)
     server_price_decline_per_year: float = inp(0.10, "fraction/yr",
                                                "Yearly fall of the price of a replacement server", lo=0, hi=0.9,
                                                source=EST, objective_only=True)
@@ -485,9 +497,10 @@ class Mining(Section):
     container_mw: float = inp(1.0, "MW", "Electrical power of one container (ASICs + cooling)", lo=0,
                               lo_open=True, source="uminers.com 2026: 40-ft hydro container ~1.9 MW; pod-sized")
     container_pue: float = inp(1.03, "ratio", "Container power / ASIC power (cooling)", lo=1.0, hi=1.5,
-                               source="PARAMETERS.md s10c", objective_only=True)
+                               source="uminers.com 2026 (air 1.003-1.005); hydro estimate (docs/sources.md, Mining)",
+                               objective_only=True)
     container_capex_usd_per_mw: float = inp(200000.0, "USD/MW", "Container, cooling and electrical BOS", lo=0,
-                                            source="PARAMETERS.md s10c (estimate)",
+                                            source="estimate: no priced source found (docs/sources.md, Mining)",
                                             typical=(10000, 2000000), slips=((1e-3, "USD/kW"),), objective_only=True)
     infrastructure_life_years: int = inp(10, "years", "Container/BOS life", lo=1, hi=40, source=EST,
                                          objective_only=True)
@@ -497,23 +510,31 @@ class Mining(Section):
         blank_means=NO_LIMIT)
     availability: float = inp(0.97, "fraction", "Share of fleet power usable on average", lo=0, hi=1, source=EST)
     hashprice_usd_per_ph_day: float = inp(40.0, "USD/PH/day", "Hashprice today (before the next halving)", lo=0,
-                                          source="PARAMETERS.md s10b: Nov 2025 average 39.82 (TheMinerMag)",
+                                          source="TheMinerMag via bitbuzz.org: Nov 2025 average 39.82 "
+                                                 "(docs/sources.md, Mining)",
                                           typical=(5, 500), slips=((1e-3, "USD/TH/day"),), objective_only=True,
                                           key=True)
     btc_price_growth_per_year: float = inp(0.0, "fraction/yr", "Real BTC price drift", lo=-0.9, hi=2,
-                                           source="PARAMETERS.md s10b (scenario input)", objective_only=True)
+                                           source="scenario input, estimate (docs/sources.md, Mining)",
+                                           objective_only=True)
     network_hashrate_growth_per_year: float = inp(0.25, "fraction/yr", "Network hashrate growth", lo=-0.9, hi=3,
-                                                  source="PARAMETERS.md s10b (estimate)", objective_only=True, key=True)
+                                                  source="estimate from JPMorgan hashrate data 2024-25 "
+                                                         "(docs/sources.md, Mining)",
+                                                  objective_only=True, key=True)
     fee_share_of_reward: float = inp(0.02, "fraction", "Transaction fees as a share of block reward", lo=0, hi=1,
-                                     source="PARAMETERS.md s10b (estimate)", objective_only=True)
+                                     source="estimate from Hashrate Index roundups (docs/sources.md, Mining)",
+                                     objective_only=True)
     next_halving_year: float = inp(2028.3, "year", "Date of the next halving as a decimal year", lo=2024, hi=2100,
-                                   source="block 1,050,000 ~ Apr 2028 (estimate from 10-min blocks)",
+                                   source="Bitcoin Core chainparams: block 1,050,000 ~ Apr 2028 (estimate; "
+                                          "docs/sources.md, Mining)",
                                    objective_only=True)
     halving_interval_years: float = inp(4.0, "years", "Years between halvings", lo=1, hi=10, objective_only=True)
     pool_fee: float = inp(0.025, "fraction", "Pool fee (FPPS)", lo=0, hi=0.5,
-                          source="PARAMETERS.md s10b: AntPool FPPS 2.5 %", objective_only=True)
+                          source="spark.money pool comparison 2026: AntPool FPPS 2.5 % (docs/sources.md, Mining)",
+                          objective_only=True)
     asic_life_years: int = inp(4, "years", "ASICs are replaced after this many years", lo=1, hi=15,
-                               source="PARAMETERS.md s10b (estimate)", objective_only=True)
+                               source="estimate: a halving halves revenue per TH (docs/sources.md, Mining)",
+                               objective_only=True)
     asic_price_decline_per_year: float = inp(0.15, "fraction/yr", "Yearly fall of the USD/TH price of new ASICs",
                                              lo=0, hi=0.9, source=EST, objective_only=True)
     fom_usd_per_mw_year: float = inp(20000.0, "USD/MW-yr", "Staff, repairs, insurance", lo=0, source=EST,

@@ -50,20 +50,20 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells a user fills in
 TITLE_FONT = Font(bold=True, size=13)
 
 DEFAULT_SENSITIVITY = [
-    SensitivityRow("mining.hashprice_usd_per_ph_day", 25, 60, "triangular", "PARAMETERS.md s10b range"),
-    SensitivityRow("ai.gpu_hour_price_usd", 1.5, 3.5, "triangular", "PARAMETERS.md s9 range"),
-    SensitivityRow("ai.gpu_hour_price_decline_per_year", 0.0, 0.35, "uniform", "PARAMETERS.md s9 range"),
-    SensitivityRow("mining.network_hashrate_growth_per_year", 0.0, 0.5, "uniform", "PARAMETERS.md s10b range"),
-    SensitivityRow("pv.capex_usd_per_kw_ac", 1100, 1800, "triangular", "PARAMETERS.md s1 range"),
-    SensitivityRow("wind.capex_usd_per_kw", 1450, 1833, "triangular", "PARAMETERS.md s2 range"),
-    SensitivityRow("battery.capex_usd_per_kwh", 150, 300, "uniform", "estimate around REopt default"),
-    SensitivityRow("finance.discount_rate", 0.05, 0.12, "uniform", "PARAMETERS.md s11 range"),
+    SensitivityRow("mining.hashprice_usd_per_ph_day", 25, 60, "triangular", "range: docs/sources.md, Mining"),
+    SensitivityRow("ai.gpu_hour_price_usd", 1.5, 3.5, "triangular", "range: docs/sources.md, AI"),
+    SensitivityRow("ai.gpu_hour_price_decline_per_year", 0.0, 0.35, "uniform", "range: docs/sources.md, AI"),
+    SensitivityRow("mining.network_hashrate_growth_per_year", 0.0, 0.5, "uniform", "range: docs/sources.md, Mining"),
+    SensitivityRow("pv.capex_usd_per_kw_ac", 1100, 1800, "triangular", "range: docs/sources.md, PV"),
+    SensitivityRow("wind.capex_usd_per_kw", 1450, 1833, "triangular", "range: docs/sources.md, Wind"),
+    SensitivityRow("battery.capex_usd_per_kwh", 150, 300, "uniform", "range: docs/sources.md, Battery"),
+    SensitivityRow("finance.discount_rate", 0.05, 0.12, "uniform", "range: docs/sources.md, Finance"),
     SensitivityRow("hourly.export_price_usd_per_mwh", 0.8, 1.2, "uniform", "multiplier on the whole series"),
-    SensitivityRow("ai.pue", 1.1, 1.6, "uniform", "PARAMETERS.md s9 range"),
+    SensitivityRow("ai.pue", 1.1, 1.6, "uniform", "range: docs/sources.md, AI"),
 ]
 
 TEMPLATE_SOURCES = [
-    ("Default parameters", "../shared/reference/PARAMETERS.md and docs/inputs.md (one source per field)"),
+    ("Default parameters", "docs/inputs.md (one source per field) and docs/sources.md (the original publications)"),
     ("Equipment catalog", "models/*.csv, sources per row, models/SOURCES.md"),
 ]
 

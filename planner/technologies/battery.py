@@ -125,4 +125,5 @@ TECHNOLOGY = spec.Technology(
     streams=streams,
     land=(spec.Land(lambda sc: sc.battery.land_ha_per_mw, NEW_MW),),
     extra_energy=losses,
+    figures=(spec.Figure("battery_losses", "Battery losses", "MWh/yr"),),
 )

@@ -110,4 +110,12 @@ TECHNOLOGY = spec.Technology(
     capacity_factors=(spec.CapacityFactor("gas", "gas_mw", "gas_mw"),),
     firm=True,
     report=gas_report,
+    figures=(
+        spec.Figure("gas_supply_mmbtu", "Gas available", "MMBtu/yr"),
+        spec.Figure("gas_burned_mmbtu", "Gas burned in the gensets", "MMBtu/yr"),
+        spec.Figure("gas_flared_mmbtu", "Gas still flared", "MMBtu/yr"),
+        spec.Figure("flared_co2e_t", "CO2e of the gas still flared", "tCO2e/yr"),
+        spec.Figure("genset_co2_t", "CO2 of the gensets", "tCO2/yr"),
+        spec.Figure("co2e_avoided_vs_flaring_t", "CO2e avoided versus flaring", "tCO2e/yr"),
+    ),
 )

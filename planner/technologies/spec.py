@@ -115,6 +115,15 @@ class CapacityFactor:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """The label of a figure a technology adds besides its sizes, flows and streams (`extra_energy`, `report`)."""
+
+    key: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
 class Technology:
     """Everything the planner knows about one technology, declared in its module."""
 
@@ -134,6 +143,7 @@ class Technology:
     extra_energy: Callable[[pd.DataFrame], dict[str, float]] | None = None  # derived energy_mwh entries
     for_typical_days: Callable[[Any], None] | None = None  # make its series aggregatable, in place (sc -> None)
     structural: Callable[[Any], set[str]] = lambda _sc: set()  # objective-only names it makes structural
+    figures: tuple[Figure, ...] = ()  # labels of the keys its extra_energy and report produce
     generation: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
