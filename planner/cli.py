@@ -140,7 +140,8 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, thr
                f"time limit {time_limit:g} s); results to {out_dir}/")
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
                         strategy=mip_strategy)
-    result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals, typical_days=typical_days)
+    result = optimise(sc, opts, progress=_print_progress, marginals=not no_marginals, typical_days=typical_days,
+                      baseline=True)
     writers = []
     if not no_report:
         from planner.report import write_reports
@@ -193,18 +194,58 @@ def _print_summary(result, out_dir: Path) -> None:
     click.echo(f"\nsolver: {s.status}, gap {gap}, {s.seconds:.1f} s, {s.nodes} nodes{flag}")
     pf = result.proforma
     irr = "n/a" if pf.irr is None else f"{100 * pf.irr:.1f} %"
-    click.echo(f"NPV {result.npv_usd / 1e6:,.2f} M USD (pro-forma {pf.npv_usd / 1e6:,.2f} M USD)   "
+    _print_investment(result)
+    click.echo(f"plan NPV {result.npv_usd / 1e6:,.2f} M USD (pro-forma {pf.npv_usd / 1e6:,.2f} M USD)   "
                f"IRR {irr}   capex {result.capex_usd / 1e6:,.1f} M USD")
-    click.echo("build:")
-    labels = result.labels
-    for k, v in result.sizes.items():
-        if v:
-            click.echo(f"  {labels['sizes'][k]['label']:28s} {v:12,.2f} {labels['sizes'][k]['unit']}")
-    e = result.energy_mwh
+    _print_build(result)
+    _print_binding_limits(result)
+    e, labels = result.energy_mwh, result.labels
     uses = [f["energy_key"] for f in flow_table() if f["role"] == "demand" and f["energy_key"]]
     click.echo("energy by use (MWh/yr): " + ", ".join(
         f"{labels['energy'][k]['label']} {e[k]:,.0f}" for k in uses if e.get(k)))
     click.echo(f"wrote {out_dir}/")
+
+
+def _musd(x: float | None) -> str:
+    return "n/a" if x is None else f"{x / 1e6:,.2f} M USD"
+
+
+def _print_investment(result) -> None:
+    """The investment's NPV first (plan minus the do-nothing baseline), the baseline beside it."""
+    inv, base = result.investment, result.baseline
+    if inv is None or base is None:
+        return
+    if inv.npv_usd is None:
+        click.echo(f"investment NPV n/a: {inv.reason}")
+        return
+    years = ("n/a" if inv.simple_payback_years is None else f"{inv.simple_payback_years:.1f} years")
+    irr = "n/a" if inv.irr is None else f"{100 * inv.irr:.1f} %"
+    click.echo(f"investment NPV {_musd(inv.npv_usd)} (plan {_musd(result.npv_usd)} minus do-nothing baseline "
+               f"{_musd(base.npv_usd)})   IRR {irr}   payback {years}")
+    if inv.reason:
+        click.echo(f"  ({inv.reason})")
+
+
+def _print_build(result) -> None:
+    """Each size with its existing and new part; only the new part is recommended."""
+    labels = result.labels["sizes"]
+    rows = [(k, v) for k, v in result.sizes.items() if v]
+    if not rows:
+        return
+    click.echo(f"build:{'':24s}{'existing':>12s}{'new':>12s}{'total':>12s}")
+    for k, v in rows:
+        new, old = result.sizes_new.get(k, 0.0), result.sizes_existing.get(k, 0.0)
+        click.echo(f"  {labels[k]['label']:28s}{old:12,.2f}{new:12,.2f}{v:12,.2f} {labels[k]['unit']}")
+    if not any(abs(v) > 1e-9 for v in result.sizes_new.values()):
+        click.echo("  nothing new is recommended")
+
+
+def _print_binding_limits(result) -> None:
+    """The workbook limits that set the plan, in plain words."""
+    if result.binding_limits:
+        click.echo("limits that set the plan:")
+        for b in result.binding_limits:
+            click.echo(f"  - {b.text}")
 
 
 if __name__ == "__main__":

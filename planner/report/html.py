@@ -52,8 +52,9 @@ def write_html(data: ReportData, path: Path) -> Path:
         parts.append(f"<p class='flag'>Solver status <b>{escape(sol['status'])}</b>: this is the best plan found "
                      f"within the limits, not a proven optimum (gap {pct(sol['mip_gap'])}).</p>")
     parts.append("<div class='cards'>")
+    parts += investment_cards(s)
     parts += [
-        kpi("kpi-npv", "NPV", money(s["npv_usd"]), s["npv_usd"]),
+        kpi("kpi-npv", "Plan NPV" if s.get("investment") else "NPV", money(s["npv_usd"]), s["npv_usd"]),
         kpi("kpi-irr", "IRR", pct(s["irr"]), s["irr"]),
         kpi("kpi-capex", "Capex (year 0)", money(s["capex_usd"]), s["capex_usd"]),
         kpi("kpi-payback", "Simple payback", "n/a" if s["simple_payback_years"] is None
@@ -66,12 +67,9 @@ def write_html(data: ReportData, path: Path) -> Path:
             s["energy_mwh"]["curtailed"]),
     ]
     parts.append("</div>")
-    parts.append("<h2>Recommended build</h2><table><tr><th>Item</th><th>Size</th><th>Unit</th></tr>")
-    for key, value in s["sizes"].items():
-        if abs(value) > 1e-9:
-            parts.append(f"<tr><td>{escape(data.label('sizes', key))}</td><td class='n'>{value:,.2f}</td>"
-                         f"<td>{escape(data.unit('sizes', key))}</td></tr>")
-    parts.append("</table>")
+    parts += investment_table(s)
+    parts += build_table(data)
+    parts += binding_limits_table(s)
     capex = {k: v for k, v in s["capex_by_technology_usd"].items() if abs(v) > 0.5}
     if capex:
         parts.append(svg.bar_chart(list(capex), list(capex.values()), "Capex by technology (USD, year 0)"))
@@ -123,3 +121,91 @@ def write_html(data: ReportData, path: Path) -> Path:
                  f"</footer></main></body></html>")
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+# ------------------------------------------------- the investment against doing nothing (docs/report.md)
+
+def _usd(x: float) -> str:
+    return money(x) if abs(x) >= 1e5 else f"{x:,.0f} USD"
+
+
+def _years(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1f} years"
+
+
+def investment_cards(s: dict) -> list[str]:
+    """The investment's NPV (plan minus the do-nothing baseline) first, the baseline's beside it."""
+    inv, base = s.get("investment"), s.get("baseline") or {}
+    if inv is None:
+        return []
+    return [kpi("kpi-investment-npv", "Investment NPV (vs doing nothing)", money(inv["npv_usd"]), inv["npv_usd"]),
+            kpi("kpi-baseline-npv", "Baseline NPV (do nothing)", money(base.get("npv_usd")), base.get("npv_usd")),
+            kpi("kpi-investment-irr", "Investment IRR", pct(inv["irr"]), inv["irr"]),
+            kpi("kpi-investment-payback", "Investment payback", _years(inv["simple_payback_years"]),
+                inv["simple_payback_years"])]
+
+
+def investment_table(s: dict) -> list[str]:
+    """Investment, plan and baseline side by side, with the reason for every figure that is n/a."""
+    inv, base = s.get("investment"), s.get("baseline") or {}
+    if inv is None:
+        return []
+    capex_inc = None if inv["npv_usd"] is None else s["capex_usd"] - (base.get("capex_usd") or 0.0)
+    rows = [("NPV", money(inv["npv_usd"]), money(s["npv_usd"]), money(base.get("npv_usd"))),
+            ("IRR", pct(inv["irr"]), pct(s["irr"]), ""),
+            ("Simple payback", _years(inv["simple_payback_years"]), _years(s["simple_payback_years"]), ""),
+            ("Discounted payback", _years(inv["discounted_payback_years"]), _years(s["discounted_payback_years"]),
+             ""),
+            ("Capex, year 0", money(capex_inc), money(s["capex_usd"]), money(base.get("capex_usd")))]
+    out = ["<h2>What the investment is worth</h2><table id='investment'><tr><th></th>"
+           "<th>Investment (plan - baseline)</th><th>Plan</th><th>Baseline (do nothing)</th></tr>"]
+    out += [f"<tr><td>{escape(label)}</td>" + "".join(f"<td class='n'>{escape(v)}</td>" for v in values) + "</tr>"
+            for label, *values in rows]
+    out.append("</table>")
+    notes = ([inv["reason"]] if inv.get("reason") else []) + [f"{k}: {v}" for k, v in inv.get("reasons", {}).items()]
+    if base.get("reason"):
+        notes.append(f"baseline ({base.get('status')}): {base['reason']}")
+    out += [f"<p class='sub'>{escape(str(n))}</p>" for n in notes]
+    out.append("<p class='sub'>The baseline is the site as it is: existing assets only, every new size at its "
+               "workbook minimum (normally zero), the dispatch optimised. The investment is the plan minus it, "
+               "year by year.</p>")
+    return out
+
+
+def build_table(data: ReportData) -> list[str]:
+    """Every size: existing, new (the recommendation), total, and the capex of the new part."""
+    s = data.summary
+    new, old, capex = s.get("sizes_new", {}), s.get("sizes_existing", {}), s.get("capex_by_size_usd", {})
+    out = ["<h2>Build: what exists and what is recommended</h2><table id='build'><tr><th>Item</th><th>Existing</th>"
+           "<th>New (recommended)</th><th>Total</th><th>Unit</th><th>Capex of the new part</th></tr>"]
+    for key, total in s["sizes"].items():
+        if abs(total) <= 1e-9 and abs(new.get(key, 0.0)) <= 1e-9:
+            continue
+        cells = ["n/a" if v is None else f"{v:,.2f}" for v in (old.get(key), new.get(key), total)]
+        out.append(f"<tr><td>{escape(data.label('sizes', key))}</td>"
+                   + "".join(f"<td class='n'>{c}</td>" for c in cells)
+                   + f"<td>{escape(data.unit('sizes', key))}</td>"
+                   + f"<td class='n'>{money(capex[key]) if key in capex else ''}</td></tr>")
+    out.append("</table>")
+    if new and not any(abs(v) > 1e-9 for v in new.values()):
+        out.append("<p class='sub' id='nothing-new'>Nothing new is recommended: the plan keeps the site as it is.</p>")
+    return out
+
+
+def binding_limits_table(s: dict) -> list[str]:
+    """The workbook limits that set the plan, in plain words, with the NPV value of relaxing each."""
+    if "binding_limits" not in s:
+        return []
+    limits = s["binding_limits"]
+    out = ["<h2>Limits that set the plan</h2>"]
+    if not limits:
+        return out + ["<p class='sub'>No limit from the workbook binds: the economics set every size.</p>"]
+    out.append("<table id='binding-limits'><tr><th>Limit</th><th>Cell</th><th>NPV gain if relaxed</th>"
+               "<th>Relaxed by</th><th>In words</th></tr>")
+    for b in limits:
+        gain = b["npv_gain_usd_if_relaxed"]
+        out.append(f"<tr><td>{escape(b['label'])}</td><td>{escape(b['cell'] or b['sheet'])}</td>"
+                   f"<td class='n'>{'not computed' if gain is None else _usd(gain)}</td>"
+                   f"<td>{escape(b['relaxed_by_label'])}</td><td>{escape(b['text'])}</td></tr>")
+    out.append("</table>")
+    return out
