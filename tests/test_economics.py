@@ -257,9 +257,24 @@ def test_an_annual_gas_cap_is_declared_by_the_gas_module_and_worth_the_margin_of
     assert not [x for x in r.binding_limits if x.limit.startswith("gas.max_new")]  # 40 is far away
 
 
-def test_an_integer_fleet_at_its_maximum_is_worth_one_more_unit_as_a_re_solve_says():
+@pytest.mark.parametrize("strategy", ["bnb", "highs"])
+def test_the_duals_of_a_milp_come_from_its_lp_with_the_integers_fixed(strategy):
+    """PV at its maximum beside an integer fleet (mining, which does not pay here): after either MILP
+    strategy, PV's value per MW is its closed form, read from the LP with the fleet fixed."""
+    sc = factory_site()
+    sc.mining.enabled, sc.mining.max_new_containers, sc.mining.hashprice_usd_per_ph_day = True, 5, 1.0
+    r = optimise(sc, SolveOptions(mip_gap=1e-6, strategy=strategy))
+    assert r.sizes["mining_containers"] == 0 and r.sizes_new["pv_mw_ac"] == pytest.approx(5.0)
+    pv = limit(r, "pv.max_new_mw_ac")
+    assert pv.npv_gain_usd_if_relaxed == pytest.approx(pv_value_per_mw(800.0), rel=1e-7)
+    assert [b.limit for b in r.binding_limits] == ["pv.max_new_mw_ac"]  # mining at 0 of 5 is no limit
+    assert r.marginal_units["mining_containers"]["plus_one"] < 0
+
+
+@pytest.mark.parametrize("strategy", ["bnb", "highs"])
+def test_an_integer_fleet_at_its_maximum_is_worth_one_more_unit_as_a_re_solve_says(strategy):
     sc = mining_fleet(None)  # every container pays: the fleet stops at its maximum of 10
-    r = optimise(sc, OPTS)
+    r = optimise(sc, SolveOptions(mip_gap=1e-6, strategy=strategy))
     assert r.sizes["mining_containers"] == 10
     b = limit(r, "mining.max_new_containers")
     assert (b.kind, b.relaxed_by_label, b.value) == ("maximum", "one more unit", 10.0)
@@ -425,6 +440,11 @@ def test_every_example_investment_is_plan_minus_baseline_and_new_plus_existing_i
     if r.baseline is None:
         add_baseline(r, sc, SolveOptions(mip_gap=0.005, time_limit_s=900))
     base, inv = r.baseline, r.investment
+    if site == "permian_gas":  # an oilfield load, no grid, no gensets yet: doing nothing cannot serve the load
+        assert sc.site_load.enabled and not sc.grid.connected and sc.gas.existing_units == 0
+        assert base.status == "infeasible" and "demand cannot be met" in base.reason and base.npv_usd is None
+        assert inv.npv_usd is None and inv.irr is None and "infeasible" in inv.reason
+        return
     assert base.status in ("optimal", "plan"), base.reason
     scale = max(1.0, abs(r.npv_usd), abs(base.npv_usd))
     assert abs(r.npv_usd - base.npv_usd - inv.npv_usd) <= 1e-6 * scale
