@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from planner import __version__
+from planner import __version__, fmt
 from planner.cli_progress import print_solver_progress
 from planner.errors import InputError, PlannerError
 from planner.outputs import describe_os_error
@@ -163,7 +163,8 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
                f"time limit {time_limit:g} s); results to {out_dir}/")
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
                         strategy=mip_strategy, node_limit=node_limit)
-    result = optimise(sc, opts, progress=print_solver_progress, marginals=not no_marginals, typical_days=typical_days)
+    result = optimise(sc, opts, progress=print_solver_progress, marginals=not no_marginals, typical_days=typical_days,
+                      baseline=True)
     writers = []
     if not no_report:
         from planner.report import write_reports
@@ -200,7 +201,6 @@ def _unproven_flag(status: str, termination: str, what: str = "") -> str:
 
 def _print_summary(result, out_dir: Path) -> None:
     """The plan in a few lines, with the reports' labels (planner/labels.py) and rounding (planner/fmt.py)."""
-    from planner import fmt
     from planner.labels import Labels
     from planner.results import flow_table
 
@@ -218,18 +218,54 @@ def _print_summary(result, out_dir: Path) -> None:
     gap = "n/a (no bound yet)" if s.mip_gap is None else fmt.gap(s.mip_gap)
     click.echo(f"\nsolver: {s.status}, gap {gap}, {fmt.seconds(s.seconds)}, {fmt.count(s.nodes)} nodes{flag}")
     pf = result.proforma
-    click.echo(f"NPV {fmt.money(result.npv_usd)} (pro-forma {fmt.money(pf.npv_usd)})   "
+    _print_investment(result)
+    click.echo(f"plan NPV {fmt.money(result.npv_usd)} (pro-forma {fmt.money(pf.npv_usd)})   "
                f"IRR {fmt.percent(pf.irr)}   capex {fmt.money(result.capex_usd)}")
-    click.echo("build:")
-    for k, v in result.sizes.items():
-        if v:
-            unit = lab.unit("sizes", k)
-            click.echo(f"  {lab.label('sizes', k):28s} {fmt.size(v, unit):>12} {unit}")
+    _print_build(result, lab)
+    _print_binding_limits(result)
     e = result.energy_mwh
     uses = [f["energy_key"] for f in flow_table() if f["role"] == "demand" and f["energy_key"]]
     click.echo("energy by use (MWh/yr): " + ", ".join(
         f"{lab.label('energy', k)} {fmt.count(e[k])}" for k in uses if e.get(k)))
     click.echo(f"wrote {out_dir}/")
+
+
+def _print_investment(result) -> None:
+    """The investment's NPV first (plan minus the do-nothing baseline), the baseline beside it."""
+    inv, base = result.investment, result.baseline
+    if inv is None or base is None:
+        return
+    if inv.npv_usd is None:
+        click.echo(f"investment NPV n/a: {inv.reason}")
+        return
+    click.echo(f"investment NPV {fmt.money(inv.npv_usd)} (plan {fmt.money(result.npv_usd)} minus do-nothing "
+               f"baseline {fmt.money(base.npv_usd)})   IRR {fmt.percent(inv.irr)}   payback "
+               f"{fmt.years(inv.simple_payback_years)}")
+    if inv.reason:
+        click.echo(f"  ({inv.reason})")
+
+
+def _print_build(result, lab) -> None:
+    """Each size with its existing and new part; only the new part is recommended."""
+    rows = [(k, v) for k, v in result.sizes.items() if v]
+    if not rows:
+        return
+    click.echo(f"build:{'':24s}{'existing':>12s}{'new':>12s}{'total':>12s}")
+    for k, v in rows:
+        new, old = result.sizes_new.get(k, 0.0), result.sizes_existing.get(k, 0.0)
+        unit = lab.unit("sizes", k)
+        click.echo(f"  {lab.label('sizes', k):28s}{fmt.size(old, unit):>12}{fmt.size(new, unit):>12}"
+                   f"{fmt.size(v, unit):>12} {unit}")
+    if not any(abs(v) > 1e-9 for v in result.sizes_new.values()):
+        click.echo("  nothing new is recommended")
+
+
+def _print_binding_limits(result) -> None:
+    """The workbook limits that set the plan, in plain words."""
+    if result.binding_limits:
+        click.echo("limits that set the plan:")
+        for b in result.binding_limits:
+            click.echo(f"  - {b.text}")
 
 
 if __name__ == "__main__":

@@ -224,11 +224,16 @@ def irr(cash: np.ndarray) -> float | None:
 
 
 def payback(cash: np.ndarray) -> float | None:
-    """Years until the cumulative cash flow turns non-negative (interpolated); None if never."""
-    cum = np.cumsum(cash)
-    if cum[0] >= 0:
-        return 0.0
-    for y in range(1, len(cum)):
+    """Years until the cumulative cash flow, once negative, turns non-negative again (interpolated).
+
+    None if it never recovers (or there is no cash flow at all); 0 if it is never negative (nothing to pay
+    back, something earned). A plan that only pays costs never pays back (it is not paid back in year 0).
+    """
+    cum = np.cumsum(np.asarray(cash, dtype=float))
+    below = np.flatnonzero(cum < 0)
+    if len(below) == 0:
+        return 0.0 if np.any(cum > 0) else None
+    for y in range(int(below[0]) + 1, len(cum)):
         if cum[y] >= 0:
             return float(y - 1 + (-cum[y - 1]) / (cum[y] - cum[y - 1]))
     return None

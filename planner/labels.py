@@ -32,6 +32,9 @@ STATIC: dict[str, dict[str, tuple[str, str]]] = {
         "discounted_payback_years": ("Discounted payback", "years"),
         "lcoe_usd_per_mwh": ("LCOE of generation", "USD/MWh"),
         "capex_usd": ("Total capex, year 0", "USD"),
+        "investment": ("Investment against doing nothing (plan minus baseline)", ""),
+        "baseline": ("Baseline: the site as it is, nothing new built", ""),
+        "binding_limits": ("Limits that set the plan", ""),
     },
     "solver": {
         "status": ("Solver status", ""),

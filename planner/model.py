@@ -18,7 +18,15 @@ from planner.finance import CapitalItem, capital_pv_per_unit, stream_pwf, trajec
 from planner.scenario.scenario import Scenario
 from planner.technologies import active, capital_items, firm_labels, price_paths, section
 from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var, series_scale
-from planner.technologies.spec import DEMAND, SUPPLY, Hourly, Stream, Technology
+from planner.technologies.spec import DEMAND, SUPPLY, Hourly, Limit, Stream, Technology
+
+# the limits of the Site sheet, in the constraints add_site_limits builds (binding limits, planner/limits.py)
+SITE_LIMITS = (
+    Limit("site_capacity", "site_capacity_mw", "Site electrical capacity", "MW"),
+    Limit("land_limit", "land_area_ha", "Land for new capacity", "ha"),
+    Limit("capex_budget", "capex_budget_usd", "Capex budget", "USD", rhs_per_unit=1e-6, step=1e6,
+          step_label="1 M USD"),
+)
 
 
 @dataclass

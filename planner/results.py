@@ -15,6 +15,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner import __version__, technologies
+from planner.economics import Baseline, Investment
 from planner.finance import ProForma, proforma
 from planner.labels import CAPEX_ROW, merge, static_table
 from planner.model import Built
@@ -42,10 +43,14 @@ class Result:
     capex_by_technology_usd: dict[str, float]
     sizes_new: dict[str, float] = field(default_factory=dict)  # the new part of each size
     sizes_existing: dict[str, float] = field(default_factory=dict)  # the existing part of each size
+    capex_by_size_usd: dict[str, float] = field(default_factory=dict)  # year-0 capex of each decision's first size
     reports: dict[str, dict] = field(default_factory=dict)  # technology -> its extra figures (e.g. gas flared)
     labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # table -> key -> {label, unit}
     marginal_units: dict[str, dict[str, float | None]] = field(default_factory=dict)
     integer_new_sizes: list[str] = field(default_factory=list)  # the keys of new_sizes that are integer counts
+    baseline: Baseline | None = None  # the do-nothing plan (planner/run.py: evaluate_baseline), if evaluated
+    investment: Investment | None = None  # the plan minus the baseline
+    binding_limits: list = field(default_factory=list)  # planner/limits.py: BindingLimit, largest gain first
     extra: dict = field(default_factory=dict)
 
     @property
@@ -75,6 +80,11 @@ class Result:
             "sizes": self.sizes,
             "sizes_new": self.sizes_new,
             "sizes_existing": self.sizes_existing,
+            "capex_by_size_usd": self.capex_by_size_usd,
+            "baseline": (self.baseline or Baseline("not_evaluated", "not asked for (only `planner run` values "
+                                                   "the do-nothing baseline)")).to_dict(),
+            "investment": None if self.investment is None else self.investment.to_dict(),
+            "binding_limits": [b.to_dict() for b in self.binding_limits],
             "energy_mwh": self.energy_mwh,
             "revenue_usd_per_year": {k: v for k, (_, v) in self.annual.items()},
             "capacity_factors": self.capacity_factors,
@@ -184,6 +194,7 @@ def extract(built: Built, stats: SolverStats) -> Result:
         if var.is_integer():
             integer_new_sizes.append(name)
     sizes, sizes_new, sizes_existing = size_table(sc, new_sizes)
+    capex_by_size = size_capex(sc, built, new_sizes)
     d = dispatch_table(built)
     # a stream whose rate is zero (e.g. no variable O&M) is in the model, for re-pricing, but not in the table
     annual = {s.name: (s.kind, annual_amount(s, sc, d, sizes)) for _t, s in streams(sc) if s.rate(sc) != 0}
@@ -196,6 +207,7 @@ def extract(built: Built, stats: SolverStats) -> Result:
         new_sizes=new_sizes,
         sizes_new=sizes_new,
         sizes_existing=sizes_existing,
+        capex_by_size_usd=capex_by_size,
         integer_new_sizes=integer_new_sizes,
         dispatch=d,
         annual=annual,
@@ -217,19 +229,38 @@ def technology_reports(sc: Scenario, d: pd.DataFrame) -> dict[str, dict]:
 
 
 def size_table(sc: Scenario, new_sizes: dict[str, float]) -> tuple[dict, dict, dict]:
-    """(total, new, existing) of every reported size: per_unit x existing, per_unit x new."""
+    """(total, new, existing) of every reported size: per_unit x existing, per_unit x new, their sum.
+
+    The total is the sum of the two parts, so new + existing == total holds exactly (a count's parts are
+    whole numbers: integer decisions are rounded when read back).
+    """
     total, new, existing = {}, {}, {}
     for t in active(sc):
         for s in t.sizes:
             k = s.per_unit(sc)
             e = s.existing(sc)
             x = new_sizes.get(s.new, 0.0) if s.new is not None else 0.0
-            total[s.key] = float(k * (e + x)) if s.new is not None else float(k * e)
             new[s.key] = float(k * x)
             existing[s.key] = float(k * e)
             if s.integer:
-                total[s.key] = float(round(total[s.key]))
+                new[s.key], existing[s.key] = float(round(new[s.key])), float(round(existing[s.key]))
+            total[s.key] = existing[s.key] + new[s.key]
     return total, new, existing
+
+
+def size_capex(sc: Scenario, built: Built, new_sizes: dict[str, float]) -> dict[str, float]:
+    """Year-0 capex of the new capacity, on the first size of each decision (a decision's other sizes, e.g.
+    PV DC beside PV AC, are the same capacity: they get no entry)."""
+    out: dict[str, float] = {}
+    for t in active(sc):
+        seen: set[str] = set()
+        for s in t.sizes:
+            if s.new is None or s.new in seen:
+                continue
+            seen.add(s.new)
+            out[s.key] = float(sum(item.usd_per_unit * new_sizes[s.new] for item, _ in built.capital
+                                   if item.size == s.new))
+    return out
 
 
 def dispatch_table(built: Built) -> pd.DataFrame:

@@ -8,30 +8,100 @@ from pathlib import Path
 
 import numpy as np
 
+from planner.economics import PLAN, Baseline, investment
 from planner.errors import SolveError
+from planner.limits import binding_limits
 from planner.model import build
 from planner.results import Result, extract, scenario_dict
 from planner.safe_text import write_csv
 from planner.scenario.scenario import Scenario
-from planner.solve import HighsModel, ProgressFn, SolveOptions, YearCheck, diagnose, evaluate_designs, solve_model
-from planner.technologies import for_typical_days, unlimited
+from planner.solve import (
+    HighsModel,
+    ProgressFn,
+    SolveOptions,
+    YearCheck,
+    diagnose,
+    evaluate_designs,
+    lp_duals,
+    solve_model,
+)
+from planner.technologies import decisions, for_typical_days, section, unlimited
 
 
 def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
-             marginals: bool = True, typical_days: int | None = None, fixed: dict[str, float] | None = None
-             ) -> Result:
+             marginals: bool = True, typical_days: int | None = None, fixed: dict[str, float] | None = None,
+             baseline: bool = False) -> Result:
     """Solve one scenario and return its results; SolveError (with a diagnosis) if there is no plan.
 
     With `typical_days`, the plant is sized on that many typical days (plus extreme days) and the
     sizes are then fixed and re-dispatched over the full year, whose NPV is the answer. With `fixed`
     (new-size variable -> value), those sizes are held and the rest re-optimised (a design evaluated).
+    `marginals`: the value of one integer unit more or less and of relaxing each binding limit (duals).
+    `baseline`: also value the do-nothing plan over the full year and the investment over it (one LP).
     """
     opts = opts or SolveOptions()
     if fixed is not None:
-        return _optimise(sc, opts, progress, marginals, fixed=fixed)
-    if typical_days:
-        return optimise_typical(sc, typical_days, opts, progress, marginals)
-    return _optimise(sc, opts, progress, marginals)
+        result = _optimise(sc, opts, progress, marginals, fixed=fixed)
+    elif typical_days:
+        result = optimise_typical(sc, typical_days, opts, progress, marginals)
+    else:
+        result = _optimise(sc, opts, progress, marginals)
+    if baseline:
+        add_baseline(result, sc, opts)
+    return result
+
+
+def baseline_design(sc: Scenario) -> dict[str, float]:
+    """The do-nothing design: every new-size decision at its workbook minimum (normally zero)."""
+    return {d.var: float(getattr(section(sc, t), d.min_field)) for t, d in decisions(sc)}
+
+
+def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = None) -> Baseline:
+    """The do-nothing plan over the scenario's year: existing assets only, new sizes at their minimum, the
+    dispatch optimised (an LP). A plan that builds nothing beyond the minimums is its own baseline (no solve).
+
+    A baseline without a feasible dispatch (existing assets that cannot serve a load that must be served) is
+    returned with its status and the diagnosis as the reason, never raised.
+    """
+    t0 = time.perf_counter()
+    design = baseline_design(sc)
+    if plan is not None and builds_nothing(plan, design):
+        base, status = plan, PLAN
+    else:
+        try:
+            base, status = _optimise(sc, opts, None, marginals=False, fixed=design), "optimal"
+        except SolveError as e:
+            status = "infeasible" if "No feasible plan" in str(e) else "no_answer"
+            return Baseline(status, reason=str(e), new_sizes=design, seconds=time.perf_counter() - t0)
+        if base.solver.status != "optimal":  # e.g. stopped by the time limit: its NPV is no baseline
+            return Baseline("no_answer", reason=f"the baseline LP stopped before its optimum ({base.solver.status}); "
+                            f"raise --time-limit", new_sizes=design, seconds=time.perf_counter() - t0)
+    pf = base.proforma
+    return Baseline(status, npv_usd=base.npv_usd, proforma_npv_usd=pf.npv_usd,
+                    net_cash_flow_usd=[float(x) for x in pf.table.loc["net_cash_flow"]],
+                    revenue_usd_per_year={k: v for k, (_, v) in base.annual.items()}, capex_usd=base.capex_usd,
+                    new_sizes=design, energy_mwh=dict(base.energy_mwh), seconds=time.perf_counter() - t0)
+
+
+def builds_nothing(plan: Result, design: dict[str, float]) -> bool:
+    """Is every new size of the plan at the do-nothing design's value (to 1e-6 of its unit)?"""
+    return all(abs(plan.new_sizes[k] - v) <= 1e-6 * max(1.0, abs(v)) for k, v in design.items())
+
+
+def add_baseline(result: Result, sc: Scenario, opts: SolveOptions) -> None:
+    """Value the do-nothing baseline for `result`'s scenario and the investment over it, in place."""
+    base = evaluate_baseline(sc, opts, result)
+    nothing = None
+    if base.status == PLAN:
+        forced = [k for k, v in base.new_sizes.items() if v > 0]
+        nothing = ("the plan builds nothing new: it is the do-nothing baseline (existing assets only), so there is "
+                   "no investment to value" if not forced else
+                   f"the plan builds only the minimum new sizes the workbook requires ({', '.join(forced)}), which "
+                   f"the baseline includes: there is no investment beyond them to value")
+    result.baseline = base
+    result.investment = investment(result.npv_usd, result.proforma.table.loc["net_cash_flow"].to_numpy(), base,
+                                   sc.finance, builds_nothing=nothing)
+    result.extra.setdefault("timings_s", {})["baseline"] = base.seconds
 
 
 def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, marginals: bool,
@@ -70,6 +140,12 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     result = extract(built, stats)
     result.extra["timings_s"] = {"build": build_s, "transfer": transfer_s, "solve": stats.seconds,
                                  "extract": time.perf_counter() - t2}
+    duals = None
+    if marginals:
+        t3 = time.perf_counter()
+        ints = hm.integer_cols
+        duals = lp_duals(hm, ints, [round(hm.columns[i].value or 0.0) for i in ints], opts)
+        result.extra["timings_s"]["duals"] = time.perf_counter() - t3
     if marginals and built.ctx.integers:
         if progress:
             progress({"message": f"marginal units: one unit more and one less of each of {len(built.ctx.integers)} "
@@ -77,6 +153,8 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
         t3 = time.perf_counter()
         result.marginal_units = marginal_units(built, hm, opts)
         result.extra["timings_s"]["marginal_units"] = time.perf_counter() - t3
+    result.binding_limits = binding_limits(built, hm, duals, result.marginal_units, result.new_sizes,
+                                           result.npv_usd, computed=marginals)
     return result
 
 
@@ -174,7 +252,9 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
 def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[str, float | None]]:
     """For each integer fleet: NPV change (USD) of one unit more and one unit less, other sizes re-optimised.
 
-    All integer counts are fixed at the solution, the fleet in question moved by +-1, and the rest
+    One more is evaluated also at the workbook's maximum, one less also at its minimum (never below zero):
+    that is the value of relaxing the bound (planner/limits.py). All integer counts are fixed at the
+    solution, the fleet in question moved by +-1, and the rest
     (continuous sizes and dispatch) re-solved as an LP; the designs are evaluated in parallel
     (planner/solve/bnb.py: evaluate_designs).
     """
@@ -185,10 +265,9 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[
     base = np.array([chosen[k] for k in free], dtype=float)
     designs, moves = [base], []
     for i, k in enumerate(free):
-        lb, ub = ints[k].bounds
         for label, step in (("plus_one", 1), ("minus_one", -1)):
-            target = chosen[k] + step
-            if (lb is None or target >= lb) and (ub is None or target <= ub):
+            target = chosen[k] + step  # also past the workbook's bounds: the value of relaxing them
+            if target >= 0:
                 d = base.copy()
                 d[i] = target
                 designs.append(d)

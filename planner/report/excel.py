@@ -2,7 +2,8 @@
 Hourly dispatch and Assumptions, with native Excel charts (openpyxl.chart).
 
 Every cell is written through planner.safe_text: text is stored as text (a site name or source that starts
-with "=" is never a formula); the NPV and IRR are the workbook's only formulas."""
+with "=" is never a formula); the NPV and IRR of the plan and of the investment over the do-nothing baseline
+are the workbook's only formulas."""
 
 from __future__ import annotations
 
@@ -66,21 +67,16 @@ def summary_sheet(ws, data: ReportData) -> None:
     s, lab = data.summary, data.labels
     put(ws, 1, 1, f"Site investment plan: {data.site}").font = TITLE
     put(ws, 2, 1, data.input("Site", "description") or "")
+    top = investment_block(ws, 4, data)  # the investment's worth against doing nothing leads the page
     keys = ("npv_usd", "proforma_npv_usd", "irr", "simple_payback_years", "discounted_payback_years", "capex_usd",
             "lcoe_usd_per_mwh")
-    header(ws, 4, ["Key result", "Value"])
-    for i, key in enumerate(keys, start=5):
+    header(ws, top, ["Key result", "Value"])
+    for i, key in enumerate(keys, start=top + 1):
         put(ws, i, 1, lab.label("summary", key))
         put(ws, i, 2, fmt.NA if s[key] is None else s[key], SUMMARY_FORMATS[lab.unit("summary", key)])
-    r = 5 + len(keys) + 1
-    header(ws, r, ["Recommended build", "Size", "Unit"])
-    for key, value in s["sizes"].items():
-        if abs(value) > 1e-9:
-            r += 1
-            unit = lab.unit("sizes", key)
-            put(ws, r, 1, lab.label("sizes", key))
-            put(ws, r, 2, value, fmt.excel_format(unit, value))
-            put(ws, r, 3, unit)
+    r = top + 1 + len(keys) + 1
+    r = build_block(ws, r, data)
+    r = binding_limits_block(ws, r + 2, data)
     r += 2
     header(ws, r, ["Energy by use", "MWh/yr"])
     for f in s["flows"]:
@@ -126,7 +122,7 @@ def summary_sheet(ws, data: ReportData) -> None:
         ch.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=r), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=r))
         ch.height, ch.width = 8, 14
-        ws.add_chart(ch, "F4")
+        ws.add_chart(ch, "I4")  # right of the build and binding-limit tables (columns A-G)
     warnings = s.get("warnings") or []
     if warnings:
         r += 2
@@ -134,7 +130,7 @@ def summary_sheet(ws, data: ReportData) -> None:
         for w in warnings:
             r += 1
             put(ws, r, 1, w)
-    widths(ws, {"A": 40, "B": 20, "C": 12, "D": 40})
+    widths(ws, {"A": 40, "B": 22, "C": 16, "D": 18, "E": 22, "F": 18})
     ws.freeze_panes = "A4"
 
 
@@ -196,6 +192,7 @@ def cashflow_sheet(ws, data: ReportData) -> None:
     put(ws, r + 4, 1, "IRR (planner)")
     put(ws, r + 4, 2, data.summary["irr"] if data.summary["irr"] is not None else "n/a"
             ).number_format = PCT
+    incremental_cashflow_block(ws, r + 7 + 20, data, rate_ref)  # below the chart
     ch = BarChart()
     ch.title, ch.y_axis.title, ch.x_axis.title = "Net cash flow by year", "USD", "year"
     ch.add_data(Reference(ws, min_col=1, max_col=1 + len(years), min_row=net_row), from_rows=True,
@@ -207,6 +204,116 @@ def cashflow_sheet(ws, data: ReportData) -> None:
     for j in range(2, 2 + len(years)):
         ws.column_dimensions[get_column_letter(j)].width = 15
     ws.freeze_panes = "B2"
+
+
+# ------------------------------------------------- the investment against doing nothing (docs/report.md)
+
+def investment_block(ws, r: int, data: ReportData) -> int:
+    """Investment (plan minus the do-nothing baseline), plan and baseline side by side; returns the next free row."""
+    s = data.summary
+    inv, base = s.get("investment"), s.get("baseline") or {}
+    if inv is None:  # a folder of an older planner, or a run that did not value the baseline
+        return r
+    header(ws, r, ["Investment vs doing nothing", "Investment (plan - baseline)", "Plan",
+                   "Baseline (do nothing)"])
+    rows = [
+        ("NPV", inv["npv_usd"], s["npv_usd"], base.get("npv_usd"), fmt.XL_MUSD),
+        ("NPV, pro-forma", inv["proforma_npv_usd"], s["proforma_npv_usd"], base.get("proforma_npv_usd"), fmt.XL_MUSD),
+        ("IRR", inv["irr"], s["irr"], None, PCT),
+        ("Simple payback", inv["simple_payback_years"], s["simple_payback_years"], None, SUMMARY_FORMATS["years"]),
+        ("Discounted payback", inv["discounted_payback_years"], s["discounted_payback_years"], None,
+         SUMMARY_FORMATS["years"]),
+        ("Capex, year 0", None if inv["npv_usd"] is None else s["capex_usd"] - base.get("capex_usd", 0.0),
+         s["capex_usd"], base.get("capex_usd"), fmt.XL_MUSD),
+    ]
+    for label, *values, number_format in rows:
+        r += 1
+        put(ws, r, 1, label)
+        for j, v in enumerate(values, start=2):
+            put(ws, r, j, fmt.NA if v is None else v, number_format)
+    notes = ([inv["reason"]] if inv.get("reason") else []) + [f"{k}: {v}" for k, v in inv.get("reasons", {}).items()]
+    if base.get("reason"):
+        notes.append(f"baseline ({base.get('status')}): {base['reason']}")
+    for note in notes:
+        r += 1
+        put(ws, r, 1, note)
+    return r + 2
+
+
+def build_block(ws, r: int, data: ReportData) -> int:
+    """Each size: existing, new (the recommendation), total and the capex of the new part; returns the last row."""
+    s = data.summary
+    new, old = s.get("sizes_new", {}), s.get("sizes_existing", {})
+    capex = s.get("capex_by_size_usd", {})
+    header(ws, r, ["Build", "Existing", "New (recommended)", "Total", "Unit", "Capex of the new part"])
+    for key, total in s["sizes"].items():
+        if abs(total) <= 1e-9 and abs(new.get(key, 0.0)) <= 1e-9:
+            continue
+        r += 1
+        unit = data.unit("sizes", key)
+        put(ws, r, 1, data.label("sizes", key))
+        for j, v in ((2, old.get(key)), (3, new.get(key)), (4, total)):
+            put(ws, r, j, fmt.NA if v is None else v, fmt.excel_format(unit, v))
+        put(ws, r, 5, unit)
+        if key in capex:
+            put(ws, r, 6, capex[key], fmt.XL_MUSD)
+    if new and not any(abs(v) > 1e-9 for v in new.values()):
+        r += 1
+        put(ws, r, 1, "Nothing new is recommended: the plan keeps the site as it is")
+    return r
+
+
+def binding_limits_block(ws, r: int, data: ReportData) -> int:
+    """The workbook limits that set the plan and what relaxing each would add; returns the last row written."""
+    limits = data.summary.get("binding_limits") or []
+    header(ws, r, ["Limit that sets the plan", "Cell", "Limit", "Unit", "NPV gain if relaxed", "Relaxed by",
+                   "In words"])
+    if not limits:
+        r += 1
+        put(ws, r, 1, "none: no limit from the workbook binds" if "binding_limits" in data.summary else "n/a")
+    for b in limits:
+        r += 1
+        put(ws, r, 1, b["label"])
+        put(ws, r, 2, b["cell"] or f"{b['sheet']} ({b['limit'].split('.')[-1]})")
+        put(ws, r, 3, b["value"], fmt.excel_format(b["unit"], b["value"]))
+        put(ws, r, 4, b["unit"])
+        gain = b["npv_gain_usd_if_relaxed"]
+        put(ws, r, 5, "not computed" if gain is None else gain, fmt.XL_MUSD)
+        put(ws, r, 6, b["relaxed_by_label"])
+        put(ws, r, 7, b["text"])
+    return r
+
+
+def incremental_cashflow_block(ws, r: int, data: ReportData, rate_ref: str) -> None:
+    """Baseline and incremental net cash flow by year, with live NPV and IRR formulas for the increment."""
+    inv, base = data.summary.get("investment"), data.summary.get("baseline") or {}
+    if inv is None or inv.get("net_cash_flow_usd") is None or base.get("net_cash_flow_usd") is None:
+        return
+    put(ws, r, 1, "Investment: the plan minus the do-nothing baseline").font = Font(bold=True)
+    years = list(data.cashflow.columns)
+    header(ws, r + 1, ["USD"] + [f"Year {y}" for y in years])
+    lines = (("plan_net_cash_flow", [float(v) for v in data.cashflow.loc["net_cash_flow"]]),
+             ("baseline_net_cash_flow", base["net_cash_flow_usd"]),
+             ("incremental_net_cash_flow", inv["net_cash_flow_usd"]))
+    for i, (label, values) in enumerate(lines, start=r + 2):
+        put(ws, i, 1, label)
+        for j, v in enumerate(values, start=2):
+            put(ws, i, j, float(v)).number_format = USD
+    inc = r + 4
+    last = get_column_letter(1 + len(years))
+    put(ws, inc + 2, 1, "Investment NPV (Excel formula)")
+    formula(ws, inc + 2, 2, f"=NPV({rate_ref},C{inc}:{last}{inc})+B{inc}", USD)
+    put(ws, inc + 3, 1, "Investment NPV (planner)")
+    put(ws, inc + 3, 2, inv["npv_usd"]).number_format = USD
+    put(ws, inc + 4, 1, "Investment IRR (Excel formula)")
+    if inv["irr"] is not None:  # Excel's IRR of a flow that never changes sign is an error
+        formula(ws, inc + 4, 2, f"=IRR(B{inc}:{last}{inc})", PCT)
+    else:
+        put(ws, inc + 4, 2, "n/a")
+    put(ws, inc + 5, 1, "Investment IRR (planner)")
+    put(ws, inc + 5, 2, "n/a" if inv["irr"] is None else inv["irr"]).number_format = PCT
+    if inv.get("reason"):
+        put(ws, inc + 6, 1, inv["reason"])
 
 
 def revenue_sheet(ws, data: ReportData) -> None:

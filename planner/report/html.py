@@ -55,8 +55,9 @@ def write_html(data: ReportData, path: Path) -> Path:
         parts.append(f"<p class='flag'>Solver status <b>{escape(sol['status'])}</b>: this is the best plan found "
                      f"within the limits, not a proven optimum (gap {fmt.gap(sol['mip_gap'])}).</p>")
     parts.append("<div class='cards'>")
+    parts += investment_cards(s)
     parts += [
-        kpi("kpi-npv", "NPV", fmt.money(s["npv_usd"]), s["npv_usd"]),
+        kpi("kpi-npv", "Plan NPV" if s.get("investment") else "NPV", fmt.money(s["npv_usd"]), s["npv_usd"]),
         kpi("kpi-irr", lab.label("summary", "irr"), fmt.percent(s["irr"]), s["irr"]),
         kpi("kpi-capex", "Capex (year 0)", fmt.money(s["capex_usd"]), s["capex_usd"]),
         kpi("kpi-payback", lab.label("summary", "simple_payback_years"), fmt.years(s["simple_payback_years"]),
@@ -71,13 +72,9 @@ def write_html(data: ReportData, path: Path) -> Path:
         parts.append(kpi("kpi-curtailed", lab.label("energy", "curtailed"),
                          fmt.energy(s["energy_mwh"]["curtailed"], "MWh/yr"), s["energy_mwh"]["curtailed"]))
     parts.append("</div>")
-    parts.append("<h2>Recommended build</h2><table id='build'><tr><th>Item</th><th>Size</th><th>Unit</th></tr>")
-    for key, value in s["sizes"].items():
-        if abs(value) > 1e-9:
-            unit = data.unit("sizes", key)
-            parts.append(f"<tr><td>{escape(data.label('sizes', key))}</td><td class='n'>{fmt.size(value, unit)}</td>"
-                         f"<td>{escape(unit)}</td></tr>")
-    parts.append("</table>")
+    parts += investment_table(s)
+    parts += build_table(data)
+    parts += binding_limits_table(s)
     capex = {lab.label("technologies", k): v for k, v in s["capex_by_technology_usd"].items() if abs(v) > NONZERO_USD}
     if capex:
         parts.append(svg.bar_chart(list(capex), list(capex.values()), "Capex by technology (USD, year 0)"))
@@ -165,3 +162,84 @@ def energy_table(data: ReportData) -> str:
                         f"<td class='n'>{fmt.count(mwh)}</td><td class='n'>{share}</td></tr>")
     rows.append("</table>")
     return "".join(rows)
+
+
+# ------------------------------------------------- the investment against doing nothing (docs/report.md)
+
+def investment_cards(s: dict) -> list[str]:
+    """The investment's NPV (plan minus the do-nothing baseline) first, the baseline's beside it."""
+    inv, base = s.get("investment"), s.get("baseline") or {}
+    if inv is None:
+        return []
+    return [kpi("kpi-investment-npv", "Investment NPV (vs doing nothing)", fmt.money(inv["npv_usd"]), inv["npv_usd"]),
+            kpi("kpi-baseline-npv", "Baseline NPV (do nothing)", fmt.money(base.get("npv_usd")), base.get("npv_usd")),
+            kpi("kpi-investment-irr", "Investment IRR", fmt.percent(inv["irr"]), inv["irr"]),
+            kpi("kpi-investment-payback", "Investment payback", fmt.years(inv["simple_payback_years"]),
+                inv["simple_payback_years"])]
+
+
+def investment_table(s: dict) -> list[str]:
+    """Investment, plan and baseline side by side, with the reason for every figure that is n/a."""
+    inv, base = s.get("investment"), s.get("baseline") or {}
+    if inv is None:
+        return []
+    capex_inc = None if inv["npv_usd"] is None else s["capex_usd"] - (base.get("capex_usd") or 0.0)
+    rows = [("NPV", fmt.money(inv["npv_usd"]), fmt.money(s["npv_usd"]), fmt.money(base.get("npv_usd"))),
+            ("IRR", fmt.percent(inv["irr"]), fmt.percent(s["irr"]), ""),
+            ("Simple payback", fmt.years(inv["simple_payback_years"]), fmt.years(s["simple_payback_years"]), ""),
+            ("Discounted payback", fmt.years(inv["discounted_payback_years"]), fmt.years(s["discounted_payback_years"]),
+             ""),
+            ("Capex, year 0", fmt.money(capex_inc), fmt.money(s["capex_usd"]), fmt.money(base.get("capex_usd")))]
+    out = ["<h2>What the investment is worth</h2><table id='investment'><tr><th></th>"
+           "<th>Investment (plan - baseline)</th><th>Plan</th><th>Baseline (do nothing)</th></tr>"]
+    out += [f"<tr><td>{escape(label)}</td>" + "".join(f"<td class='n'>{escape(v)}</td>" for v in values) + "</tr>"
+            for label, *values in rows]
+    out.append("</table>")
+    notes = ([inv["reason"]] if inv.get("reason") else []) + [f"{k}: {v}" for k, v in inv.get("reasons", {}).items()]
+    if base.get("reason"):
+        notes.append(f"baseline ({base.get('status')}): {base['reason']}")
+    out += [f"<p class='sub'>{escape(str(n))}</p>" for n in notes]
+    out.append("<p class='sub'>The baseline is the site as it is: existing assets only, every new size at its "
+               "workbook minimum (normally zero), the dispatch optimised. The investment is the plan minus it, "
+               "year by year.</p>")
+    return out
+
+
+def build_table(data: ReportData) -> list[str]:
+    """Every size: existing, new (the recommendation), total, and the capex of the new part."""
+    s = data.summary
+    new, old, capex = s.get("sizes_new", {}), s.get("sizes_existing", {}), s.get("capex_by_size_usd", {})
+    out = ["<h2>Build: what exists and what is recommended</h2><table id='build'><tr><th>Item</th><th>Existing</th>"
+           "<th>New (recommended)</th><th>Total</th><th>Unit</th><th>Capex of the new part</th></tr>"]
+    for key, total in s["sizes"].items():
+        if abs(total) <= 1e-9 and abs(new.get(key, 0.0)) <= 1e-9:
+            continue
+        unit = data.unit("sizes", key)
+        cells = [fmt.NA if v is None else fmt.size(v, unit) for v in (old.get(key), new.get(key), total)]
+        out.append(f"<tr><td>{escape(data.label('sizes', key))}</td>"
+                   + "".join(f"<td class='n'>{c}</td>" for c in cells)
+                   + f"<td>{escape(unit)}</td>"
+                   + f"<td class='n'>{fmt.money(capex[key]) if key in capex else ''}</td></tr>")
+    out.append("</table>")
+    if new and not any(abs(v) > 1e-9 for v in new.values()):
+        out.append("<p class='sub' id='nothing-new'>Nothing new is recommended: the plan keeps the site as it is.</p>")
+    return out
+
+
+def binding_limits_table(s: dict) -> list[str]:
+    """The workbook limits that set the plan, in plain words, with the NPV value of relaxing each."""
+    if "binding_limits" not in s:
+        return []
+    limits = s["binding_limits"]
+    out = ["<h2>Limits that set the plan</h2>"]
+    if not limits:
+        return out + ["<p class='sub'>No limit from the workbook binds: the economics set every size.</p>"]
+    out.append("<table id='binding-limits'><tr><th>Limit</th><th>Cell</th><th>NPV gain if relaxed</th>"
+               "<th>Relaxed by</th><th>In words</th></tr>")
+    for b in limits:
+        gain = b["npv_gain_usd_if_relaxed"]
+        out.append(f"<tr><td>{escape(b['label'])}</td><td>{escape(b['cell'] or b['sheet'])}</td>"
+                   f"<td class='n'>{'not computed' if gain is None else fmt.money(gain)}</td>"
+                   f"<td>{escape(b['relaxed_by_label'])}</td><td>{escape(b['text'])}</td></tr>")
+    out.append("</table>")
+    return out

@@ -79,6 +79,18 @@ def inputs_markdown() -> str:
         "  bombs) are refused before anything is inflated. A folder, a pipe or another",
         "  non-regular file given as the workbook is refused without being opened; an unreadable file is named.",
         "",
+        "**Existing capacity, minimums, maximums and limits, and what the results say about them.** An",
+        "`existing_*` field is capacity already on site: it pays its fixed O&M, no capex, and the results report",
+        "it as existing (`summary.json` `sizes_existing`, the report's *Existing* column), never as recommended;",
+        "only new capacity (`sizes_new`, *New (recommended)*) is. Every run also values the do-nothing baseline:",
+        "the existing capacity with every new size at its `min_new_*` value (normally 0), dispatched at its best;",
+        "the investment is the plan minus that baseline (`summary.json` `baseline`, `investment`; docs/report.md).",
+        "A `max_new_*` field the plan stops at, a positive `min_new_*` it is held at, and a Site limit",
+        "(`site_capacity_mw`, `land_area_ha`, `capex_budget_usd`) or a technology's own limit (the annual gas cap,",
+        "the grid import limit) that binds are listed in `summary.json` `binding_limits` with their sheet and",
+        "cell and the NPV that relaxing each would add (docs/formulation.md, *Binding limits*). A blank maximum",
+        "means no limit, so it never binds.",
+        "",
     ]
     for attr, sheet in SECTION_ATTR.items():
         cls = SECTIONS[sheet]

@@ -4,6 +4,7 @@ Public operations (nothing else in the planner reaches into the modules below):
 - `HighsModel(m)`: compile a built Pyomo model into one HiGHS instance (highs_model.py);
 - `solve_model(hm, opts)`: solve it with the chosen MILP strategy, load the plan into Pyomo;
 - `evaluate_designs(hm, cols, designs, opts)`: the LP with some integer columns fixed at each design;
+- `lp_duals(hm, cols, values, opts)`: the LP with the integer columns fixed at the plan, and its duals (duals.py);
 - `reprice(built, hm, sc)`: set a built model's prices from a changed scenario, in place;
 - `diagnose(sc, opts)`, `YearCheck`: why a scenario (or a design) has no feasible plan (diagnose.py).
 
@@ -22,11 +23,12 @@ from planner.scenario.scenario import Scenario
 from planner.solve.bnb import evaluate_designs, solve_bnb
 from planner.solve.diagnose import YearCheck, diagnose
 from planner.solve.direct import solve_direct
+from planner.solve.duals import Duals, lp_duals
 from planner.solve.highs_model import HighsModel
 from planner.solve.options import ProgressFn, SolveOptions, SolverStats
 
-__all__ = ["HighsModel", "ProgressFn", "SolveOptions", "SolverStats", "YearCheck", "diagnose", "evaluate_designs",
-           "reprice", "solve_model"]
+__all__ = ["Duals", "HighsModel", "ProgressFn", "SolveOptions", "SolverStats", "YearCheck", "diagnose",
+           "evaluate_designs", "lp_duals", "reprice", "solve_model"]
 
 
 def solve_model(hm: HighsModel, opts: SolveOptions | None = None, progress: ProgressFn | None = None,

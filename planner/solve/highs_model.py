@@ -30,6 +30,9 @@ class HighsModel:
         info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
         self.columns = info.columns
         self.col_index = {id(v): i for i, v in enumerate(self.columns)}
+        self.row_index: dict[int, list[int]] = {}  # id(constraint data) -> its rows (a ranged constraint has two)
+        for i, row in enumerate(info.rows):
+            self.row_index.setdefault(id(row.constraint), []).append(i)
         n = len(self.columns)
         lp = highspy.HighsLp()
         lp.num_col_ = n

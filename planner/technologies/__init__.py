@@ -25,7 +25,7 @@ from planner.technologies import (
     site_load,
     wind,
 )
-from planner.technologies.spec import DEMAND, SUPPLY, Decision, Flow, Size, Stream, Technology
+from planner.technologies.spec import DEMAND, SUPPLY, Decision, Flow, Limit, Size, Stream, Technology
 
 REGISTRY: tuple[Technology, ...] = (
     pv.TECHNOLOGY,
@@ -69,6 +69,11 @@ def balance_columns() -> tuple[list[str], list[str]]:
 def decisions(sc: Scenario) -> list[tuple[Technology, Decision]]:
     """Every new-size decision of the enabled technologies."""
     return [(t, d) for t in active(sc) for d in t.decisions(sc)]
+
+
+def limits(sc: Scenario) -> list[tuple[Technology, Limit]]:
+    """The limits the enabled technologies' sheets set (e.g. an annual fuel cap), each with its technology."""
+    return [(t, lim) for t in active(sc) for lim in t.limits]
 
 
 def sizes(sc: Scenario) -> list[Size]:

@@ -108,6 +108,7 @@ TECHNOLOGY = spec.Technology(
     capital=capital,
     streams=streams,
     capacity_factors=(spec.CapacityFactor("gas", "gas_mw", "gas_mw"),),
+    limits=(spec.Limit("gas_annual_cap", "annual_gas_cap_mmbtu", "Annual gas cap", "MMBtu/yr"),),
     firm=True,
     report=gas_report,
     figures=(

@@ -55,4 +55,5 @@ TECHNOLOGY = spec.Technology(
     ),
     capital=capital,
     streams=streams,
+    limits=(spec.Limit("grid_import_mw", "import_limit_mw", "Grid import limit", "MW", bound=True),),
 )

@@ -106,6 +106,25 @@ class Land:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """A limit a workbook field sets on the plan through one named part of the model, e.g. an annual fuel cap.
+
+    The component is a Constraint `body <= field value` (one row, or one per hour: their duals add up) or,
+    with `bound=True`, an hourly Var whose upper bound in every hour is the field's value (its reduced costs
+    add up). The value of relaxing it (planner/limits.py) is the dual: USD of NPV per `step` units of the field.
+    """
+
+    component: str  # Pyomo name of the constraint (or hourly variable) the field bounds
+    field: str  # the field of the technology's sheet (or of the Site sheet) that sets it
+    label: str  # what it is, in a user's words ("Annual gas cap")
+    unit: str  # the field's unit
+    bound: bool = False  # True: the field is the upper bound of an hourly variable, not a constraint's right side
+    rhs_per_unit: float = 1.0  # the constraint's right-hand side per unit of the field (1e-6 for a row in M USD)
+    step: float = 1.0  # the relaxation the gain is quoted for, in the field's unit (1e6 for a budget in USD)
+    step_label: str = ""  # how that step reads ("1 M USD"); default "1 <unit>"
+
+
+@dataclass(frozen=True)
 class CapacityFactor:
     """A reported capacity factor: annual energy of a flow over (size x hours)."""
 
@@ -137,6 +156,7 @@ class Technology:
     streams: Callable[[Any], list[Stream]] = lambda _sc: []
     land: tuple[Land, ...] = ()
     capacity_factors: tuple[CapacityFactor, ...] = ()
+    limits: tuple[Limit, ...] = ()  # limits of its own that its sheet's fields set (binding limits, planner/limits.py)
     price_path: Callable[[Any], np.ndarray] | None = None  # its own stream kind (named like it), years 1..N
     firm: bool = False  # dispatchable supply that can carry a firm load through the night
     report: Callable[[Any, pd.DataFrame], dict] | None = None  # extra summary figures (summary[name])
