@@ -90,6 +90,18 @@ class Finance(Section):
                                         lo=-0.2, hi=0.3, objective_only=True)
     fuel_escalation: float = inp(0.0, "fraction/yr", "Escalation of gas and nuclear fuel prices", lo=-0.2, hi=0.3,
                                  objective_only=True)
+    escalation_starts: str = inp(
+        "year_1", "enum",
+        "When the O&M, electricity and fuel escalations start: year_1 = year 1 pays the prices typed, escalation "
+        "from year 2, f(y) = (1+e)^(y-1); year_0 = the prices typed are today's, year 1 already pays one year of "
+        "escalation, f(y) = (1+e)^y, as REopt does (at 2.7 %/yr, 8 %, 20 years: PWF 11.971 vs REopt's 12.2942)",
+        choices=("year_1", "year_0"),
+        source="REopt.jl src/core/utils.jl: annuity assumes cost growth in the first period (year_0)")
+    salvage: str = inp(
+        "linear", "enum",
+        "Value of capital whose life runs past the last year: linear = the unexpired share of its last "
+        "investment's cost is returned in year N (straight line); none = nothing is returned",
+        choices=("linear", "none"), source="straight-line residual value (assumption); none = no terminal value")
     tax_rate: float = inp(0.0, "fraction", "Income tax rate on operating profit (0 = pre-tax NPV)", lo=0, hi=0.6,
                           source="21 % US federal if enabled (statutory)", objective_only=True, key=True)
     depreciation: str = inp("macrs_5", "enum", "Tax depreciation of capex (used only when tax_rate > 0)",
@@ -441,8 +453,14 @@ class AI(Section):
                                            blank_means="catalog market price", objective_only=True,
                                            from_catalog="gpu_hour_price_usd", key=True)
     gpu_hour_price_decline_per_year: float = inp(
-        0.15, "fraction/yr", "Yearly fall of the GPU-hour price within one GPU generation (resets at refresh)",
+        0.15, "fraction/yr", "Yearly fall of the GPU-hour price within one GPU generation",
         lo=0, hi=0.9, source="PARAMETERS.md s9 (estimate, H100 2023-2026)", objective_only=True, key=True)
+    gpu_hour_price_refresh_decline_per_year: float = inp(
+        0.0, "fraction/yr",
+        "Yearly fall of the price a newly refreshed GPU generation starts at: the generation bought at the refresh "
+        "in year y earns (1 - this)^y x the year-1 price in its first year (0 = every refresh earns the year-1 "
+        "price again)", lo=-0.5, hi=0.9,
+        source="0: every refresh earns the year-1 price (earlier behaviour)", objective_only=True, key=True)
     server_price_usd: float | None = inp(None, "USD/server", "Price of one GPU server incl. network share", lo=0,
                                          blank_means="catalog value", objective_only=True,
                                          from_catalog="price_usd_per_server")
@@ -461,6 +479,10 @@ class AI(Section):
     facility_life_years: int = inp(25, "years", "Facility life", lo=1, hi=60, source=EST, objective_only=True)
     fom_usd_per_kw_it_year: float = inp(150.0, "USD/kW_IT-yr", "Staff, network, software, maintenance", lo=0,
                                         source=EST, objective_only=True)
+    vom_usd_per_it_mwh: float = inp(0.0, "USD/MWh_IT", "Variable O&M per IT-MWh sold (e.g. water, wear, "
+                                    "usage-based licences); electricity is not included", lo=0,
+                                    source="0: running costs are in fom_usd_per_kw_it_year (assumption)",
+                                    typical=(0, 200), objective_only=True)
     firmness: str = inp("hard", "enum",
                         "hard: firm share of sellable load must be served every hour; sla: a penalty per unserved MWh",
                         choices=("hard", "sla"))
@@ -518,6 +540,10 @@ class Mining(Section):
                                              lo=0, hi=0.9, source=EST, objective_only=True)
     fom_usd_per_mw_year: float = inp(20000.0, "USD/MW-yr", "Staff, repairs, insurance", lo=0, source=EST,
                                      objective_only=True)
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh mined (e.g. repairs and parts that scale "
+                                 "with run hours); electricity is not included", lo=0,
+                                 source="0: repairs are in fom_usd_per_mw_year (assumption)",
+                                 typical=(0, 100), objective_only=True)
     land_ha_per_mw: float = inp(0.05, "ha/MW", "Land use", lo=0, source=EST)
 
 

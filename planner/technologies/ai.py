@@ -2,7 +2,8 @@
 
 it_t <= util_t x IT (sellable demand); facility power = PUE x it_t; firmness: it_t >= firm x util_t x IT
 in every hour (hard), or a penalty per unserved firm IT-MWh (sla). GPU servers are refreshed every
-`gpu_refresh_years` at a declining price; the GPU-hour price falls within a generation and resets at refresh.
+`gpu_refresh_years` at a declining price; the GPU-hour price falls within a generation, and each refreshed
+generation starts at a price that itself falls from one generation to the next (`price_factor`).
 """
 
 from __future__ import annotations
@@ -32,10 +33,19 @@ def revenue_usd_per_it_mwh(a: AI) -> float:
 
 
 def price_factor(sc: Scenario) -> np.ndarray:
-    """GPU-hour price in each year relative to year 1: declines within a GPU generation, resets at refresh."""
+    """GPU-hour price in each year y = 1..N relative to year 1.
+
+    The servers are refreshed every R = gpu_refresh_years; generation k = (y-1) // R is bought at the end of
+    year kR and starts at (1 - g)^(kR) of the year-1 price (g = gpu_hour_price_refresh_decline_per_year: the
+    price a new generation earns falls g a year), then falls d = gpu_hour_price_decline_per_year a year as it
+    ages: f(y) = (1 - g)^(kR) x (1 - d)^((y-1) mod R).
+    """
     a = sc.ai
-    age = (np.arange(sc.finance.analysis_years)) % a.gpu_refresh_years
-    return (1.0 - a.gpu_hour_price_decline_per_year) ** age
+    t = np.arange(sc.finance.analysis_years)  # y - 1
+    age = t % a.gpu_refresh_years
+    bought = t - age  # the year the running generation was bought (0, R, 2R, ...)
+    new_generation = (1.0 - a.gpu_hour_price_refresh_decline_per_year) ** bought
+    return new_generation * (1.0 - a.gpu_hour_price_decline_per_year) ** age
 
 
 def add(ctx: Ctx) -> None:
@@ -93,6 +103,8 @@ def streams(sc: Scenario) -> list[spec.Stream]:
                     "GPU-hour revenue"),
         spec.Stream("ai_fom", "om", lambda sc: -sc.ai.fom_usd_per_kw_it_year * 1000, spec.Capacity("ai_it_mw"),
                     "AI data centre fixed O&M"),
+        spec.Stream("ai_vom", "om", lambda sc: -sc.ai.vom_usd_per_it_mwh, spec.Hourly("ai_it_mw"),
+                    "AI data centre variable O&M"),
     ]
 
 

@@ -78,6 +78,8 @@ def streams(sc: Scenario) -> list[spec.Stream]:
                     "Mining revenue"),
         spec.Stream("mining_fom", "om", lambda sc: -sc.mining.fom_usd_per_mw_year, spec.Capacity("mining_mw"),
                     "Mining fixed O&M"),
+        spec.Stream("mining_vom", "om", lambda sc: -sc.mining.vom_usd_per_mwh, spec.Hourly("mining_mw"),
+                    "Mining variable O&M"),
     ]
 
 
