@@ -1,5 +1,6 @@
-"""Hand-checked tests of the cost inputs of issue 14 items 5 and 6: mining and AI variable O&M, the salvage rule,
-the GPU-hour price of a refreshed generation and the escalation convention (`escalation_starts`).
+"""Hand-checked tests of the cost inputs of issue 14 items 5 and 6: mining and AI variable O&M, battery fixed O&M
+per kWh, the salvage rule, the GPU-hour price of a refreshed generation and the escalation convention
+(`escalation_starts`).
 
 Every expected number is derived here from first principles (annuity factors, the hand price paths, whole
 units by floor division), never read back from the planner. Each solve goes through `planner.run.optimise`
@@ -178,6 +179,35 @@ def test_ai_vom_on_a_firm_block_lowers_npv_by_vom_times_it_mwh_times_the_annuity
     assert free.npv_usd - r.npv_usd == pytest.approx(vom * HOURS * A, rel=1e-7)
 
 
+# ------------------------------------------------------------------------- battery fixed O&M per kWh
+
+def battery_case(fom_kwh: float):
+    """A 1 MW / 4 MWh battery forced next to an existing 0.5 MW / 2 MWh one, idle (no grid, nothing to shift)."""
+    sc = small_scenario(24)
+    b = sc.battery
+    b.enabled = True
+    b.existing_mw, b.existing_mwh = 0.5, 2.0
+    b.min_new_mw = b.max_new_mw = 1.0
+    b.min_new_mwh = b.max_new_mwh = 4.0
+    b.capex_usd_per_kw, b.capex_usd_per_kwh, b.life_years = 842.0, 213.0, 15
+    b.fom_usd_per_kw_year, b.fom_usd_per_kwh_year = 25.0, fom_kwh
+    return sc
+
+
+def test_battery_energy_fom_is_paid_on_every_mwh_existing_and_new():
+    fom_kwh = 5.3
+    r = optimise(battery_case(fom_kwh), OPTS, marginals=False)
+    check_consistency(r)
+    assert r.sizes["battery_mwh"] == pytest.approx(6.0)
+    assert_row(r, "battery_fom_energy", every_year(-fom_kwh * 1000 * 6.0))  # -31,800 USD a year on 6 MWh
+    assert_row(r, "battery_fom", every_year(-25.0 * 1000 * 1.5))
+    capex = 842e3 * 1.0 + 213e3 * 4.0  # 1.694 M USD, again at year 15; 10/15 of the rebuild back at year 20
+    hand = -(25e3 * 1.5 + fom_kwh * 1e3 * 6.0) * A - capex * (1 + (1 + D) ** -15 - 10 / 15 * (1 + D) ** -N)
+    assert r.npv_usd == pytest.approx(hand, rel=1e-9)
+    none = optimise(battery_case(0.0), OPTS, marginals=False)
+    assert none.npv_usd - r.npv_usd == pytest.approx(fom_kwh * 1e3 * 6.0 * A, rel=1e-9)
+
+
 # ------------------------------------------------------------------------------------- salvage rule
 
 PV_CAPEX_PER_MW = 1606e3  # life 30 years, 20-year period: 10/30 unexpired at year 20
@@ -333,6 +363,7 @@ def test_new_inputs_are_in_the_template_with_unit_and_default_and_are_read_back(
     wb = openpyxl.load_workbook(template)
     expect = {("Finance", "escalation_starts"): ("year_1", "enum"), ("Finance", "salvage"): ("linear", "enum"),
               ("Mining", "vom_usd_per_mwh"): (0, "USD/MWh"), ("AI", "vom_usd_per_it_mwh"): (0, "USD/MWh_IT"),
+              ("Battery", "fom_usd_per_kwh_year"): (5.3, "USD/kWh-yr"),
               ("AI", "gpu_hour_price_refresh_decline_per_year"): (0, "fraction/yr")}
     for (sheet, field), (value, unit) in expect.items():
         r = field_row(wb[sheet], field)
@@ -346,6 +377,7 @@ def test_new_inputs_are_in_the_template_with_unit_and_default_and_are_read_back(
     ("Finance", "salvage", "half", "salvage must be one of linear, none"),
     ("Mining", "vom_usd_per_mwh", -1, "vom_usd_per_mwh must be >= 0 (USD/MWh), found -1"),
     ("AI", "vom_usd_per_it_mwh", -2, "vom_usd_per_it_mwh must be >= 0 (USD/MWh_IT), found -2"),
+    ("Battery", "fom_usd_per_kwh_year", -5, "fom_usd_per_kwh_year must be >= 0 (USD/kWh-yr), found -5"),
     ("AI", "gpu_hour_price_refresh_decline_per_year", 0.95,
      "gpu_hour_price_refresh_decline_per_year must be >= -0.5 and <= 0.9 (fraction/yr), found 0.95"),
 ])

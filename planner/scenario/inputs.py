@@ -338,9 +338,14 @@ class Battery(Section):
     capex_usd_per_kwh: float = inp(213.0, "USD/kWh", "Cost of energy capacity", lo=0,
                                    source="REopt.jl electric_storage_defaults.json (ATB 2024 based)",
                                    typical=(30, 1500), slips=((1e-3, "USD/Wh"), (1e3, "USD/MWh")), objective_only=True)
-    fom_usd_per_kw_year: float = inp(25.0, "USD/kW-yr", "Fixed O&M per kW", lo=0,
+    fom_usd_per_kw_year: float = inp(25.0, "USD/kW-yr", "Fixed O&M per kW of power (the energy part is "
+                                     "fom_usd_per_kwh_year)", lo=0,
                                      source="ATB 2024 4-h: 2.27 % of 1,842 USD/kW = 42; split with energy (estimate)",
                                      objective_only=True)
+    fom_usd_per_kwh_year: float = inp(5.3, "USD/kWh-yr", "Fixed O&M per kWh of energy capacity", lo=0,
+                                      source="REopt.jl ElectricStorage: om_cost_fraction_of_installed_cost 0.025 x "
+                                      "installed_cost_per_kwh 213 (electric_storage_defaults.json) = 5.3",
+                                      typical=(0, 50), slips=((1e3, "USD/MWh-yr"),), objective_only=True)
     vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh discharged", lo=0, objective_only=True)
     charge_efficiency: float = inp(0.919, "fraction", "One-way charging efficiency", lo=0, hi=1, lo_open=True,
                                    source="PyPSA Lithium-Ion-LFP-bicharger (Viswanathan 2022)")
