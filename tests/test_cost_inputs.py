@@ -1,6 +1,6 @@
 """Hand-checked tests of the cost inputs of issue 14 items 5 and 6: mining and AI variable O&M, battery fixed O&M
-per kWh, the salvage rule, the GPU-hour price of a refreshed generation and the escalation convention
-(`escalation_starts`).
+per kWh, the salvage rule, the GPU-hour price of a refreshed generation, the escalation convention
+(`escalation_starts`), and whole GPU servers and ASICs.
 
 Every expected number is derived here from first principles (annuity factors, the hand price paths, whole
 units by floor division), never read back from the planner. Each solve goes through `planner.run.optimise`
@@ -10,6 +10,7 @@ Conventions: discount rate 8 %, 20 years, end-of-year cash flows, year 0 = the i
 
 from __future__ import annotations
 
+import math
 import shutil
 
 import numpy as np
@@ -20,6 +21,8 @@ from helpers import annuity, check_consistency, pv_of_years, small_scenario
 from planner.errors import InputError
 from planner.finance import CapitalItem, capital_pv_per_unit, capital_schedule, stream_pwf, trajectories
 from planner.run import optimise
+from planner.scenario.catalog import load_catalog
+from planner.scenario.inputs import AI, Mining
 from planner.scenario.reader import read_workbook
 from planner.scenario.template import template_scenario, write_workbook
 from planner.solve import SolveOptions
@@ -345,11 +348,79 @@ def test_gpu_refresh_price_moves_revenue_and_npv_by_the_hand_price_path(refresh_
     assert r.npv_usd == pytest.approx(hand, rel=1e-9)
 
 
+# ------------------------------------------------------------------------ whole GPU servers and ASICs
+
+def test_a_block_holds_whole_servers_and_its_it_power_drives_sizes_costs_and_dispatch():
+    servers = math.floor(1000 / 10.2)  # 98 servers of 10.2 kW in a 1-MW_IT block
+    it_mw = servers * 10.2 / 1000  # 0.9996 MW_IT per block
+    r = optimise(ai_case(gpu_price=2.0, firm=1.0, blocks=2, server_kw=10.2), OPTS, marginals=False)
+    check_consistency(r)
+    assert servers == 98
+    assert r.sizes["ai_servers"] == 2 * 98
+    assert r.sizes["ai_gpus"] == 2 * 98 * 8 and float(r.sizes["ai_gpus"]).is_integer()
+    assert r.sizes["ai_it_mw"] == pytest.approx(2 * it_mw, rel=1e-12)
+    np.testing.assert_allclose(r.dispatch["ai_it_mw"], 2 * it_mw, atol=1e-7)
+    np.testing.assert_allclose(r.dispatch["ai_facility_mw"], PUE * 2 * it_mw, atol=1e-7)
+    assert r.capex_usd == pytest.approx(2 * (98 * 3000.0 + 2000.0 * it_mw * 1000), rel=1e-12)
+    assert_row(r, "ai_fom", every_year(-150e3 * 2 * it_mw))
+    revenue = 2.0 * 8 * 1000 / 10.2 * 2 * it_mw * HOURS  # GPU-hours of 1,568 whole GPUs every hour
+    assert revenue == pytest.approx(2.0 * 2 * 98 * 8 * HOURS, rel=1e-12)
+    hand = ((revenue - PUE * IMPORT * 2 * it_mw * HOURS - 150e3 * 2 * it_mw) * A
+            - ai_capital_pv(blocks=2, servers=98, it_kw=it_mw * 1000))
+    assert r.npv_usd == pytest.approx(hand, rel=1e-9)
+
+
+@pytest.mark.parametrize("land_ha,blocks", [(1.9993, 2), (1.9990, 1)])
+def test_land_of_a_block_follows_its_whole_servers(land_ha, blocks):
+    sc = ai_case(gpu_price=2.0, firm=1.0, blocks=2, server_kw=10.2)
+    sc.ai.min_new_blocks, sc.ai.land_ha_per_mw = 0, 1.0
+    sc.site.land_area_ha = land_ha  # two blocks take 2 x 0.9996 = 1.9992 ha (two 1-MW blocks would take 2)
+    r = optimise(sc, OPTS, marginals=False)
+    check_consistency(r)
+    assert r.sizes["ai_blocks"] == blocks
+
+
+def test_a_container_holds_whole_asics_and_draws_their_power():
+    asics = math.floor(1e6 / (3645 * 1.03))  # 266 whole S21 XP at 3,645 W with 3 % cooling in 1 MW
+    container_mw = asics * 3645 * 1.03 / 1e6  # 0.9986571 MW
+    th = asics * 3645 / 13.5  # 71,820 TH/s: 270 TH/s per ASIC
+    sc = mining_case(40.0, 0.0)
+    mn = sc.mining
+    mn.min_new_containers = mn.max_new_containers = 3
+    mn.asic_power_w, mn.asic_efficiency_j_per_th, mn.container_pue, mn.asic_price_usd_per_th = 3645.0, 13.5, 1.03, 10.0
+    mn.container_capex_usd_per_mw, mn.fom_usd_per_mw_year = 200_000.0, 20_000.0
+    r = optimise(sc, OPTS, marginals=False)
+    check_consistency(r)
+    assert asics == 266 and th == pytest.approx(71_820.0)
+    assert r.sizes["mining_asics"] == 3 * 266
+    assert r.sizes["mining_mw"] == pytest.approx(3 * container_mw, rel=1e-12)
+    assert r.sizes["mining_ph_s"] == pytest.approx(3 * th / 1000, rel=1e-12)
+    np.testing.assert_allclose(r.dispatch["mining_mw"], 3 * container_mw, atol=1e-7)  # pays: runs at full power
+    assert r.capex_usd == pytest.approx(3 * (th * 10.0 + 200_000.0 * container_mw), rel=1e-12)
+    revenue = 50.0 / 24 * (th / 1000) * 0.98 * HOURS  # USD a year per container: whole ASICs' hashrate
+    capital_pv = th * 10.0 * pv_of_years(D, [0, 4, 8, 12, 16]) + 200_000.0 * container_mw * pv_of_years(D, [0, 10])
+    per_container = (revenue - 40.0 * container_mw * HOURS - 20_000.0 * container_mw) * A - capital_pv
+    assert r.npv_usd == pytest.approx(3 * per_container, rel=1e-9)
+
+
+def test_whole_unit_rounding_warns_when_it_moves_a_block_or_a_container_by_more_than_one_percent():
+    catalog = load_catalog()
+    assert AI().rules(catalog) == ([], [])  # 98 DGX H100 in 1 MW_IT: 0.9996 MW_IT, -0.04 %
+    _, warnings = AI(block_it_mw=0.05).rules(catalog)  # 4 servers of 10.2 kW: 0.0408 MW_IT
+    assert len(warnings) == 1 and "holds 4 whole server(s) of 10.2 kW" in warnings[0] and "-18.4%" in warnings[0]
+    _, warnings = AI(block_it_mw=0.005).rules(catalog)  # smaller than one server: one server
+    assert "holds 1 whole server(s)" in warnings[0] and "0.0102 MW_IT" in warnings[0]
+    assert Mining().rules(catalog) == ([], [])  # 266 S21 XP in 1 MW: -0.13 %
+    _, warnings = Mining(container_mw=0.01).rules(catalog)  # 2 ASICs: 7.5 kW
+    assert "holds 2 whole ASIC(s) of 3645 W" in warnings[0] and "-24.9%" in warnings[0]
+
+
 # --------------------------------------------------------------------- the workbook: template and validation
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     sc = template_scenario()
+    sc.ai.block_it_mw = 0.05
     path = tmp_path_factory.mktemp("costs") / "template.xlsx"
     write_workbook(sc, path)
     return path
@@ -364,12 +435,15 @@ def test_new_inputs_are_in_the_template_with_unit_and_default_and_are_read_back(
     expect = {("Finance", "escalation_starts"): ("year_1", "enum"), ("Finance", "salvage"): ("linear", "enum"),
               ("Mining", "vom_usd_per_mwh"): (0, "USD/MWh"), ("AI", "vom_usd_per_it_mwh"): (0, "USD/MWh_IT"),
               ("Battery", "fom_usd_per_kwh_year"): (5.3, "USD/kWh-yr"),
-              ("AI", "gpu_hour_price_refresh_decline_per_year"): (0, "fraction/yr")}
+              ("AI", "gpu_hour_price_refresh_decline_per_year"): (0, "fraction/yr"),
+              ("Mining", "asic_power_w"): (None, "W")}
     for (sheet, field), (value, unit) in expect.items():
         r = field_row(wb[sheet], field)
         assert wb[sheet].cell(r, 3).value == value and wb[sheet].cell(r, 4).value == unit
     sc = read_workbook(template)
     assert sc.finance.escalation_starts == "year_1" and sc.finance.salvage == "linear"
+    assert sc.mining.asic_power_w == 3645.0  # blank: the catalog's S21 XP
+    assert any("AI: block_it_mw = 0.05 MW_IT holds 4 whole server(s)" in w for w in sc.warnings)
 
 
 @pytest.mark.parametrize("sheet,field,value,expect", [
@@ -378,6 +452,7 @@ def test_new_inputs_are_in_the_template_with_unit_and_default_and_are_read_back(
     ("Mining", "vom_usd_per_mwh", -1, "vom_usd_per_mwh must be >= 0 (USD/MWh), found -1"),
     ("AI", "vom_usd_per_it_mwh", -2, "vom_usd_per_it_mwh must be >= 0 (USD/MWh_IT), found -2"),
     ("Battery", "fom_usd_per_kwh_year", -5, "fom_usd_per_kwh_year must be >= 0 (USD/kWh-yr), found -5"),
+    ("Mining", "asic_power_w", 0, "asic_power_w must be > 0 (W), found 0"),
     ("AI", "gpu_hour_price_refresh_decline_per_year", 0.95,
      "gpu_hour_price_refresh_decline_per_year must be >= -0.5 and <= 0.9 (fraction/yr), found 0.95"),
 ])

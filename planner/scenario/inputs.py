@@ -29,6 +29,29 @@ NO_LIMIT = "no limit (the model may become unbounded)"
 # magnitude hints for unit-slip warnings: a $/kW capex typed in $/W or $/MW
 CAPEX_KW_SLIPS = ((1e-3, "USD/W"), (1e3, "USD/MW"))
 PRICE_MWH_SLIPS = ((1e-3, "USD/kWh"),)
+ROUNDING_WARN_FRACTION = 0.01  # warn when whole servers or ASICs move a block's or container's power by more
+
+
+def whole_units(capacity: float, per_unit: float) -> int:
+    """The most whole units of `per_unit` that fit in `capacity` (floor, 1e-9 relative tolerance), at least one."""
+    return max(1, int(np.floor(capacity / per_unit * (1.0 + 1e-9))))
+
+
+def _catalog_value(catalog: Any, kind: str, model: str, column: str) -> float | None:
+    """A catalog column of a model, or None when the model is unknown (reported as its own error)."""
+    try:
+        return float(catalog.row(kind, model)[column])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _rounding_warning(what: str, target: float, unit: str, count: int, item: str, built: float,
+                      one: str) -> list[str]:
+    """A warning when whole units move a target power by more than ROUNDING_WARN_FRACTION."""
+    if abs(built - target) <= ROUNDING_WARN_FRACTION * target:
+        return []
+    return [f"{what} = {target:g} {unit} holds {count} whole {item}: each {one} is built with {built:.6g} {unit} "
+            f"({built / target - 1:+.1%}); sizes, costs, land and energy use follow the whole units"]
 
 
 class Section:
@@ -439,7 +462,11 @@ class SiteLoad(Section):
 
 @dataclass
 class AI(Section):
-    """GPU AI data centre: integer blocks of catalog GPU servers selling GPU-hours."""
+    """GPU AI data centre: integer blocks of whole catalog GPU servers selling GPU-hours.
+
+    A block holds the most whole servers that fit in block_it_mw (at least one); its IT power is then
+    servers x server_kw, and everything per kW or MW of IT (facility capex, O&M, land, power) uses it.
+    """
 
     HOURLY = (HourlyColumn("ai_utilisation", "fraction", "Share of AI IT capacity that can be sold this hour", 0, 1,
                            extremes=("max_value",)),)
@@ -447,7 +474,8 @@ class AI(Section):
     enabled: bool = inp(True, "yes/no", "Consider building an AI data centre", choices=YES_NO)
     gpu_system: str = inp("DGX H100", "catalog", "GPU server system (models/gpu_systems.csv)",
                           catalog="gpu_systems")
-    block_it_mw: float = inp(1.0, "MW_IT", "IT power of one block (built in whole blocks)", lo=0, lo_open=True)
+    block_it_mw: float = inp(1.0, "MW_IT", "Target IT power of one block: a block holds the most whole servers "
+                             "that fit (at least one) and its IT power is servers x server_kw", lo=0, lo_open=True)
     existing_blocks: int = inp(0, "count", "Blocks already on site", lo=0)
     min_new_blocks: int = inp(0, "count", "Fewest new blocks (e.g. a contracted AI load)", lo=0)
     max_new_blocks: int | None = inp(20, "count", "Most new blocks", lo=0,
@@ -472,7 +500,7 @@ class AI(Section):
     gpus_per_server: int | None = inp(None, "count", "GPUs in one server", lo=1, blank_means="catalog value",
                                       objective_only=True, from_catalog="gpus_per_server")
     server_kw: float | None = inp(None, "kW", "Maximum IT power of one server", lo=0, lo_open=True,
-                                  blank_means="catalog value", objective_only=True, from_catalog="server_kw")
+                                  blank_means="catalog value", from_catalog="server_kw")
     gpu_refresh_years: int = inp(5, "years", "GPU servers are replaced after this many years", lo=1, hi=20,
                                  source="PARAMETERS.md s9: CoreWeave 6, Lambda 5, Nebius 4", objective_only=True)
     server_price_decline_per_year: float = inp(0.10, "fraction/yr",
@@ -496,10 +524,23 @@ class AI(Section):
                                          source=EST, objective_only=True)
     land_ha_per_mw: float = inp(1.0, "ha/MW_IT", "Land use", lo=0, source=EST)
 
+    def rules(self, catalog) -> tuple[list[str], list[str]]:
+        kw = self.server_kw if self.server_kw is not None else _catalog_value(
+            catalog, "gpu_systems", self.gpu_system, "server_kw")
+        if not self.enabled or not kw:
+            return [], []
+        n = whole_units(self.block_it_mw * 1000.0, kw)
+        return [], _rounding_warning("block_it_mw", self.block_it_mw, "MW_IT", n, f"server(s) of {kw:g} kW",
+                                     n * kw / 1000.0, "block")
+
 
 @dataclass
 class Mining(Section):
-    """Bitcoin mining: integer containers of a catalog ASIC, freely curtailable every hour."""
+    """Bitcoin mining: integer containers of whole catalog ASICs, freely curtailable every hour.
+
+    A container holds the most whole ASICs whose power with cooling fits in container_mw (at least one); its
+    power is then ASICs x asic_power_w x container_pue, and its hashrate that of the whole ASICs.
+    """
 
     enabled: bool = inp(True, "yes/no", "Consider building a mining fleet", choices=YES_NO)
     asic_model: str = inp("Antminer S21 XP", "catalog", "ASIC model (models/asics.csv)", catalog="asics")
@@ -509,10 +550,14 @@ class Mining(Section):
     asic_price_usd_per_th: float | None = inp(None, "USD/TH", "ASIC price", lo=0, blank_means="catalog value",
                                               typical=(1, 100), slips=((1e3, "USD/PH"),), objective_only=True,
                                               from_catalog="price_usd_per_th")
-    container_mw: float = inp(1.0, "MW", "Electrical power of one container (ASICs + cooling)", lo=0,
-                              lo_open=True, source="uminers.com 2026: 40-ft hydro container ~1.9 MW; pod-sized")
+    asic_power_w: float | None = inp(None, "W", "Power of one ASIC at the wall", lo=0, lo_open=True,
+                                     blank_means="catalog value", from_catalog="power_w")
+    container_mw: float = inp(1.0, "MW", "Rated electrical power of one container (ASICs + cooling): it holds the "
+                              "most whole ASICs that fit (at least one) and draws ASICs x asic_power_w x "
+                              "container_pue", lo=0, lo_open=True,
+                              source="uminers.com 2026: 40-ft hydro container ~1.9 MW; pod-sized")
     container_pue: float = inp(1.03, "ratio", "Container power / ASIC power (cooling)", lo=1.0, hi=1.5,
-                               source="PARAMETERS.md s10c", objective_only=True)
+                               source="PARAMETERS.md s10c")
     container_capex_usd_per_mw: float = inp(200000.0, "USD/MW", "Container, cooling and electrical BOS", lo=0,
                                             source="PARAMETERS.md s10c (estimate)",
                                             typical=(10000, 2000000), slips=((1e-3, "USD/kW"),), objective_only=True)
@@ -550,6 +595,16 @@ class Mining(Section):
                                  source="0: repairs are in fom_usd_per_mw_year (assumption)",
                                  typical=(0, 100), objective_only=True)
     land_ha_per_mw: float = inp(0.05, "ha/MW", "Land use", lo=0, source=EST)
+
+    def rules(self, catalog) -> tuple[list[str], list[str]]:
+        w = self.asic_power_w if self.asic_power_w is not None else _catalog_value(
+            catalog, "asics", self.asic_model, "power_w")
+        if not self.enabled or not w:
+            return [], []
+        n = whole_units(self.container_mw * 1e6, w * self.container_pue)
+        return [], _rounding_warning("container_mw", self.container_mw, "MW", n,
+                                     f"ASIC(s) of {w:g} W (with PUE {self.container_pue:g})",
+                                     n * w * self.container_pue / 1e6, "container")
 
 
 def sheet(name: str, cls: type) -> Any:
