@@ -493,7 +493,9 @@ class AI(Section):
         "Yearly fall of the price a newly refreshed GPU generation starts at: the generation bought at the refresh "
         "in year y earns (1 - this)^y x the year-1 price in its first year (0 = every refresh earns the year-1 "
         "price again)", lo=-0.5, hi=0.9,
-        source="0: every refresh earns the year-1 price (earlier behaviour)", objective_only=True, key=True)
+        source="0 keeps the earlier reset; 0.094 = 1 - 2^(1/3 - 1/2.1) from Hobbhahn, Heim & Aydos 2023, Trends in "
+        "Machine Learning Hardware (Epoch AI) for a current-generation system (docs/formulation.md)",
+        objective_only=True, key=True)
     server_price_usd: float | None = inp(None, "USD/server", "Price of one GPU server incl. network share", lo=0,
                                          blank_means="catalog value", objective_only=True,
                                          from_catalog="price_usd_per_server")

@@ -53,6 +53,8 @@ DEFAULT_SENSITIVITY = [
     SensitivityRow("mining.hashprice_usd_per_ph_day", 25, 60, "triangular", "PARAMETERS.md s10b range"),
     SensitivityRow("ai.gpu_hour_price_usd", 1.5, 3.5, "triangular", "PARAMETERS.md s9 range"),
     SensitivityRow("ai.gpu_hour_price_decline_per_year", 0.0, 0.35, "uniform", "PARAMETERS.md s9 range"),
+    SensitivityRow("ai.gpu_hour_price_refresh_decline_per_year", 0.0, 0.15, "uniform",
+                   "0 = each refresh earns the year-1 price; 0.094 = Epoch AI trends (docs/formulation.md)"),
     SensitivityRow("mining.network_hashrate_growth_per_year", 0.0, 0.5, "uniform", "PARAMETERS.md s10b range"),
     SensitivityRow("pv.capex_usd_per_kw_ac", 1100, 1800, "triangular", "PARAMETERS.md s1 range"),
     SensitivityRow("wind.capex_usd_per_kw", 1450, 1833, "triangular", "PARAMETERS.md s2 range"),
