@@ -7,7 +7,8 @@ dispatch, so its NPV is an honest second opinion on the optimiser's objective.
 Conventions (docs/finance.md): year 0 is construction (all initial capex); operating years 1..N
 repeat the representative year scaled by each stream's trajectory f_s(y); cash flows are end of
 year; replacements happen at the end of each life inside the period; at the end of year N the
-unexpired share of the last investment is returned as straight-line salvage.
+unexpired share of the last investment is returned as straight-line salvage (`Finance.salvage = linear`,
+the default) or nothing (`none`).
 """
 
 from __future__ import annotations
@@ -47,15 +48,18 @@ def discount(fin: Finance, y) -> np.ndarray:
 def trajectories(fin: Finance, own: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """f_s(y) for every stream kind, y = 1..N: the escalated kinds, plus technologies' own price paths.
 
-    Escalation convention: year 1 pays today's price, escalation starts in year 2, f(y) = (1+e)^(y-1).
-    `own` maps a kind (e.g. "mining") to its path relative to year-1 prices (planner/technologies).
+    Escalation convention (`Finance.escalation_starts`): year_1 (default) = year 1 pays the price typed and
+    escalation starts in year 2, f(y) = (1+e)^(y-1); year_0 = the price typed is today's (year 0), so year 1
+    already pays one year of escalation, f(y) = (1+e)^y (REopt's convention). The technologies' own paths
+    (`own`, e.g. "mining") are relative to year-1 prices and are not affected.
     """
     y = years(fin)
+    t = y if fin.escalation_starts == "year_0" else y - 1
     out = {
         "flat": np.ones(len(y)),
-        "om": (1.0 + fin.om_escalation) ** (y - 1),
-        "electricity": (1.0 + fin.electricity_escalation) ** (y - 1),
-        "fuel": (1.0 + fin.fuel_escalation) ** (y - 1),
+        "om": (1.0 + fin.om_escalation) ** t,
+        "electricity": (1.0 + fin.electricity_escalation) ** t,
+        "fuel": (1.0 + fin.fuel_escalation) ** t,
     }
     out.update(own or {})
     return out
@@ -75,7 +79,12 @@ def degradation_factor(fin: Finance, rate: float) -> float:
 
 
 def capital_schedule(item: CapitalItem, fin: Finance) -> dict[str, np.ndarray]:
-    """Per unit of size, by year 0..N: investment, salvage, ITC received and tax depreciation."""
+    """Per unit of size, by year 0..N: investment, salvage, ITC received and tax depreciation.
+
+    Salvage (`Finance.salvage`): linear returns the unexpired share of the last investment's cost in year N
+    (an investment of cost C in year y with life L returns C x (y + L - N) / L when y + L > N); none returns
+    nothing. Salvage is not taxed (it is a return of capital).
+    """
     n = fin.analysis_years
     invest = np.zeros(n + 1)
     salvage = np.zeros(n + 1)
@@ -97,7 +106,7 @@ def capital_schedule(item: CapitalItem, fin: Finance) -> dict[str, np.ndarray]:
         last = y
         y += item.life_years
     remaining = last + item.life_years - n
-    if remaining > 0:
+    if remaining > 0 and fin.salvage == "linear":
         salvage[n] += item.usd_per_unit * (1.0 - item.price_decline_per_year) ** last * remaining / item.life_years
     return {"invest": invest, "salvage": salvage, "itc": itc, "depreciation": dep}
 

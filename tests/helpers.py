@@ -54,6 +54,7 @@ def small_scenario(hours: int = 24, weight: float | None = None, **columns) -> S
     a.gpus_per_server, a.server_kw, a.server_price_usd, a.gpu_hour_price_usd = 8, 10.0, 300000.0, 2.0
     m = sc.mining
     m.asic_efficiency_j_per_th, m.asic_price_usd_per_th = 15.0, 10.0
+    m.asic_power_w = 4000.0  # 250 whole ASICs fill a 1-MW container at PUE 1 exactly
     data = {"timestamp": pd.date_range("2013-01-01", periods=hours, freq="h")}
     defaults = {c.name: 0.0 for c in HOURLY_COLUMNS}
     defaults["firm_available_fraction"] = 1.0

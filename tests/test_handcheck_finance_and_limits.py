@@ -211,9 +211,15 @@ NIGHT_IT_MWH = 1.0 * 12 * 365  # 1 IT-MW of firm load in the 12 dark hours of ev
 PUE = 1.3
 
 
+# every refreshed generation starts at the year-1 price again (AI.gpu_hour_price_refresh_decline_per_year = 0, set in
+# sla_case, not the default): the refresh price path has its own hand tests in tests/test_cost_inputs.py
+REFRESH_DECLINE = 0.0
+
+
 def ai_factor() -> np.ndarray:
-    """GPU-hour price of years 1..20 relative to year 1: -15 %/yr inside a 5-year generation, reset at refresh."""
-    return np.array([0.85 ** ((y - 1) % 5) for y in range(1, N + 1)])
+    """GPU-hour price of years 1..20 relative to year 1: -15 %/yr inside a 5-year generation; the generation
+    bought at the refresh in year 5, 10 or 15 starts at (1 - REFRESH_DECLINE)^5, ^10 or ^15 of the year-1 price."""
+    return np.array([(1 - REFRESH_DECLINE) ** (5 * ((y - 1) // 5)) * 0.85 ** ((y - 1) % 5) for y in range(1, N + 1)])
 
 
 B = float(np.sum(ai_factor() * V[1:]))  # present-worth factor of the ai stream kind (revenue and SLA penalty)
@@ -231,6 +237,7 @@ def sla_case(penalty: float, import_price: float | None = None):
     a.min_new_blocks = a.max_new_blocks = 1
     a.block_it_mw, a.pue, a.firmness, a.firm_fraction, a.sla_penalty_usd_per_mwh = 1.0, PUE, "sla", 1.0, penalty
     a.gpu_hour_price_usd, a.gpu_hour_price_decline_per_year, a.gpu_refresh_years = GPU_PRICE, 0.15, 5
+    a.gpu_hour_price_refresh_decline_per_year = REFRESH_DECLINE
     a.server_price_usd, a.server_price_decline_per_year = 3000.0, 0.10  # 100 servers: 0.3 M USD per block
     a.facility_capex_usd_per_kw_it, a.facility_life_years, a.fom_usd_per_kw_it_year = 2000.0, 25, 150.0
     if import_price is not None:

@@ -28,6 +28,7 @@ def month_scenario(days: int = 30):
     sc.pv.enabled = sc.battery.enabled = sc.wind.enabled = True
     sc.pv.capex_usd_per_kw_ac, sc.battery.capex_usd_per_kwh, sc.battery.capex_usd_per_kw = 400.0, 60.0, 150.0
     sc.pv.fom_usd_per_kw_year = sc.battery.fom_usd_per_kw_year = 0.0
+    sc.battery.fom_usd_per_kwh_year = 0.0  # no fixed O&M on the energy part either
     sc.battery.max_duration_h = 48.0
     sc.grid.connected = True
     sc.grid.import_limit_mw = 0.0

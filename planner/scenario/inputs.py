@@ -30,6 +30,29 @@ NO_LIMIT = "no limit (the model may become unbounded)"
 # magnitude hints for unit-slip warnings: a $/kW capex typed in $/W or $/MW
 CAPEX_KW_SLIPS = ((1e-3, "USD/W"), (1e3, "USD/MW"))
 PRICE_MWH_SLIPS = ((1e-3, "USD/kWh"),)
+ROUNDING_WARN_FRACTION = 0.01  # warn when whole servers or ASICs move a block's or container's power by more
+
+
+def whole_units(capacity: float, per_unit: float) -> int:
+    """The most whole units of `per_unit` that fit in `capacity` (floor, 1e-9 relative tolerance), at least one."""
+    return max(1, int(np.floor(capacity / per_unit * (1.0 + 1e-9))))
+
+
+def _catalog_value(catalog: Any, kind: str, model: str, column: str) -> float | None:
+    """A catalog column of a model, or None when the model is unknown (reported as its own error)."""
+    try:
+        return float(catalog.row(kind, model)[column])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _rounding_warning(what: str, target: float, unit: str, count: int, item: str, built: float,
+                      one: str) -> list[str]:
+    """A warning when whole units move a target power by more than ROUNDING_WARN_FRACTION."""
+    if abs(built - target) <= ROUNDING_WARN_FRACTION * target:
+        return []
+    return [f"{what} = {target:g} {unit} holds {count} whole {item}: each {one} is built with {built:.6g} {unit} "
+            f"({built / target - 1:+.1%}); sizes, costs, land and energy use follow the whole units"]
 
 
 class Section:
@@ -93,6 +116,18 @@ class Finance(Section):
                                         lo=-0.2, hi=0.3, objective_only=True)
     fuel_escalation: float = inp(0.0, "fraction/yr", "Escalation of gas and nuclear fuel prices", lo=-0.2, hi=0.3,
                                  objective_only=True)
+    escalation_starts: str = inp(
+        "year_1", "enum",
+        "When the O&M, electricity and fuel escalations start: year_1 = year 1 pays the prices typed, escalation "
+        "from year 2, f(y) = (1+e)^(y-1); year_0 = the prices typed are today's, year 1 already pays one year of "
+        "escalation, f(y) = (1+e)^y, as REopt does (at 2.7 %/yr, 8 %, 20 years: PWF 11.971 vs REopt's 12.2942)",
+        choices=("year_1", "year_0"),
+        source="REopt.jl src/core/utils.jl: annuity assumes cost growth in the first period (year_0)")
+    salvage: str = inp(
+        "linear", "enum",
+        "Value of capital whose life runs past the last year: linear = the unexpired share of its last "
+        "investment's cost is returned in year N (straight line); none = nothing is returned",
+        choices=("linear", "none"), source="straight-line residual value (assumption); none = no terminal value")
     tax_rate: float = inp(0.0, "fraction", "Income tax rate on operating profit (0 = pre-tax NPV)", lo=0, hi=0.6,
                           source="21 % US federal if enabled, 26 U.S.C. 11(b) (docs/sources.md, Finance)",
                           objective_only=True, key=True)
@@ -336,9 +371,14 @@ class Battery(Section):
     capex_usd_per_kwh: float = inp(213.0, "USD/kWh", "Cost of energy capacity", lo=0,
                                    source="REopt.jl electric_storage_defaults.json (ATB 2024 based)",
                                    typical=(30, 1500), slips=((1e-3, "USD/Wh"), (1e3, "USD/MWh")), objective_only=True)
-    fom_usd_per_kw_year: float = inp(25.0, "USD/kW-yr", "Fixed O&M per kW", lo=0,
+    fom_usd_per_kw_year: float = inp(25.0, "USD/kW-yr", "Fixed O&M per kW of power (the energy part is "
+                                     "fom_usd_per_kwh_year)", lo=0,
                                      source="ATB 2024 4-h: 2.27 % of 1,842 USD/kW = 42; split with energy (estimate)",
                                      objective_only=True)
+    fom_usd_per_kwh_year: float = inp(5.3, "USD/kWh-yr", "Fixed O&M per kWh of energy capacity", lo=0,
+                                      source="REopt.jl ElectricStorage: om_cost_fraction_of_installed_cost 0.025 x "
+                                      "installed_cost_per_kwh 213 (electric_storage_defaults.json) = 5.3",
+                                      typical=(0, 50), slips=((1e3, "USD/MWh-yr"),), objective_only=True)
     vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh discharged", lo=0, objective_only=True)
     charge_efficiency: float = inp(0.919, "fraction", "One-way charging efficiency", lo=0, hi=1, lo_open=True,
                                    source="PyPSA Lithium-Ion-LFP-bicharger (Viswanathan 2022)")
@@ -433,7 +473,11 @@ class SiteLoad(Section):
 
 @dataclass
 class AI(Section):
-    """GPU AI data centre: integer blocks of catalog GPU servers selling GPU-hours."""
+    """GPU AI data centre: integer blocks of whole catalog GPU servers selling GPU-hours.
+
+    A block holds the most whole servers that fit in block_it_mw (at least one); its IT power is then
+    servers x server_kw, and everything per kW or MW of IT (facility capex, O&M, land, power) uses it.
+    """
 
     HOURLY = (HourlyColumn("ai_utilisation", "fraction", "Share of AI IT capacity that can be sold this hour", 0, 1,
                            extremes=("max_value",)),)
@@ -441,7 +485,8 @@ class AI(Section):
     enabled: bool = inp(True, "yes/no", "Consider building an AI data centre", choices=YES_NO)
     gpu_system: str = inp("DGX H100", "catalog", "GPU server system (models/gpu_systems.csv)",
                           catalog="gpu_systems")
-    block_it_mw: float = inp(1.0, "MW_IT", "IT power of one block (built in whole blocks)", lo=0, lo_open=True)
+    block_it_mw: float = inp(1.0, "MW_IT", "Target IT power of one block: a block holds the most whole servers "
+                             "that fit (at least one) and its IT power is servers x server_kw", lo=0, lo_open=True)
     existing_blocks: int = inp(0, "count", "Blocks already on site", lo=0)
     min_new_blocks: int = inp(0, "count", "Fewest new blocks (e.g. a contracted AI load)", lo=0)
     max_new_blocks: int | None = inp(20, "count", "Most new blocks", lo=0,
@@ -454,13 +499,22 @@ class AI(Section):
     gpu_hour_price_decline_per_year: float = inp(
         0.15, "fraction/yr", "Yearly fall of the GPU-hour price within one GPU generation (resets at refresh)",
         lo=0, hi=0.9, source="estimate from H100 prices 2023-2026 (docs/sources.md, AI)", objective_only=True, key=True)
+    gpu_hour_price_refresh_decline_per_year: float = inp(
+        0.0, "fraction/yr",
+        "Yearly fall of the price a newly refreshed GPU generation starts at: the generation bought at the refresh "
+        "in year y earns (1 - this)^y x the year-1 price in its first year (0 = every refresh earns the year-1 "
+        "price again)", lo=-0.5, hi=0.9,
+        source="0 keeps the earlier reset; 0.094 = 1 - 2^(1/3 - 1/2.1) from Hobbhahn, Heim & Aydos 2023, Trends in "
+        "Machine Learning Hardware (Epoch AI) for a current-generation system (docs/sources.md, AI; "
+        "docs/formulation.md)",
+        objective_only=True, key=True)
     server_price_usd: float | None = inp(None, "USD/server", "Price of one GPU server incl. network share", lo=0,
                                          blank_means="catalog value", objective_only=True,
                                          from_catalog="price_usd_per_server")
     gpus_per_server: int | None = inp(None, "count", "GPUs in one server", lo=1, blank_means="catalog value",
                                       objective_only=True, from_catalog="gpus_per_server")
     server_kw: float | None = inp(None, "kW", "Maximum IT power of one server", lo=0, lo_open=True,
-                                  blank_means="catalog value", objective_only=True, from_catalog="server_kw")
+                                  blank_means="catalog value", from_catalog="server_kw")
     gpu_refresh_years: int = inp(5, "years", "GPU servers are replaced after this many years", lo=1, hi=20,
                                  source="CoreWeave 6, Lambda 5, Nebius 4 (bizety.com 2025; docs/sources.md, AI)",
                                  objective_only=True)
@@ -473,6 +527,10 @@ class AI(Section):
     facility_life_years: int = inp(25, "years", "Facility life", lo=1, hi=60, source=EST, objective_only=True)
     fom_usd_per_kw_it_year: float = inp(150.0, "USD/kW_IT-yr", "Staff, network, software, maintenance", lo=0,
                                         source=EST, objective_only=True)
+    vom_usd_per_it_mwh: float = inp(0.0, "USD/MWh_IT", "Variable O&M per IT-MWh sold (e.g. water, wear, "
+                                    "usage-based licences); electricity is not included", lo=0,
+                                    source="0: running costs are in fom_usd_per_kw_it_year (assumption)",
+                                    typical=(0, 200), objective_only=True)
     firmness: str = inp("hard", "enum",
                         "hard: firm share of sellable load must be served every hour; sla: a penalty per unserved MWh",
                         choices=("hard", "sla"))
@@ -481,10 +539,23 @@ class AI(Section):
                                          source=EST, objective_only=True)
     land_ha_per_mw: float = inp(1.0, "ha/MW_IT", "Land use", lo=0, source=EST)
 
+    def rules(self, catalog) -> tuple[list[str], list[str]]:
+        kw = self.server_kw if self.server_kw is not None else _catalog_value(
+            catalog, "gpu_systems", self.gpu_system, "server_kw")
+        if not self.enabled or not kw:
+            return [], []
+        n = whole_units(self.block_it_mw * 1000.0, kw)
+        return [], _rounding_warning("block_it_mw", self.block_it_mw, "MW_IT", n, f"server(s) of {kw:g} kW",
+                                     n * kw / 1000.0, "block")
+
 
 @dataclass
 class Mining(Section):
-    """Bitcoin mining: integer containers of a catalog ASIC, freely curtailable every hour."""
+    """Bitcoin mining: integer containers of whole catalog ASICs, freely curtailable every hour.
+
+    A container holds the most whole ASICs whose power with cooling fits in container_mw (at least one); its
+    power is then ASICs x asic_power_w x container_pue, and its hashrate that of the whole ASICs.
+    """
 
     enabled: bool = inp(True, "yes/no", "Consider building a mining fleet", choices=YES_NO)
     asic_model: str = inp("Antminer S21 XP", "catalog", "ASIC model (models/asics.csv)", catalog="asics")
@@ -494,11 +565,15 @@ class Mining(Section):
     asic_price_usd_per_th: float | None = inp(None, "USD/TH", "ASIC price", lo=0, blank_means="catalog value",
                                               typical=(1, 100), slips=((1e3, "USD/PH"),), objective_only=True,
                                               from_catalog="price_usd_per_th")
-    container_mw: float = inp(1.0, "MW", "Electrical power of one container (ASICs + cooling)", lo=0,
-                              lo_open=True, source="uminers.com 2026: 40-ft hydro container ~1.9 MW; pod-sized")
+    asic_power_w: float | None = inp(None, "W", "Power of one ASIC at the wall", lo=0, lo_open=True,
+                                     blank_means="catalog value", from_catalog="power_w")
+    container_mw: float = inp(1.0, "MW", "Rated electrical power of one container (ASICs + cooling): it holds the "
+                              "most whole ASICs that fit (at least one) and draws ASICs x asic_power_w x "
+                              "container_pue", lo=0, lo_open=True,
+                              source="uminers.com 2026: 40-ft hydro container ~1.9 MW; pod-sized")
     container_pue: float = inp(1.03, "ratio", "Container power / ASIC power (cooling)", lo=1.0, hi=1.5,
-                               source="uminers.com 2026 (air 1.003-1.005); hydro estimate (docs/sources.md, Mining)",
-                               objective_only=True)
+                               source="uminers.com 2026 (air 1.003-1.005); hydro estimate (docs/sources.md, Mining)")
+
     container_capex_usd_per_mw: float = inp(200000.0, "USD/MW", "Container, cooling and electrical BOS", lo=0,
                                             source="estimate: no priced source found (docs/sources.md, Mining)",
                                             typical=(10000, 2000000), slips=((1e-3, "USD/kW"),), objective_only=True)
@@ -539,7 +614,21 @@ class Mining(Section):
                                              lo=0, hi=0.9, source=EST, objective_only=True)
     fom_usd_per_mw_year: float = inp(20000.0, "USD/MW-yr", "Staff, repairs, insurance", lo=0, source=EST,
                                      objective_only=True)
+    vom_usd_per_mwh: float = inp(0.0, "USD/MWh", "Variable O&M per MWh mined (e.g. repairs and parts that scale "
+                                 "with run hours); electricity is not included", lo=0,
+                                 source="0: repairs are in fom_usd_per_mw_year (assumption)",
+                                 typical=(0, 100), objective_only=True)
     land_ha_per_mw: float = inp(0.05, "ha/MW", "Land use", lo=0, source=EST)
+
+    def rules(self, catalog) -> tuple[list[str], list[str]]:
+        w = self.asic_power_w if self.asic_power_w is not None else _catalog_value(
+            catalog, "asics", self.asic_model, "power_w")
+        if not self.enabled or not w:
+            return [], []
+        n = whole_units(self.container_mw * 1e6, w * self.container_pue)
+        return [], _rounding_warning("container_mw", self.container_mw, "MW", n,
+                                     f"ASIC(s) of {w:g} W (with PUE {self.container_pue:g})",
+                                     n * w * self.container_pue / 1e6, "container")
 
 
 def sheet(name: str, cls: type) -> Any:

@@ -53,6 +53,8 @@ DEFAULT_SENSITIVITY = [
     SensitivityRow("mining.hashprice_usd_per_ph_day", 25, 60, "triangular", "range: docs/sources.md, Mining"),
     SensitivityRow("ai.gpu_hour_price_usd", 1.5, 3.5, "triangular", "range: docs/sources.md, AI"),
     SensitivityRow("ai.gpu_hour_price_decline_per_year", 0.0, 0.35, "uniform", "range: docs/sources.md, AI"),
+    SensitivityRow("ai.gpu_hour_price_refresh_decline_per_year", 0.0, 0.15, "uniform",
+                   "0 = each refresh earns the year-1 price; 0.094 = Epoch AI trends (docs/sources.md, AI)"),
     SensitivityRow("mining.network_hashrate_growth_per_year", 0.0, 0.5, "uniform", "range: docs/sources.md, Mining"),
     SensitivityRow("pv.capex_usd_per_kw_ac", 1100, 1800, "triangular", "range: docs/sources.md, PV"),
     SensitivityRow("wind.capex_usd_per_kw", 1450, 1833, "triangular", "range: docs/sources.md, Wind"),

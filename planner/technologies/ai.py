@@ -1,8 +1,12 @@
-"""GPU AI data centre: integer blocks of catalog GPU servers selling GPU-hours.
+"""GPU AI data centre: integer blocks of whole catalog GPU servers selling GPU-hours.
+
+A block holds the most whole servers that fit in the target `block_it_mw` (at least one); its IT power,
+servers x server_kw, is what every per-MW_IT size, constraint, cost and land use reads (`block_it_mw`).
 
 it_t <= util_t x IT (sellable demand); facility power = PUE x it_t; firmness: it_t >= firm x util_t x IT
 in every hour (hard), or a penalty per unserved firm IT-MWh (sla). GPU servers are refreshed every
-`gpu_refresh_years` at a declining price; the GPU-hour price falls within a generation and resets at refresh.
+`gpu_refresh_years` at a declining price; the GPU-hour price falls within a generation, and each refreshed
+generation starts at a price that itself falls from one generation to the next (`price_factor`).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.finance import CapitalItem
-from planner.scenario.inputs import AI
+from planner.scenario.inputs import AI, whole_units
 from planner.scenario.scenario import Scenario
 from planner.technologies import spec
 from planner.technologies.base import Ctx, hourly_con, hourly_var
@@ -18,11 +22,17 @@ from planner.technologies.base import Ctx, hourly_con, hourly_var
 NEW = "ai_new_blocks"
 
 
-def servers_per_block(a: AI) -> float:
-    return a.block_it_mw * 1000.0 / a.server_kw
+def servers_per_block(a: AI) -> int:
+    """Whole servers in one block: the most that fit in the target block_it_mw (floor), at least one."""
+    return whole_units(a.block_it_mw * 1000.0, a.server_kw)
 
 
-def gpus_per_block(a: AI) -> float:
+def block_it_mw(a: AI) -> float:
+    """IT power of one block as built: whole servers x server_kw (at most the target, unless one server exceeds it)."""
+    return servers_per_block(a) * a.server_kw / 1000.0
+
+
+def gpus_per_block(a: AI) -> int:
     return servers_per_block(a) * a.gpus_per_server
 
 
@@ -32,10 +42,19 @@ def revenue_usd_per_it_mwh(a: AI) -> float:
 
 
 def price_factor(sc: Scenario) -> np.ndarray:
-    """GPU-hour price in each year relative to year 1: declines within a GPU generation, resets at refresh."""
+    """GPU-hour price in each year y = 1..N relative to year 1.
+
+    The servers are refreshed every R = gpu_refresh_years; generation k = (y-1) // R is bought at the end of
+    year kR and starts at (1 - g)^(kR) of the year-1 price (g = gpu_hour_price_refresh_decline_per_year: the
+    price a new generation earns falls g a year), then falls d = gpu_hour_price_decline_per_year a year as it
+    ages: f(y) = (1 - g)^(kR) x (1 - d)^((y-1) mod R).
+    """
     a = sc.ai
-    age = (np.arange(sc.finance.analysis_years)) % a.gpu_refresh_years
-    return (1.0 - a.gpu_hour_price_decline_per_year) ** age
+    t = np.arange(sc.finance.analysis_years)  # y - 1
+    age = t % a.gpu_refresh_years
+    bought = t - age  # the year the running generation was bought (0, R, 2R, ...)
+    new_generation = (1.0 - a.gpu_hour_price_refresh_decline_per_year) ** bought
+    return new_generation * (1.0 - a.gpu_hour_price_decline_per_year) ** age
 
 
 def add(ctx: Ctx) -> None:
@@ -78,7 +97,7 @@ def capital(sc: Scenario) -> list[CapitalItem]:
     a = sc.ai
     servers = CapitalItem("ai_gpu_servers", "ai", servers_per_block(a) * a.server_price_usd, a.gpu_refresh_years,
                           a.server_price_decline_per_year, size=NEW)
-    facility = CapitalItem("ai_facility", "ai", a.facility_capex_usd_per_kw_it * 1000 * a.block_it_mw,
+    facility = CapitalItem("ai_facility", "ai", a.facility_capex_usd_per_kw_it * 1000 * block_it_mw(a),
                            a.facility_life_years, size=NEW)
     return [servers, facility]
 
@@ -93,6 +112,8 @@ def streams(sc: Scenario) -> list[spec.Stream]:
                     "GPU-hour revenue"),
         spec.Stream("ai_fom", "om", lambda sc: -sc.ai.fom_usd_per_kw_it_year * 1000, spec.Capacity("ai_it_mw"),
                     "AI data centre fixed O&M"),
+        spec.Stream("ai_vom", "om", lambda sc: -sc.ai.vom_usd_per_it_mwh, spec.Hourly("ai_it_mw"),
+                    "AI data centre variable O&M"),
     ]
 
 
@@ -105,9 +126,11 @@ TECHNOLOGY = spec.Technology(
     sizes=(
         spec.Size("ai_blocks", "blocks", "AI blocks", existing=lambda sc: sc.ai.existing_blocks, new=NEW, integer=True),
         spec.Size("ai_it_mw", "MW_IT", "AI IT capacity", existing=lambda sc: sc.ai.existing_blocks, new=NEW,
-                  per_unit=lambda sc: sc.ai.block_it_mw),
+                  per_unit=lambda sc: block_it_mw(sc.ai)),
         spec.Size("ai_gpus", "GPUs", "GPUs", existing=lambda sc: sc.ai.existing_blocks, new=NEW,
-                  per_unit=lambda sc: gpus_per_block(sc.ai)),
+                  per_unit=lambda sc: gpus_per_block(sc.ai), integer=True),
+        spec.Size("ai_servers", "servers", "GPU servers", existing=lambda sc: sc.ai.existing_blocks, new=NEW,
+                  per_unit=lambda sc: servers_per_block(sc.ai), integer=True),
     ),
     flows=(
         spec.Flow("ai_it_mw", spec.INFO, "AI IT load", energy_key="ai_it"),
@@ -116,7 +139,7 @@ TECHNOLOGY = spec.Technology(
     ),
     capital=capital,
     streams=streams,
-    land=(spec.Land(lambda sc: sc.ai.land_ha_per_mw * sc.ai.block_it_mw, NEW),),
+    land=(spec.Land(lambda sc: sc.ai.land_ha_per_mw * block_it_mw(sc.ai), NEW),),
     capacity_factors=(spec.CapacityFactor("ai_it", "ai_it_mw", "ai_it_mw"),),
     price_path=price_factor,
 )

@@ -95,6 +95,8 @@ def streams(sc: Scenario) -> list[spec.Stream]:
     return [
         spec.Stream("battery_fom", "om", lambda sc: -sc.battery.fom_usd_per_kw_year * 1000, spec.Capacity("battery_mw"),
                     "Battery fixed O&M"),
+        spec.Stream("battery_fom_energy", "om", lambda sc: -sc.battery.fom_usd_per_kwh_year * 1000,
+                    spec.Capacity("battery_mwh"), "Battery fixed O&M (energy)"),
         spec.Stream("battery_vom", "om", lambda sc: -sc.battery.vom_usd_per_mwh, spec.Hourly("battery_discharge_mw"),
                     "Battery variable O&M"),
     ]

@@ -1,4 +1,8 @@
-"""Bitcoin mining: integer containers of a catalog ASIC, freely curtailable every hour.
+"""Bitcoin mining: integer containers of whole catalog ASICs, freely curtailable every hour.
+
+A container holds the most whole ASICs whose power with cooling fits in its rated `container_mw` (at least
+one); it draws ASICs x asic_power_w x container_pue (`container_mw`), which every size, limit, cost and land
+use reads, and its hashrate is that of the whole ASICs.
 
 Revenue per MWh = hashprice (USD/PH/day) / 24 x PH/s per MW x (1 - pool fee); the yearly hashprice
 path (BTC price drift, network growth, halvings) is this technology's own price path (`hashprice_factor`).
@@ -12,7 +16,7 @@ import math
 import numpy as np
 
 from planner.finance import CapitalItem
-from planner.scenario.inputs import Mining
+from planner.scenario.inputs import Mining, whole_units
 from planner.scenario.scenario import Scenario
 from planner.technologies import spec
 from planner.technologies.base import Ctx, hourly_con, hourly_var
@@ -23,6 +27,16 @@ NEW = "mining_new_containers"
 def ph_per_mw(mn: Mining) -> float:
     """Hashrate (PH/s) per MW of container power (ASIC power = container power / container PUE)."""
     return 1000.0 / (mn.asic_efficiency_j_per_th * mn.container_pue)
+
+
+def asics_per_container(mn: Mining) -> int:
+    """Whole ASICs in one container: the most whose power with cooling fits in container_mw (floor), at least one."""
+    return whole_units(mn.container_mw * 1e6, mn.asic_power_w * mn.container_pue)
+
+
+def container_mw(mn: Mining) -> float:
+    """Power one container draws at full load: whole ASICs x asic_power_w x container_pue (at most container_mw)."""
+    return asics_per_container(mn) * mn.asic_power_w * mn.container_pue / 1e6
 
 
 def revenue_usd_per_mwh(mn: Mining) -> float:
@@ -58,16 +72,17 @@ def add(ctx: Ctx) -> None:
     m, n = ctx.m, ctx.sc.n_steps
     count = ctx.sizes["mining_containers"]
     load = hourly_var(m, "mining_mw", n)
-    hourly_con(m, "mining_fleet_limit", n, lambda t: load[t] <= mn.availability * mn.container_mw * count)
+    per_container = container_mw(mn)
+    hourly_con(m, "mining_fleet_limit", n, lambda t: load[t] <= mn.availability * per_container * count)
     ctx.hourly["mining_mw"] = load
 
 
 def capital(sc: Scenario) -> list[CapitalItem]:
     mn = sc.mining
-    th_per_container = ph_per_mw(mn) * 1000.0 * mn.container_mw
+    th_per_container = ph_per_mw(mn) * 1000.0 * container_mw(mn)  # = ASICs x asic_power_w / J per TH
     asics = CapitalItem("mining_asics", "mining", th_per_container * mn.asic_price_usd_per_th, mn.asic_life_years,
                         mn.asic_price_decline_per_year, size=NEW)
-    infra = CapitalItem("mining_infrastructure", "mining", mn.container_capex_usd_per_mw * mn.container_mw,
+    infra = CapitalItem("mining_infrastructure", "mining", mn.container_capex_usd_per_mw * container_mw(mn),
                         mn.infrastructure_life_years, size=NEW)
     return [asics, infra]
 
@@ -78,6 +93,8 @@ def streams(sc: Scenario) -> list[spec.Stream]:
                     "Mining revenue"),
         spec.Stream("mining_fom", "om", lambda sc: -sc.mining.fom_usd_per_mw_year, spec.Capacity("mining_mw"),
                     "Mining fixed O&M"),
+        spec.Stream("mining_vom", "om", lambda sc: -sc.mining.vom_usd_per_mwh, spec.Hourly("mining_mw"),
+                    "Mining variable O&M"),
     ]
 
 
@@ -92,14 +109,16 @@ TECHNOLOGY = spec.Technology(
                   existing=lambda sc: sc.mining.existing_containers,
                   new=NEW, integer=True),
         spec.Size("mining_mw", "MW", "Mining fleet power", existing=lambda sc: sc.mining.existing_containers, new=NEW,
-                  per_unit=lambda sc: sc.mining.container_mw),
+                  per_unit=lambda sc: container_mw(sc.mining)),
         spec.Size("mining_ph_s", "PH/s", "Mining hashrate", existing=lambda sc: sc.mining.existing_containers, new=NEW,
-                  per_unit=lambda sc: ph_per_mw(sc.mining) * sc.mining.container_mw),
+                  per_unit=lambda sc: ph_per_mw(sc.mining) * container_mw(sc.mining)),
+        spec.Size("mining_asics", "ASICs", "ASICs", existing=lambda sc: sc.mining.existing_containers, new=NEW,
+                  per_unit=lambda sc: asics_per_container(sc.mining), integer=True),
     ),
     flows=(spec.Flow("mining_mw", spec.DEMAND, "Mining", site_use=True, energy_key="mining", heatmap=True, kpi=True),),
     capital=capital,
     streams=streams,
-    land=(spec.Land(lambda sc: sc.mining.land_ha_per_mw * sc.mining.container_mw, NEW),),
+    land=(spec.Land(lambda sc: sc.mining.land_ha_per_mw * container_mw(sc.mining), NEW),),
     capacity_factors=(spec.CapacityFactor("mining", "mining_mw", "mining_mw"),),
     price_path=lambda sc: hashprice_factor(sc.mining, sc.site.cod_year, sc.finance.analysis_years),
 )
