@@ -466,3 +466,28 @@ def test_new_inputs_out_of_range_name_the_cell(template, tmp_path, sheet, field,
     with pytest.raises(InputError) as e:
         read_workbook(path)
     assert any(p.startswith(f"{sheet}!C{r}: {expect}") for p in e.value.problems), e.value.problems
+
+
+def test_an_itc_with_a_pre_tax_npv_is_counted_and_warned_about(template, tmp_path):
+    """The ITC is cash in year 1 whatever the tax rate (docs/formulation.md, Tax); with tax_rate 0 the reader
+    says so, naming the cell; with a tax rate it does not."""
+    path = tmp_path / "itc.xlsx"
+    shutil.copy(template, path)
+    wb = openpyxl.load_workbook(path)
+    r = field_row(wb["PV"], "itc_fraction")
+    wb["PV"].cell(r, 3).value = 0.3
+    wb.save(path)
+    sc = read_workbook(path)
+    assert sc.finance.tax_rate == 0
+    warned = [w for w in sc.warnings if "itc_fraction = 0.3 is counted as cash" in w]
+    assert len(warned) == 1 and warned[0].startswith(f"PV!C{r}:")
+    # the credit itself: 0.3 x year-0 cost per kW, received in year 1 (the PV capital item's schedule)
+    from planner.finance import capital_schedule
+    from planner.technologies import capital_items
+    item = next(i for i in capital_items(sc) if i.name == "pv")
+    s = capital_schedule(item, sc.finance)
+    assert s["itc"][1] == pytest.approx(0.3 * sc.pv.capex_usd_per_kw_ac * 1000, rel=1e-12)
+    assert s["itc"][0] == 0 and s["itc"][2:].sum() == 0
+    wb["Finance"].cell(field_row(wb["Finance"], "tax_rate"), 3).value = 0.21
+    wb.save(path)
+    assert not [w for w in read_workbook(path).warnings if "itc_fraction" in w]

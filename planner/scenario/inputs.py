@@ -163,7 +163,8 @@ class PV(Section):
                           objective_only=True)
     degradation_per_year: float = inp(0.005, "fraction/yr", "Annual output degradation", lo=0, hi=0.05,
                                       source="Jordan & Kurtz 2013, NREL/JA-5200-51664 (median 0.5 %/yr)")
-    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit on capex (needs tax_rate > 0)", lo=0, hi=1,
+    itc_fraction: float = inp(0.0, "fraction", "Investment tax credit on year-0 capex, received in year 1 "
+                              "(docs/formulation.md, Tax)", lo=0, hi=1,
                               source="One Big Beautiful Bill Act, P.L. 119-21: 30 % only if construction began "
                                      "by 4 Jul 2026 (docs/sources.md, Finance)",
                               objective_only=True)

@@ -384,6 +384,11 @@ def _check_section_rules(sc: Scenario, catalog: Catalog, p: Problems) -> None:
                 lo, hi = getattr(section, f.name), getattr(section, hi_name, None)
                 if hi is not None and lo > hi:
                     p.error(f"{sheet}: {f.name} ({lo:g}) must not exceed {hi_name} ({hi:g})")
+        itc = getattr(section, "itc_fraction", 0.0)
+        if itc > 0 and sc.finance.tax_rate == 0 and getattr(section, "enabled", True):
+            p.warn(f"{sc.cells.get(f'{attr}.itc_fraction', sheet)}: itc_fraction = {itc:g} is counted as cash in "
+                   "year 1 (a credit sold or used elsewhere, docs/formulation.md) although Finance tax_rate is 0 "
+                   "(pre-tax NPV); set it to 0 if the credit cannot be used or transferred")
         errors, warnings = section.rules(catalog)
         for e in errors:
             p.error(f"{sheet}: {e}")
