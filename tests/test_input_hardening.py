@@ -637,7 +637,7 @@ def test_magnitudes_that_would_wreck_the_solve_are_errors_naming_the_cell(tmp_pa
         "Nuclear": {f"C{nuc}": 1e300, f"C{fom}": 2e12},
         "Geothermal": {f"C{geo}": 3.1e10},
         "Hourly": {f"{HYDRO_FLOW_COLUMN}5": 2e6},
-        "Sensitivity": {"C6": 1e300, "C10": 1e13},
+        "Sensitivity": {"C7": 1e300, "C11": 1e13},
     })
     ps = problems(path)
     typical = ("is far beyond any plausible value (typical 500..30000 USD/kW; at most 3e+10 is accepted, 1000 times "
@@ -649,11 +649,11 @@ def test_magnitudes_that_would_wreck_the_solve_are_errors_naming_the_cell(tmp_pa
             f"USD/kW-yr is accepted: larger numbers leave the rest of the plan below the solver's precision); to keep "
             f"the planner from building something, set its enabled or max_new_* field instead") in ps
     assert f"Hourly!{HYDRO_FLOW_COLUMN}5: hydro_flow_m3s must be within 0..1e+06 m3/s, found 2e+06" in ps
-    assert ("Sensitivity!C6: high value of pv.capex_usd_per_kw_ac = 1e+300 is far beyond any plausible value "
+    assert ("Sensitivity!C7: high value of pv.capex_usd_per_kw_ac = 1e+300 is far beyond any plausible value "
             "(typical 300..5000 USD/kW_ac; at most 5e+09 is accepted, 1000 times the top of that range even in the "
             "largest unit slip); to keep the planner from building something, set its enabled or max_new_* field "
             "instead") in ps
-    assert ("Sensitivity!C10: high value of hourly.export_price_usd_per_mwh = 1e+13 is beyond what the planner can "
+    assert ("Sensitivity!C11: high value of hourly.export_price_usd_per_mwh = 1e+13 is beyond what the planner can "
             "compute with (at most 1e+12 is accepted: larger numbers leave the rest of the plan below the solver's "
             "precision)") in ps
     assert len(ps) == 6

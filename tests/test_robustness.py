@@ -121,3 +121,19 @@ def test_unbounded_case_names_the_technology_without_a_maximum():
     text = str(e.value)
     assert "unbounded" in text
     assert "pv.max_new_mw_ac has no maximum" in text and "grid.max_new_export_mw has no maximum" in text
+
+
+def test_the_hours_of_a_shortfall_are_named_in_words():
+    """describe_hours: runs of hours as clock times on a day, across days, and the whole year in words (not
+    '01 Jan 00:00 to 01 Jan 00:00', which a shortfall in all 8,760 hours used to read)."""
+    import numpy as np
+    import pandas as pd
+
+    from planner.solve.diagnose import describe_hours
+
+    stamps = pd.date_range("2027-01-01", periods=8760, freq="h")
+    assert describe_hours(np.arange(8760), stamps) == "every hour of the year"
+    assert describe_hours(np.array([2, 3, 4, 5, 26, 27]), stamps) == "e.g. 02:00-06:00 on 01 Jan, 02:00-04:00 on 02 Jan"
+    assert describe_hours(np.arange(20, 30), stamps) == "e.g. 01 Jan 20:00 to 02 Jan 06:00"
+    assert describe_hours(np.arange(8750, 8760), stamps) == "e.g. 31 Dec 2027 14:00 to 01 Jan 2028 00:00"
+    assert describe_hours(np.array([0, 2, 4, 6, 8]), stamps).endswith("and 2 more period(s)")

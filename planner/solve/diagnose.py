@@ -115,10 +115,14 @@ def describe_hours(hours: np.ndarray, stamps: pd.DatetimeIndex, most: int = 3) -
         runs.append((start, prev))
         if h is not None:
             start = prev = int(h)
+    if len(runs) == 1 and runs[0] == (0, len(stamps) - 1):
+        return "every hour of the year"
     parts = []
     for a, b in runs[:most]:
         ta, tb = stamps[a], stamps[b] + pd.Timedelta(hours=1)
-        if ta.date() == stamps[b].date():
+        if tb.year != ta.year:  # a run to the end of the year: say which year it ends in
+            parts.append(f"{ta:%d %b %Y %H:%M} to {tb:%d %b %Y %H:%M}")
+        elif ta.date() == stamps[b].date():
             parts.append(f"{ta:%H:%M}-{tb:%H:%M} on {ta:%d %b}")
         else:
             parts.append(f"{ta:%d %b %H:%M} to {tb:%d %b %H:%M}")
