@@ -2,9 +2,11 @@
 
     python scripts/make_example_docs.py [site ...]
 
-Each page: the question, key assumptions with sources, the recommended build, NPV/IRR, the energy
-split, a cash-flow and an energy chart (SVG), the break-even of the deciding parameter (bracketing +
-bisection, full-year solves) and the analyst's reading (READINGS below, written from these results).
+Each page: the question, key assumptions with sources, the investment against doing nothing (investment
+NPV, the do-nothing baseline, plan NPV), the build split into existing / new / total, the workbook limits
+that set the plan with the value of relaxing each, the energy split, a cash-flow and an energy chart (SVG),
+the break-even of the deciding parameter (bracketing + bisection, full-year solves) and the analyst's
+reading (READINGS below, written from these results).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import json
 import sys
 import time
 
+from planner import fmt
 from planner.examples import EXAMPLES
+from planner.labels import Labels
 from planner.paths import INPUTS_DIR, REPO_ROOT
 from planner.report import svg
 from planner.report.data import energy_totals
@@ -58,69 +62,100 @@ QUESTIONS = {
 
 READINGS: dict[str, str] = {
     "nuclear_ai": (
-        "The reactor decides everything. Its must-run floor (90 % of available power) means about 62 MW flows "
-        "every hour whether or not anyone buys it, and its planned outage (half power for two weeks) caps the "
-        "firm AI load: the plan sells 25 MW of IT load (5 blocks, 32.5 MW at the meter) because that is what the "
-        "reactor can hold through the outage without imports. What is left goes to the 20 MW export line first and "
-        "to a 14 MW mining fleet second; mining is the buyer of last resort that turns the must-run surplus into "
-        "revenue instead of curtailment (2.0 % is still curtailed in the hours when the line and the fleet are "
-        "full). The mining decision is marginal: below a hashprice of about 35 USD/PH/day (base 40) no container "
-        "pays for its ASICs, given the assumed 25 %/yr network growth and the 2028 halving. The NPV is carried by "
-        "AI; the reactor's cost is sunk in this question (it is committed), so the answer is about how to use it, "
-        "not whether to build it."),
+        "The reactor decides everything, and the baseline shows why the question is how to use it, not whether "
+        "to build it: the committed 77 MW unit must run at 90 % of its available power, and with no line and no "
+        "load (the do-nothing plan) it pays about 27 M USD a year of fuel and O&M for energy it can only curtail "
+        "(baseline NPV -268.9 M USD). Against that, the investment (a 20 MW export line, 5 AI blocks and 14 "
+        "mining containers, 1,074.7 M USD of capex) is worth 652.1 M USD. The reactor's planned outage (half "
+        "power for two weeks) caps the firm AI load: 25 MW of IT load (5 blocks of 2,450 whole servers, 32.5 MW "
+        "at the meter) is what it can hold through the outage without imports; one block more is not feasible. "
+        "What is left goes to the export line first, and the line is stopped at your maximum of 20 MW (Grid!C6), "
+        "each MW more worth about 2.0 M USD; mining is the buyer of last resort that turns the must-run surplus "
+        "into revenue instead of curtailment (2.0 % is still curtailed when the line and the fleet are full). "
+        "The mining decision is marginal: below a hashprice of about 35 USD/PH/day (base 40) no container pays "
+        "for its ASICs, given the assumed 25 %/yr network growth and the 2028 halving. The zero import limit is "
+        "listed as binding only because the site has no import (a first MW would be worth 625 USD)."),
     "iceland": (
         "Cheap firm geothermal (flash units at the low end of the cost range) and a cold climate make AI the main "
-        "use: 32 MW of IT load on two 30 MW units at PUE 1.1. The AI load is sized to the firm supply left after "
-        "the planned outage; mining (13 containers) takes the rest of the must-run geothermal output that the "
-        "10 MW line cannot export. As on the reactor site, mining switches on at a hashprice of about 35 "
-        "USD/PH/day (base 40): with today's hashprice it earns a modest return on energy that has no better use. "
-        "The Nordic price stand-in (Denmark 1, 2018) only matters for the small export share."),
+        "use: 32 MW of IT load (3,136 whole servers) on two new 30 MW units at PUE 1.1, an investment NPV of "
+        "406.7 M USD on 1,729 M USD of capex. The AI load is sized to the firm supply left during a unit's "
+        "planned outage; mining (13 containers, 3,523 ASICs) takes the must-run geothermal output that AI does "
+        "not use and the line cannot export. The export line is set by your maximum of 10 MW (Grid!C6), not by "
+        "the economics: each MW more would add about 3.5 M USD, so a bigger line would displace some mining. "
+        "Mining switches on at a hashprice of about 35 USD/PH/day (base 40): with today's hashprice it earns a "
+        "modest return on energy that has no better use. The do-nothing baseline (no plant) is worth 1.2 k USD: "
+        "the 5 MW import line is paid to take power in the few negative-price hours and the energy is curtailed, "
+        "which the formulation allows (docs/formulation.md, (7) and (12)). The Nordic price stand-in (Denmark 1, "
+        "2018) only matters for the small export share."),
     "factory": (
-        "No: at this factory flexible mining does not pay, and the plan builds nothing new. The existing 3 MW of "
-        "PV covers only a fraction of an 8 MW load, so even in the maintenance weeks and at weekends there is "
-        "almost no surplus (about 250 MWh/yr is curtailed); a mining fleet would have to run on grid power bought "
-        "at the German day-ahead price plus network charges, which only pays above a hashprice of about 200 "
-        "USD/PH/day (base 40). New PV does not pay either against ~1,600 USD/kW capex and 2018 prices. The "
-        "negative NPV is the present value of the factory's own power bill (the baseline it would pay anyway), "
-        "not a loss from investing: compare plans against it. What would change the answer: a larger existing "
-        "PV or CHP plant, a cheaper import tariff in shutdown hours, or a higher hashprice."),
+        "No: at this factory flexible mining does not pay, and the plan builds nothing new, so the investment "
+        "NPV is 0 and there is no payback to report. The -40.9 M USD plan NPV is the do-nothing baseline itself: "
+        "the present value of the factory's own power bill (4.1 M USD a year of imports), which it pays anyway; "
+        "the existing 3 MW of PV and 15 MW import limit are shown as existing, not recommended. The PV covers "
+        "only a fraction of an 8 MW load, so even in the maintenance weeks and at weekends there is almost no "
+        "surplus (about 250 MWh/yr is curtailed); a mining fleet would have to run on grid power bought at the "
+        "German day-ahead price plus network charges, which only pays above a hashprice of about 200 USD/PH/day "
+        "(base 40). New PV does not pay either against ~1,600 USD/kW capex and 2018 prices. The import limit is "
+        "reached in 13 hours, but relaxing it is worth only about 2.4 k USD per MW. What would change the "
+        "answer: a larger existing PV or CHP plant, a cheaper import tariff in shutdown hours, or a higher "
+        "hashprice."),
     "remote_hydro": (
         "The river is worth developing only for AI, and only a small plant: run-of-river hydro at ~8,000 USD/kW "
-        "(ATB new stream-reach) is expensive, so the plan builds 2.7 MW, runs it at a high capacity factor and "
-        "pairs it with 4 MW of AI IT load that also draws on the 2 MW import line; the seasonal flow means AI is "
-        "served under an SLA (penalty per unserved firm MWh) rather than a hard firm commitment, and the plan "
-        "pays some penalty in the low-flow winter. Export and mining are not used: at the Swedish SE4 2018 prices "
-        "(about 51 USD/MWh) and today's hashprice, a MWh of hydro is worth more to AI than to either. The AI "
-        "block is the deciding asset: below a GPU-hour price of about 1.60 USD (base 2.00) nothing is built."),
+        "(ATB new stream-reach) is expensive, so the plan builds 2.68 MW, runs it at a 98 % capacity factor and "
+        "pairs it with 4 AI blocks (392 whole servers) that also draw on the 2 MW import line; the investment "
+        "NPV is 58.5 M USD (the do-nothing baseline is 0: nothing exists). The seasonal flow means AI is served "
+        "under an SLA (penalty per unserved firm MWh, 0.7 M USD in year 1) rather than a hard firm commitment. "
+        "What sets the answer is the import line, not the river: your 2 MW limit (Grid!C10) is reached in 1,309 "
+        "hours, and each MW more would add about 42 M USD (the dual value of the first MW: SLA penalties avoided "
+        "and AI hours sold), while a fifth AI block would lose 95 M USD. Export and mining are not used: at the "
+        "Swedish SE4 2018 prices (about 51 USD/MWh) and today's hashprice, a MWh of hydro is worth more to AI "
+        "than to either. The AI block is the deciding asset: below a GPU-hour price of about 1.60 USD (base "
+        "2.00) nothing is built."),
     "west_texas": (
-        "Not at today's hashprice. The existing wind farm (100.8 MW, 48 % net capacity factor) produces about "
-        "425 GWh a year; the 60 MW line is full in many hours and about 25 GWh is curtailed. The plan uses the "
-        "wind first for a 10 MW (IT) AI block held firm by a 16 MW / 129 MWh battery and the small import line, "
-        "exports the rest, and builds only 3.5 MW of new PV. Mining stays out: a container earns about 117 "
-        "USD/MWh in year 1 but, with 25 %/yr network growth and the April 2028 halving, its revenue falls fast "
-        "while its ASICs must be bought again every four years; the curtailed energy comes in bursts the fleet "
-        "could use only part of the year. Mining enters at a hashprice of about 71 USD/PH/day (base 40), i.e. "
-        "it becomes the curtailment sink when hashprice roughly doubles or network growth stalls. New wind does "
-        "not pay against the congested line at a 30 USD/MWh average price. The NPV is carried by AI (117 M USD/yr "
-        "of GPU-hour revenue in year 1 against 9 M USD/yr of exports)."),
+        "Not at today's hashprice, and the page's question (mining) is not what the answer is about. The existing "
+        "wind farm (100.8 MW, 48 % net capacity factor) exports over the 60 MW line on its own, worth a "
+        "do-nothing baseline of 65.4 M USD; the plan adds AI and is worth 167.5 M USD more (IRR 12.7 %, payback "
+        "7.4 years). It uses the wind first for 10 AI blocks (7,840 GPUs in 980 whole servers, 9.996 MW_IT) held "
+        "firm by a new 15.4 MW / 123 MWh battery, 5.6 MW of new PV and the 5 MW import line, and exports the "
+        "rest (312 GWh); 27.6 GWh (6.3 %) is still curtailed. Two of your limits, not the economics, set the AI "
+        "size: the AI maximum of 10 blocks (AI!C8; one more block would add 7.8 M USD) and the 5 MW import "
+        "limit (Grid!C10), reached in 452 hours and worth about 12.6 M USD per MW because it firms the AI load "
+        "in windless hours; the export line (no new MW allowed, Grid!C6) would be worth 0.7 M USD per MW. Mining "
+        "stays out: a container earns about 117 USD/MWh in year 1 but, with 25 %/yr network growth and the April "
+        "2028 halving, its revenue falls fast while its ASICs must be bought again every four years; the "
+        "curtailed energy comes in bursts a fleet could use only part of the year. Mining enters at a hashprice "
+        "of about 71 USD/PH/day (base 40), i.e. it becomes the curtailment sink when hashprice roughly doubles or "
+        "network growth stalls. New wind does not pay against the congested line (one more turbine loses 5.2 M "
+        "USD). The NPV is carried by AI (117 M USD/yr of GPU-hour revenue in year 1 against 9.4 M USD/yr of "
+        "exports)."),
     "middle_east": (
-        "Firm AI through the night is served by solar plus storage: 104 MW_ac of PV (31 % capacity factor after "
-        "the hot-climate temperature derate), a 29 MW / 231 MWh battery (8 hours) and a small import, carrying "
-        "14 MW of IT load at PUE 1.45 around the clock; surplus solar is exported at the flat 40 USD/MWh tariff. "
-        "The battery is sized by the night-time AI load, not by arbitrage (the tariff is flat). Mining is not "
-        "built: after the PV and battery costs, night energy is too expensive and daytime surplus earns more as "
-        "export. The deciding parameter is the GPU-hour price: below about 1.55 USD/GPU-h (base 2.00) no AI "
-        "block pays and the site becomes a solar export project."),
+        "Firm AI through the night is served by solar, storage and the grid together: 89.4 MW_ac of new PV (31 % "
+        "capacity factor after the hot-climate temperature derate), a 17 MW / 136 MWh battery (8 hours) and the "
+        "10 MW import line carry 12 AI blocks (11.995 MW_IT, 9,408 GPUs) at PUE 1.45 around the clock; surplus "
+        "solar is exported at the flat 40 USD/MWh tariff over a new 50 MW line. Nothing exists, so the whole "
+        "162.1 M USD is the investment's (IRR 11.3 %). The story of a solar-and-storage site understates the "
+        "grid's part: the import limit (Grid!C10) is reached in 2,318 hours and each MW more would add about "
+        "16 M USD, far more than a block of AI (one more block loses 1.1 M USD); the export line stops at your "
+        "maximum of 50 MW (Grid!C6), worth 0.2 M USD per MW more. The battery is sized by the night-time AI "
+        "load, not by arbitrage (the tariff is flat). Mining is not built: after the PV and battery costs, night "
+        "energy is too expensive and daytime surplus earns more as export. The deciding parameter is the "
+        "GPU-hour price: below about 1.55 USD/GPU-h (base 2.00) no AI block pays and the site becomes a solar "
+        "export project."),
     "permian_gas": (
         "Both, but not mining: the flare gas goes to AI. Eight 1 MW gensets burn 78 % of the gas (70 % capacity "
         "factor; the stream declines 20 % over the year, so the fleet is sized below the early peak), topped up "
-        "by 5.3 MW of PV and a 31 MWh battery, and carry a 6 MW (IT) AI block that is firm around the clock plus "
-        "the 0.5 MW oilfield load. The remaining 22 % of the gas is still flared (about 7,900 tCO2e/yr); burning "
-        "the rest in engines avoids about 4,500 tCO2e/yr of methane slip. Mining would only take the leftover "
-        "gas if it paid for extra gensets as well as ASICs: that happens above a hashprice of about 78 "
-        "USD/PH/day (base 40). With GPU-hours at 2 USD, a firm MWh is worth roughly ten times more to AI than to "
-        "mining, so AI takes every MWh the gas can firm up; mining becomes the answer for this site only if AI "
-        "is not an option (no fibre, no customers) or hashprice doubles."),
+        "by 5.3 MW of PV and a 3.9 MW / 31 MWh battery, and carry 6 AI blocks (588 whole servers, 6.0 MW_IT) "
+        "firm around the clock plus the 0.5 MW oilfield load. Plan NPV 99.0 M USD on 283.8 M USD of capex. "
+        "There is no investment NPV: the do-nothing plan is infeasible, because the oilfield's 0.5 MW load must "
+        "be served and the workbook gives the site no existing supply and no grid. In reality the field runs "
+        "on something today (diesel or a small genset): to value the investment against it, enter that as "
+        "existing capacity, or set SiteLoad.unserved_policy = voll. The remaining 22 % of the gas is still "
+        "flared (about 7,900 tCO2e/yr); burning the rest in engines avoids about 4,500 tCO2e/yr of methane "
+        "slip. Mining would only take the leftover gas if it paid for extra gensets as well as ASICs: that "
+        "happens above a hashprice of about 78 USD/PH/day (base 40). With GPU-hours at 2 USD, a firm MWh is "
+        "worth roughly ten times more to AI than to mining, so AI takes every MWh the gas can firm up; mining "
+        "becomes the answer for this site only if AI is not an option (no fibre, no customers) or hashprice "
+        "doubles. No workbook limit binds: the gas stream, not a cap, sets the size."),
 }
 
 
@@ -129,7 +164,7 @@ def run_site(site: str) -> dict:
     sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
     opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     t = time.perf_counter()
-    r = optimise(sc, opts, marginals=False)
+    r = optimise(sc, opts, marginals=True, baseline=True)
     seconds = time.perf_counter() - t
     name, cond, (lo, hi), tol = BREAKEVEN[site]
     # near the threshold the fleet adds less NPV than a 0.5 % gap: the search needs a tight gap to be sharp
@@ -164,13 +199,31 @@ def key_assumptions(sc) -> list[tuple[str, str, str]]:
 
 def page(n: dict) -> str:
     s = n["summary"]
+    lab = Labels(s["labels"])
     e = s["energy_mwh"]
-    sizes = "\n".join(f"| {k} | {v:,.2f} |" for k, v in s["sizes"].items() if abs(v) > 1e-9)
+    sizes = "\n".join(
+        f"| {lab.label('sizes', k)} | {fmt.size(s['sizes_existing'].get(k, 0.0), lab.unit('sizes', k))} | "
+        f"{fmt.size(s['sizes_new'].get(k, 0.0), lab.unit('sizes', k))} | {fmt.size(v, lab.unit('sizes', k))} | "
+        f"{lab.unit('sizes', k)} |" for k, v in s["sizes"].items() if abs(v) > 1e-9)
+    if not any(abs(v) > 1e-9 for v in s["sizes_new"].values()):
+        sizes += "\n\nNothing new is recommended."
     uses = ("site_load", "ai", "mining", "export", "battery_losses", "curtailed")
-    total = sum(e[k] for k in uses) or 1.0
-    split = "\n".join(f"| {k} | {e[k]:,.0f} | {100 * e[k] / total:.1f} % |" for k in uses)
+    total = sum(e.get(k, 0.0) for k in uses) or 1.0
+    split = "\n".join(f"| {lab.label('energy', k)} | {e[k]:,.0f} | {100 * e[k] / total:.1f} % |"
+                      for k in uses if e.get(k))
     be = n["breakeven"]
-    irr = "n/a" if s["irr"] is None else f"{100 * s['irr']:.1f} %"
+    inv, base = s["investment"], s["baseline"]
+    if inv is None or inv["npv_usd"] is None:
+        reason = " ".join((inv["reason"] if inv else base["reason"]).split())
+        investment = f"Investment NPV: n/a ({reason})."
+    else:
+        investment = (f"Investment NPV **{fmt.money(inv['npv_usd'])}** (the plan's {fmt.money(s['npv_usd'])} minus "
+                      f"the do-nothing baseline's {fmt.money(base['npv_usd'])}), IRR **{fmt.percent(inv['irr'])}**, "
+                      f"simple payback {fmt.years(inv['simple_payback_years'])}, discounted payback "
+                      f"{fmt.years(inv['discounted_payback_years'])}.")
+        if inv["reason"]:
+            investment += f" ({inv['reason']})"
+    limits = "\n".join(f"- {b['text']}" for b in s["binding_limits"]) or "No workbook limit binds."
     assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
     return f"""# {n['name']}
 
@@ -192,13 +245,19 @@ site-specific changes and why: `planner/examples.py`.
 
 ## The answer
 
-NPV **{s['npv_usd'] / 1e6:,.1f} M USD** (pro-forma {s['proforma_npv_usd'] / 1e6:,.1f} M USD), IRR **{irr}**,
-year-0 capex {s['capex_usd'] / 1e6:,.1f} M USD. Solver: {s['solver']['status']}, gap
-{100 * (s['solver']['mip_gap'] or 0):.3f} %, {n['seconds']:.0f} s end to end (full year).
+{investment}
 
-| build | size |
-|---|---|
+Plan NPV {fmt.money(s['npv_usd'])} (pro-forma {fmt.money(s['proforma_npv_usd'])}), year-0 capex
+{fmt.money(s['capex_usd'])}. Solver: {s['solver']['status']}, gap {fmt.gap(s['solver']['mip_gap'] or 0)},
+{n['seconds']:.0f} s end to end (full year, with the baseline and the marginal units).
+
+| build | existing | new | total | unit |
+|---|---|---|---|---|
 {sizes}
+
+Limits from the workbook that set the plan:
+
+{limits}
 
 | energy use | MWh/yr | share |
 |---|---|---|
