@@ -52,20 +52,28 @@ def number(x, decimals: int = 1) -> str:
     return _fixed(float(x), decimals) if _finite(x) else NA
 
 
+# (smallest magnitude shown with the prefix, divisor, prefix): a value that rounds to 1,000 of a prefix
+# takes the next one ("1.0 M USD", not "1,000.0 k USD"); billions only from 10 B, as a project's money is
+# read in M USD
+SCALES = ((9_999_950_000, 1e9, "B"), (999_950, 1e6, "M"), (999.5, 1e3, "k"))
+
+
+def scaled(x: float, decimals: int = 1) -> tuple[str, str]:
+    """x in thousands, millions or billions: 239353495.47 -> ("239.4", "M"); 812.4 -> ("812", "")."""
+    for smallest, divisor, prefix in SCALES:
+        if abs(x) >= smallest:
+            return _fixed(x / divisor, decimals), prefix
+    return _fixed(x, 0), ""
+
+
 def money(x, per: str = "") -> str:
     """Money in prose: 239353495.47 -> "239.4 M USD"; 45210 -> "45.2 k USD"; 812.4 -> "812 USD".
 
     `per` is appended to the unit ("/yr" -> "M USD/yr")."""
     if not _finite(x):
         return NA
-    a = abs(x)
-    if a >= 9_999_950_000:
-        return f"{_fixed(x / 1e9, 1)} B USD{per}"
-    if a >= 999_950:
-        return f"{_fixed(x / 1e6, 1)} M USD{per}"
-    if a >= 999.5:
-        return f"{_fixed(x / 1e3, 1)} k USD{per}"
-    return f"{_fixed(x, 0)} USD{per}"
+    n, prefix = scaled(x)
+    return f"{n} {prefix + ' ' if prefix else ''}USD{per}"
 
 
 def seconds(x) -> str:

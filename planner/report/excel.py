@@ -339,6 +339,21 @@ def revenue_sheet(ws, data: ReportData) -> None:
     ws.freeze_panes = "A2"
 
 
+def _monthly_chart(ws, cols: list[str], series: list[str], title: str, stacked: bool = False) -> BarChart:
+    """A column chart of some of the monthly sheet's columns (rows 2-13, months in column A)."""
+    ch = BarChart()
+    ch.type = "col"
+    if stacked:
+        ch.grouping, ch.overlap = "stacked", 100
+    ch.title, ch.y_axis.title = title, "MWh"
+    for c in series:
+        j = 2 + cols.index(c)
+        ch.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
+    ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
+    ch.height, ch.width = 10, 22
+    return ch
+
+
 def monthly_sheet(ws, data: ReportData) -> None:
     """MWh per month by source and use; stacked chart of uses and the split between the flexible loads.
 
@@ -353,26 +368,11 @@ def monthly_sheet(ws, data: ReportData) -> None:
             put(ws, i, j, float(m.loc[month, c])).number_format = MWH
     uses = [c for c in cols if c in data.uses.values()]
     if uses:
-        ch = BarChart()
-        ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
-        ch.title, ch.y_axis.title = "Monthly energy by use", "MWh"
-        for c in uses:
-            j = 2 + cols.index(c)
-            ch.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
-        ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
-        ch.height, ch.width = 10, 22
-        ws.add_chart(ch, "A16")
+        ws.add_chart(_monthly_chart(ws, cols, uses, "Monthly energy by use", stacked=True), "A16")
     # the headline loads that compete for energy, those in the plan (no chart if none is)
     headline = [f["label"] for f in data.summary["flows"] if f["kpi"] and f["label"] in cols]
     if headline:
-        split = BarChart()
-        split.title, split.y_axis.title = f"{' vs '.join(headline)}: energy by month", "MWh"
-        for c in headline:
-            j = 2 + cols.index(c)
-            split.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
-        split.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
-        split.height, split.width = 10, 22
-        ws.add_chart(split, "A38")
+        ws.add_chart(_monthly_chart(ws, cols, headline, f"{' vs '.join(headline)}: energy by month"), "A38")
     widths(ws, {get_column_letter(j): 16 for j in range(1, 2 + len(cols))})
     ws.freeze_panes = "B2"
 

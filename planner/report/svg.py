@@ -14,14 +14,9 @@ PALETTE = ["#f2b701", "#3b8ea5", "#7f3c8d", "#11a579", "#e73f74", "#3969ac", "#8
 
 
 def _nice(v: float) -> str:
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:.1f}B"
-    if a >= 1e6:
-        return f"{v / 1e6:.1f}M"
-    if a >= 1e3:
-        return f"{v / 1e3:.0f}k"
-    return f"{v:.0f}"
+    """An axis tick: 1500000 -> "1.5M" (planner/fmt.py: scaled)."""
+    n, prefix = fmt.scaled(v)
+    return n + prefix
 
 
 def bar_chart(labels: list[str], values: list[float], title: str, width: int = 720, height: int = 260,

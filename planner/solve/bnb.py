@@ -32,9 +32,8 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from planner.errors import SolveError
 from planner.solve.highs_model import HighsModel
-from planner.solve.options import ProgressFn, SolveOptions, SolverStats, gap_proved
+from planner.solve.options import ProgressFn, SolveOptions, SolverStats, gap_proved, no_plan_error
 from planner.solve.stop import run_highs
 
 INT_TOL = 1e-6
@@ -306,12 +305,8 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
         stats.seconds = time.perf_counter() - t0
         return stats
     if best_x is None:
-        if stopped == "time_limit":
-            raise SolveError(f"the branch and bound found no feasible solution within the time limit of "
-                             f"{opts.time_limit_s:g} s; raise --time-limit, loosen --gap, or try --typical-days")
-        if stopped == "node_limit":
-            raise SolveError(f"the branch and bound found no feasible solution within the node limit of "
-                             f"{opts.node_limit}; raise --node-limit")
+        if stopped in ("time_limit", "node_limit"):
+            raise no_plan_error(stopped, opts, "the branch and bound")
         stats.status = "infeasible" if status == "optimal" else status
         stats.termination = "no node of the branch and bound gave a feasible plan"
         stats.seconds = time.perf_counter() - t0

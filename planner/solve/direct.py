@@ -15,7 +15,7 @@ import highspy
 
 from planner.errors import SolveError
 from planner.solve.highs_model import HighsModel
-from planner.solve.options import ProgressFn, SolveOptions, SolverStats, gap_proved
+from planner.solve.options import ProgressFn, SolveOptions, SolverStats, gap_proved, no_plan_error
 from planner.solve.stop import run_highs
 
 
@@ -90,12 +90,8 @@ def solve_direct(hm: HighsModel, opts: SolveOptions | None = None, progress: Pro
     if status in ("infeasible", "infeasible_or_unbounded", "unbounded"):
         return stats
     if not has_sol:
-        if status == "time_limit":
-            raise SolveError(f"HiGHS found no feasible solution within the time limit of {opts.time_limit_s:g} s; "
-                             f"raise --time-limit, loosen --gap, or try --typical-days")
-        if status == "node_limit":
-            raise SolveError(f"HiGHS found no feasible solution within the node limit of {opts.node_limit}; "
-                             f"raise --node-limit")
+        if status in ("time_limit", "node_limit"):
+            raise no_plan_error(status, opts, "HiGHS")
         raise SolveError(f"HiGHS stopped without a solution (status: {stats.termination})")
     hm.load()
     stats.objective = hm.objective()

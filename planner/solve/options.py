@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from planner.errors import SolveError
+
 ProgressFn = Callable[[dict], None]  # state: elapsed_s, incumbent, bound, gap (USD; None while unknown), nodes;
 # or a phase of the run: {"message": "...", "elapsed_s": ...}
 
@@ -56,3 +58,14 @@ def gap_proved(objective: float, bound: float, mip_gap: float) -> bool:
         return False
     distance = abs(bound - objective)
     return distance <= ABS_GAP_USD or distance <= mip_gap * (1.0 + GAP_TOL) * abs(objective)
+
+
+def no_plan_error(stopped: str, opts: SolveOptions, who: str) -> SolveError:
+    """The error for a solve that stopped at its time or node limit before finding any feasible plan.
+
+    `who` names the searcher in the message ("HiGHS", "the branch and bound")."""
+    if stopped == "time_limit":
+        return SolveError(f"{who} found no feasible solution within the time limit of {opts.time_limit_s:g} s; "
+                          "raise --time-limit, loosen --gap, or try --typical-days")
+    return SolveError(f"{who} found no feasible solution within the node limit of {opts.node_limit}; "
+                      "raise --node-limit")
