@@ -1,24 +1,30 @@
-"""Fuzz the workbook reader with malformed workbooks derived from the example sites.
+"""Fuzz the planner with malformed workbooks derived from the example sites, and hostile command lines.
 
     python tests/fuzz.py --n 200        # the full suite (one command); CI runs a fast subset
 
-Every case must end in a clear InputError (naming a sheet and a cell, column or row) or be accepted,
-with warnings where the value looks wrong; never a traceback. The summary line counts cases, clear
-errors, warnings and tracebacks (which must be 0).
+Workbook cases: every one must end in a clear InputError (naming a sheet and a cell, column or row) or be
+accepted, with warnings where the value looks wrong; never a traceback (the CLI's exit 3). Environment cases
+(in the full suite): real `planner` commands in a sandbox folder, with hostile site names, output folders,
+options and files; each must exit 0, 1 or 2 (never 3, never a traceback) and write nothing outside the
+output folder it names. The summary line counts cases, clear errors, warnings, tracebacks, exit-3 results
+and writes outside the output folder (the last three must be 0).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import traceback
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 
 from planner.errors import InputError
@@ -145,9 +151,40 @@ def bad_catalog_name(wb, rng) -> str:
     return "bad catalog name"
 
 
+def comma_number(wb, rng) -> str:
+    ws, c = _kv_cell(wb, rng)
+    c.value = rng.choice(["40,5", "1,3", "1,000", "1.234,5", "8 000", "12,500.5"])
+    return f"comma number in {ws.title}!{c.coordinate}"
+
+
+def hostile_site_name(wb, rng) -> str:
+    ws = wb["Site"]
+    for row in ws.iter_rows(min_row=3):
+        if row[0].value == "name":
+            row[2].value = rng.choice([".", "..", "../../etc", "CON", "a/b", "tab\there", "x" * 300, " .. ",
+                                       "=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "nul.site"])
+            return f"site name {row[2].value!r}"
+    return "site name row not found"
+
+
+def timezone_timestamp(wb, rng) -> str:
+    ws = wb["Hourly"]
+    r = rng.randint(3, 8762)
+    ws.cell(row=r, column=1).value = rng.choice(["2013-01-01T05:00:00+01:00", "2013-03-01 00:00Z", "2013-01-01 CET"])
+    return f"time-zone timestamp at row {r}"
+
+
+def stray_far_cell(wb, rng) -> str:
+    ws = wb[rng.choice(["Hourly", "PV", "Mining"])]
+    ref = rng.choice(["XFD1048576", "AA20000", "ZZ9001"])
+    ws[ref] = "stray"
+    return f"stray cell {ws.title}!{ref}"
+
+
 MUTATIONS: list[Mutation] = [delete_sheet, delete_hourly_column, shuffle_headers, text_in_number, blank_cell,
                              scale_value, nan_inf, hourly_length, duplicate_timestamp, swap_rows, formula_no_cache,
-                             merged_cells, extra_sheet, negative_hourly, bad_catalog_name]
+                             merged_cells, extra_sheet, negative_hourly, bad_catalog_name, comma_number,
+                             hostile_site_name, timezone_timestamp, stray_far_cell]
 
 
 def mutate(m: Mutation, wb: openpyxl.Workbook, rng: random.Random) -> str:
@@ -174,15 +211,18 @@ def file_cases(tmp: Path, src: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def run(n: int, seed: int, tmp: Path) -> dict:
-    """Generate and read n malformed workbooks; returns the counts and any traceback text."""
+def run(n: int, seed: int, tmp: Path, environment: bool | None = None) -> dict:
+    """Generate and read n malformed workbooks (and, with `environment`, run the CLI's hostile cases);
+    returns the counts and any failure text. `environment` defaults to on for the full suite (n >= 100)."""
     rng = random.Random(seed)
     sources = sorted((INPUTS_DIR / "examples").glob("*.xlsx"))
-    counts = {"cases": 0, "clear_errors": 0, "accepted_with_warnings": 0, "accepted": 0, "tracebacks": 0}
+    counts = {"cases": 0, "clear_errors": 0, "accepted_with_warnings": 0, "accepted": 0, "tracebacks": 0,
+              "exit_3": 0, "writes_outside": 0}
     failures = []
     cases = file_cases(tmp, sources[0])
     base_books = {s: openpyxl.load_workbook(s) for s in sources[:2]}
-    for i in range(max(0, n - len(cases))):
+    env = environment_cases(tmp) if (environment if environment is not None else n >= 100) else []
+    for i in range(max(0, n - len(cases) - len(env))):
         src = rng.choice(list(base_books))
         path = tmp / f"case{i}.xlsx"
         shutil.copy(src, path)
@@ -190,7 +230,7 @@ def run(n: int, seed: int, tmp: Path) -> dict:
         what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
         wb.save(path)
         cases.append((what, path))
-    for what, path in cases[:n]:
+    for what, path in cases[:n - len(env)]:
         counts["cases"] += 1
         try:
             sc = read_workbook(path)
@@ -203,8 +243,137 @@ def run(n: int, seed: int, tmp: Path) -> dict:
                 counts["tracebacks"] += 1
         except Exception:  # a traceback reaching the user: the bug this suite hunts
             counts["tracebacks"] += 1
+            counts["exit_3"] += 1  # what the CLI turns an unexpected exception into
             failures.append(f"{what}:\n{traceback.format_exc()}")
+    for case in env:
+        counts["cases"] += 1
+        run_environment_case(case, counts, failures)
     return {**counts, "failures": failures}
+
+
+# ------------------------------------------------------------------------------------- environment
+
+class EnvCase:
+    """One command in a fresh sandbox folder: what it may write, and the exit codes a user condition may give."""
+
+    def __init__(self, what: str, args: list[str], allowed: str | None, codes: tuple[int, ...] = (0, 1, 2),
+                 setup: Callable[[Path], None] | None = None):
+        self.what, self.args, self.allowed, self.codes, self.setup = what, args, allowed, codes, setup
+
+
+def _tiny_workbook(tmp: Path, name: str) -> Path:
+    """A real, quickly solved workbook (PV and a grid line over a year: an LP) with the given site name."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from helpers import small_scenario
+
+    from planner.scenario.template import write_workbook
+
+    h = np.arange(8760) % 24
+    sc = small_scenario(8760, pv_cf=np.clip(np.sin((h - 6) / 12 * np.pi), 0, None), export_price_usd_per_mwh=40.0,
+                        import_price_usd_per_mwh=50.0)
+    sc.site.name = name
+    sc.pv.enabled, sc.grid.connected = True, True
+    sc.pv.max_new_mw_ac, sc.grid.max_new_export_mw = 5.0, 5.0
+    return write_workbook(sc, tmp / f"tiny-{abs(hash(name))}.xlsx")
+
+
+def environment_cases(tmp: Path) -> list[EnvCase]:
+    """Hostile names, output folders, options and files, each run as a real command in a sandbox."""
+    good = _tiny_workbook(tmp, "fuzz-site")
+    hostile = {name: _tiny_workbook(tmp, name) for name in (".", "..", "../../escape", "CON", "=cmd|' /C calc'!A0")}
+
+    def foreign(folder: str) -> Callable[[Path], None]:
+        def make(box: Path) -> None:
+            (box / folder).mkdir(parents=True)
+            (box / folder / "thesis.docx").write_text("years of work")
+        return make
+
+    def other_sites(box: Path) -> None:
+        (box / "outputs" / "other-site").mkdir(parents=True)
+        (box / "outputs" / "other-site" / "keep.txt").write_text("another site's results")
+
+    def a_file(box: Path) -> None:
+        (box / "afile").write_text("not a folder")
+
+    def fifo(box: Path) -> None:
+        os.mkfifo(box / "pipe.xlsx")
+
+    def a_dir(box: Path) -> None:
+        (box / "dir.xlsx").mkdir()
+
+    cases = [EnvCase("a normal run", ["run", str(good), "--no-marginals"], "outputs/fuzz-site"),
+             EnvCase("run -o into a new folder", ["run", str(good), "-o", "out/here", "--no-report"], "out/here")]
+    for name, wb in hostile.items():
+        cases.append(EnvCase(f"run with site name {name!r} and --force", ["run", str(wb), "--force"],
+                             "outputs/CON_" if name == "CON" else None, setup=other_sites))
+        cases.append(EnvCase(f"sensitivity with site name {name!r}", ["sensitivity", str(wb), "--sweep",
+                                                                     "pv.capex_usd_per_kw_ac=500:900:2"],
+                             "outputs/CON_/sensitivity" if name == "CON" else None))
+    cases += [
+        EnvCase("--force on a foreign folder", ["run", str(good), "-o", "thesis", "--force"], None,
+                setup=foreign("thesis")),
+        EnvCase("-o through a file", ["run", str(good), "-o", "afile/out"], None, setup=a_file),
+        EnvCase("a FIFO named .xlsx", ["validate", "pipe.xlsx"], None, setup=fifo),
+        EnvCase("a folder named .xlsx", ["run", "dir.xlsx"], None, setup=a_dir),
+        EnvCase("a missing workbook", ["run", "missing.xlsx"], None),
+        EnvCase("a malformed --sweep", ["sensitivity", str(good), "--sweep", "pv.capex_usd_per_kw_ac=1:2"], None),
+        EnvCase("a malformed --range", ["sensitivity", str(good), "--breakeven", "pv.capex_usd_per_kw_ac", "--until",
+                                        "npv_usd>0", "--range", "9:x"], None),
+        EnvCase("an unknown parameter", ["sensitivity", str(good), "--sweep", "no.such=1:2:3"], None),
+        EnvCase("a Dask scheduler that does not answer", ["sensitivity", str(good), "--sweep",
+                                                           "pv.capex_usd_per_kw_ac=500:900:2", "--dask",
+                                                           "tcp://127.0.0.1:9", "--dask-timeout", "1"], None),
+        EnvCase("template over a foreign file", ["template", "notes.xlsx", "--force"], None,
+                setup=lambda box: (box / "notes.xlsx").write_text("mine")),
+    ]
+    return cases
+
+
+def _snapshot(root: Path) -> dict[str, tuple]:
+    """Every file below root with its size and modification time, and every folder (what a command wrote)."""
+    out: dict[str, tuple] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for d in dirnames:
+            out[str((Path(dirpath) / d).relative_to(root))] = ("folder",)
+        for f in filenames:
+            p = Path(dirpath) / f
+            st = p.lstat()
+            out[str(p.relative_to(root))] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def run_environment_case(case: EnvCase, counts: dict, failures: list) -> None:
+    """Run one command in a fresh sandbox; count exit 3, tracebacks and any write outside its output folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="planner-fuzz-") as sandbox:
+        box = Path(sandbox) / "work"
+        box.mkdir()
+        if case.setup:
+            case.setup(box)
+        (Path(sandbox) / "tmp").mkdir()
+        env = {**os.environ, "TMPDIR": str(Path(sandbox) / "tmp")}  # a rescued plan lands here, not in /tmp
+        before = _snapshot(Path(sandbox))
+        r = subprocess.run([sys.executable, "-m", "planner.cli", *case.args], cwd=box, capture_output=True, text=True,
+                           timeout=600, env=env)
+        after = _snapshot(Path(sandbox))
+    if r.returncode == 3 or "Traceback" in r.stderr:
+        counts["exit_3"] += r.returncode == 3
+        counts["tracebacks"] += "Traceback" in r.stderr
+        failures.append(f"{case.what}: exit {r.returncode}\n{r.stderr[-2000:]}")
+    elif r.returncode not in case.codes:
+        failures.append(f"{case.what}: exit {r.returncode} (expected one of {case.codes})\n{r.stderr[-500:]}")
+    if r.returncode == 2 and "error" in r.stderr:
+        counts["clear_errors"] += 1
+    elif r.returncode == 0:
+        counts["accepted"] += 1
+    allowed = None if case.allowed is None else str(Path("work") / case.allowed)
+    changed = sorted(k for k in set(after) | set(before) if after.get(k) != before.get(k))
+    outside = [k for k in changed if not (allowed and (k == allowed or k.startswith(allowed + os.sep)))
+               and not (allowed and allowed.startswith(k + os.sep))]  # the parents of the output folder
+    if outside:
+        counts["writes_outside"] += 1
+        failures.append(f"{case.what}: wrote outside its output folder: {outside[:5]}")
 
 
 def main() -> None:
@@ -219,8 +388,9 @@ def main() -> None:
     for f in res["failures"]:
         print(f, file=sys.stderr)
     print(f"fuzz: {res['cases']} cases, {res['clear_errors']} clear errors, {res['accepted_with_warnings']} "
-          f"accepted with warnings, {res['accepted']} accepted, {res['tracebacks']} tracebacks")
-    sys.exit(1 if res["tracebacks"] else 0)
+          f"accepted with warnings, {res['accepted']} accepted, {res['tracebacks']} tracebacks, {res['exit_3']} "
+          f"exit-3 results, {res['writes_outside']} writes outside the output folder")
+    sys.exit(1 if res["tracebacks"] or res["exit_3"] or res["writes_outside"] or res["failures"] else 0)
 
 
 if __name__ == "__main__":
