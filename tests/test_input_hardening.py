@@ -129,7 +129,7 @@ def base_stamps() -> pd.DatetimeIndex:
 
 # ------------------------------------------------------------------------- sheet sizes (15.9)
 
-def test_stray_cell_at_xfd1048576_is_refused_naming_the_used_range(tmp_path):
+def test_item9_stray_cell_at_xfd1048576_is_refused_naming_the_used_range(tmp_path):
     wb = openpyxl.load_workbook(TEMPLATE)
     wb["Hourly"]["XFD1048576"] = 1
     path = tmp_path / "stray.xlsx"
@@ -140,7 +140,7 @@ def test_stray_cell_at_xfd1048576_is_refused_naming_the_used_range(tmp_path):
     assert_cli_refuses(path, expected)
 
 
-def test_stray_cell_without_a_declared_range_is_named_by_its_cell(tmp_path):
+def test_item9_stray_cell_without_a_declared_range_is_named_by_its_cell(tmp_path):
     """A writer that omits <dimension>: the rows are streamed, and the stray cell itself is named."""
     wb = openpyxl.load_workbook(TEMPLATE)
     wb["Hourly"]["XFD1048576"] = 1
@@ -155,7 +155,7 @@ def test_stray_cell_without_a_declared_range_is_named_by_its_cell(tmp_path):
     assert_cli_refuses(path, expected)
 
 
-def test_a_wide_row_in_a_parameter_sheet_is_named_by_its_cell(tmp_path):
+def test_item9_a_wide_row_in_a_parameter_sheet_is_named_by_its_cell(tmp_path):
     """Mining!AY3 is column 51, one beyond the 50 a parameter sheet may use; no <dimension> to trust."""
     wb = openpyxl.load_workbook(TEMPLATE)
     wb["Mining"]["AY3"] = "note"
@@ -170,7 +170,7 @@ def test_a_wide_row_in_a_parameter_sheet_is_named_by_its_cell(tmp_path):
 
 
 @pytest.mark.parametrize("last_row,refused", [(9000, False), (9001, True)])
-def test_hourly_sheet_row_limit_is_9000(tmp_path, last_row, refused):
+def test_item9_hourly_sheet_row_limit_is_9000(tmp_path, last_row, refused):
     """Rows down to 9000 are read (and fail only the 8760-hour count); one row more is refused unread."""
     wb = openpyxl.load_workbook(TEMPLATE)
     ws = wb["Hourly"]
@@ -189,7 +189,7 @@ def test_hourly_sheet_row_limit_is_9000(tmp_path, last_row, refused):
                "9000)" in ps
 
 
-def test_hourly_sheet_of_a_million_rows_is_refused_unread(tmp_path):
+def test_item9_hourly_sheet_of_a_million_rows_is_refused_unread(tmp_path):
     """1,048,576 rows x 12 columns: the sheet part inflates to ~400 MiB, refused from the zip directory."""
     part = sheet_part("Hourly")
     path = tmp_path / "million.xlsx"
@@ -215,7 +215,7 @@ def test_hourly_sheet_of_a_million_rows_is_refused_unread(tmp_path):
     assert_cli_refuses(path, expected)
 
 
-def test_big_sheet_without_a_declared_range_is_refused_before_parsing(tmp_path):
+def test_item9_big_sheet_without_a_declared_range_is_refused_before_parsing(tmp_path):
     """1,048,576 one-cell rows and no <dimension>: 26 MiB of XML that openpyxl would parse whole to size it."""
     part = sheet_part("Hourly")
     path = tmp_path / "undeclared.xlsx"
@@ -238,7 +238,7 @@ def test_big_sheet_without_a_declared_range_is_refused_before_parsing(tmp_path):
     assert_cli_refuses(path, expected)
 
 
-def test_unused_sheet_is_not_read_whatever_its_size(tmp_path):
+def test_item9_unused_sheet_is_not_read_whatever_its_size(tmp_path):
     wb = openpyxl.load_workbook(TEMPLATE)
     wb.create_sheet("Raw")["XFD1048576"] = "old data"
     path = tmp_path / "extra.xlsx"
@@ -335,7 +335,7 @@ def inflated_bytes(monkeypatch) -> list[int]:
     return counter
 
 
-def test_zip_bomb_is_refused_before_it_is_inflated(zip_bomb, inflated_bytes):
+def test_item9_zip_bomb_is_refused_before_it_is_inflated(zip_bomb, inflated_bytes):
     path, size, compressed = zip_bomb
     part = sheet_part("Hourly")
     expected = (f"bomb.xlsx: part {part} (sheet 'Hourly') inflates to {size / (1024 * MIB):.1f} GiB (from "
@@ -349,7 +349,7 @@ def test_zip_bomb_is_refused_before_it_is_inflated(zip_bomb, inflated_bytes):
     assert_cli_refuses(path, expected)
 
 
-def test_part_lying_about_its_size_is_damaged_not_inflated(zip_bomb, tmp_path, inflated_bytes):
+def test_item9_part_lying_about_its_size_is_damaged_not_inflated(zip_bomb, tmp_path, inflated_bytes):
     """A central directory that declares 1 KiB for the 3 GiB stream: zipfile stops at 1 KiB, and the CRC fails."""
     src, _, _ = zip_bomb
     part = sheet_part("Hourly")
@@ -372,7 +372,7 @@ def test_part_lying_about_its_size_is_damaged_not_inflated(zip_bomb, tmp_path, i
 
 # ---------------------------------------------------------------- pipes, folders, permissions (15.9/15.10)
 
-def test_fifo_named_xlsx_is_refused_without_being_opened(tmp_path):
+def test_item10_fifo_named_xlsx_is_refused_without_being_opened(tmp_path):
     fifo, log = tmp_path / "site.xlsx", tmp_path / "opened.log"
     os.mkfifo(fifo)
     # a writer that serves every reader of the FIFO a few bytes and logs it: a reader that opened the pipe
@@ -391,7 +391,7 @@ def test_fifo_named_xlsx_is_refused_without_being_opened(tmp_path):
         writer.wait()
 
 
-def test_directory_named_xlsx_is_a_plain_error(tmp_path):
+def test_item10_directory_named_xlsx_is_a_plain_error(tmp_path):
     folder = tmp_path / "x.xlsx"
     folder.mkdir()
     expected = f"{folder}: is a folder, not a workbook; give the path of an .xlsx file"
@@ -409,7 +409,7 @@ def _without_file_permission_override() -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
-def test_unreadable_file_is_a_plain_error(tmp_path):
+def test_item10_unreadable_file_is_a_plain_error(tmp_path):
     """chmod 000. Root reads any file, so as root the reader runs in a child without the capabilities that let
     root ignore file modes (a real kernel permission check, not a simulated one)."""
     path = tmp_path / "site.xlsx"
@@ -433,7 +433,7 @@ def test_unreadable_file_is_a_plain_error(tmp_path):
         path.chmod(0o600)
 
 
-def test_empty_file_is_named(tmp_path):
+def test_item10_empty_file_is_named(tmp_path):
     path = tmp_path / "site.xlsx"
     path.write_bytes(b"")
     expected = "site.xlsx: the file is empty (0 bytes); save the workbook from Excel as .xlsx"
