@@ -151,7 +151,7 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
             progress({"message": f"marginal units: one unit more and one less of each of {len(built.ctx.integers)} "
                                  f"integer fleet(s), the rest re-optimised ...", "elapsed_s": 0.0})
         t3 = time.perf_counter()
-        result.marginal_units = marginal_units(built, hm, opts)
+        result.marginal_units = marginal_units(built, hm, opts, None if duals is None else duals.npv_usd)
         result.extra["timings_s"]["marginal_units"] = time.perf_counter() - t3
     result.binding_limits = binding_limits(built, hm, duals, result.marginal_units, result.new_sizes,
                                            result.npv_usd, computed=marginals)
@@ -249,21 +249,24 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     return result
 
 
-def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[str, float | None]]:
+def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: float | None = None
+                   ) -> dict[str, dict[str, float | None]]:
     """For each integer fleet: NPV change (USD) of one unit more and one unit less, other sizes re-optimised.
 
     One more is evaluated also at the workbook's maximum, one less also at its minimum (never below zero):
     that is the value of relaxing the bound (planner/limits.py). All integer counts are fixed at the
     solution, the fleet in question moved by +-1, and the rest
     (continuous sizes and dispatch) re-solved as an LP; the designs are evaluated in parallel
-    (planner/solve/bnb.py: evaluate_designs).
+    (planner/solve/bnb.py: evaluate_designs). `base_npv_usd`: the LP of the plan itself with its integers
+    fixed, when it has been solved already (planner/solve/duals.py: the duals' LP is that very LP); else it
+    is solved here as one more design.
     """
     ints = built.ctx.integers
     chosen = {k: round(v.value or 0) for k, v in ints.items()}
     free = [k for k, v in ints.items() if not v.fixed]  # a size fixed by the caller is not a column
     cols = np.array([hm.col_index[id(ints[k])] for k in free], dtype=np.int32)
     base = np.array([chosen[k] for k in free], dtype=float)
-    designs, moves = [base], []
+    designs, moves = ([] if base_npv_usd is not None else [base]), []
     for i, k in enumerate(free):
         for label, step in (("plus_one", 1), ("minus_one", -1)):
             target = chosen[k] + step  # also past the workbook's bounds: the value of relaxing them
@@ -272,7 +275,9 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions) -> dict[str, dict[
                 d[i] = target
                 designs.append(d)
                 moves.append((k, label))
-    values = evaluate_designs(hm, cols, designs, opts)
+    values = evaluate_designs(hm, cols, designs, opts) if designs else []
+    if base_npv_usd is not None:
+        values = [base_npv_usd, *values]
     out: dict[str, dict[str, float | None]] = {k: {"plus_one": None, "minus_one": None} for k in ints}
     if values[0] is None:
         return out
