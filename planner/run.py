@@ -266,7 +266,7 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: floa
     free = [k for k, v in ints.items() if not v.fixed]  # a size fixed by the caller is not a column
     cols = np.array([hm.col_index[id(ints[k])] for k in free], dtype=np.int32)
     base = np.array([chosen[k] for k in free], dtype=float)
-    designs, moves = ([] if base_npv_usd is not None else [base]), []
+    designs, moves = [], []
     for i, k in enumerate(free):
         for label, step in (("plus_one", 1), ("minus_one", -1)):
             target = chosen[k] + step  # also past the workbook's bounds: the value of relaxing them
@@ -275,14 +275,15 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: floa
                 d[i] = target
                 designs.append(d)
                 moves.append((k, label))
-    values = evaluate_designs(hm, cols, designs, opts) if designs else []
-    if base_npv_usd is not None:
-        values = [base_npv_usd, *values]
+    if base_npv_usd is None:  # solved with the others, in the same parallel batch
+        base_npv_usd, *values = evaluate_designs(hm, cols, [base, *designs], opts)
+    else:
+        values = evaluate_designs(hm, cols, designs, opts) if designs else []
     out: dict[str, dict[str, float | None]] = {k: {"plus_one": None, "minus_one": None} for k in ints}
-    if values[0] is None:
+    if base_npv_usd is None:
         return out
-    for (k, label), value in zip(moves, values[1:], strict=True):
-        out[k][label] = None if value is None else value - values[0]
+    for (k, label), value in zip(moves, values, strict=True):
+        out[k][label] = None if value is None else value - base_npv_usd
     return out
 
 
