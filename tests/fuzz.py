@@ -263,8 +263,7 @@ class EnvCase:
 
 def _tiny_workbook(tmp: Path, name: str) -> Path:
     """A real, quickly solved workbook (PV and a grid line over a year: an LP) with the given site name."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from helpers import small_scenario
+    from helpers import small_scenario  # tests/ is on the path: the script's folder, or test_robustness's insert
 
     from planner.scenario.template import write_workbook
 
