@@ -234,3 +234,29 @@ def test_live_assumptions_npv_equals_summary_and_moves_with_an_input_as_computed
     assert cell(moved, plan_row) == pytest.approx(float(np.sum(plan_net * v)) + gain, rel=1e-6)
     # the baseline builds no data centre: the whole gain is the investment's
     assert cell(moved, inv_row) == pytest.approx(float(np.sum(inv_net * v)) + gain, rel=1e-6)
+
+
+def test_typical_weeks_are_the_peak_load_week_and_the_closest_to_the_mean_by_hand():
+    """4 weeks by hand: a demand spike on day 17 at noon, curtailment spike on day 3 (no load), PV tripled in
+    days 0-6. Peak week: from midnight of day 14 (3 days before). Representative: the window from day d has PV
+    mean (21 - 2d) / 7 for d < 7 and 1 after, the year 1.5; windows from day 8 to 20 overlap the peak week;
+    day 5 (11/7) is the closest."""
+    from planner.report.data import ReportData, typical_weeks
+
+    n = 28 * 24
+    ts = pd.date_range("2013-01-01", periods=n, freq="h")
+    pv = np.where(np.arange(n) < 7 * 24, 3.0, 1.0)
+    ai = np.full(n, 10.0)
+    ai[17 * 24 + 12] = 50.0
+    curtailed = np.zeros(n)
+    curtailed[3 * 24 + 5] = 100.0
+    d = pd.DataFrame({"timestamp": ts, "weight": 1.0, "pv_mw": pv, "ai_facility_mw": ai, "curtailed_mw": curtailed})
+    flows = [{"column": "pv_mw", "role": "supply", "label": "PV"},
+             {"column": "ai_facility_mw", "role": "demand", "label": "AI"},
+             {"column": "curtailed_mw", "role": "demand", "label": "Curtailed"}]
+    data = ReportData(Path("."), {"flows": flows, "labels": {}}, {"inputs": {}}, d, pd.DataFrame())
+    peak, rep = typical_weeks(data)
+    assert (peak.start, peak.stop) == (14 * 24, 21 * 24) and "50.0 MW" in peak.why
+    assert (rep.start, rep.stop) == (5 * 24, 12 * 24)
+    short = ReportData(Path("."), {"flows": flows, "labels": {}}, {"inputs": {}}, d.iloc[:100], pd.DataFrame())
+    assert [(w.start, w.stop) for w in typical_weeks(short)] == [(0, 100)]
