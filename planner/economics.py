@@ -33,6 +33,7 @@ class Baseline:
     new_sizes: dict[str, float] = field(default_factory=dict)  # the decisions as fixed (their minimums)
     energy_mwh: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0  # time to evaluate it (build, solve, extract)
+    cash_flow_model: dict = field(default_factory=dict)  # planner/results.py: Result.cash_flow_model
 
     @property
     def ok(self) -> bool:
@@ -42,7 +43,8 @@ class Baseline:
         return {"status": self.status, "reason": self.reason, "npv_usd": self.npv_usd,
                 "proforma_npv_usd": self.proforma_npv_usd, "net_cash_flow_usd": self.net_cash_flow_usd,
                 "revenue_usd_per_year": self.revenue_usd_per_year, "capex_usd": self.capex_usd,
-                "new_sizes": self.new_sizes, "energy_mwh": self.energy_mwh, "seconds": self.seconds}
+                "new_sizes": self.new_sizes, "energy_mwh": self.energy_mwh, "seconds": self.seconds,
+                "cash_flow_model": self.cash_flow_model}
 
 
 @dataclass

@@ -13,7 +13,7 @@ the default) or nothing (`none`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -142,6 +142,9 @@ class ProForma:
     simple_payback_years: float | None
     discounted_payback_years: float | None
     lcoe_usd_per_mwh: float | None
+    # technology -> invest, salvage, itc, depreciation by year 0..N (USD, the sizes built): the report's live model
+    capital_by_technology: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    price_paths: dict[str, list[float]] = field(default_factory=dict)  # f(y), y = 1..N, of each stream kind used
 
 
 def proforma(fin: Finance, traj: dict[str, np.ndarray], annual: dict[str, tuple[str, float]],
@@ -167,6 +170,7 @@ def proforma(fin: Finance, traj: dict[str, np.ndarray], annual: dict[str, tuple[
     itc = np.zeros(n + 1)
     dep = np.zeros(n + 1)
     capex_by_tech: dict[str, np.ndarray] = {}
+    by_tech: dict[str, dict[str, np.ndarray]] = {}
     for item, size in capital:
         if size == 0:
             continue
@@ -177,6 +181,9 @@ def proforma(fin: Finance, traj: dict[str, np.ndarray], annual: dict[str, tuple[
         dep += s["depreciation"] * size
         capex_by_tech.setdefault(item.technology, np.zeros(n + 1))
         capex_by_tech[item.technology] += s["invest"] * size
+        own = by_tech.setdefault(item.technology, {k: np.zeros(n + 1) for k in s})
+        for k, line in s.items():
+            own[k] += line * size
     for tech, line in capex_by_tech.items():
         rows[f"capex_{tech}"] = -line
     rows["salvage"] = salvage
@@ -204,7 +211,10 @@ def proforma(fin: Finance, traj: dict[str, np.ndarray], annual: dict[str, tuple[
         energy_pv = generation_mwh * float(np.sum(v[1:]))
         lcoe = cost_pv / energy_pv
     return ProForma(table=table, npv_usd=npv, irr=irr(net), simple_payback_years=payback(net),
-                    discounted_payback_years=payback(net * v), lcoe_usd_per_mwh=lcoe)
+                    discounted_payback_years=payback(net * v), lcoe_usd_per_mwh=lcoe,
+                    capital_by_technology={t: {k: [float(x) for x in line] for k, line in lines.items()}
+                                           for t, lines in by_tech.items()},
+                    price_paths={k: [float(x) for x in traj[k]] for k in sorted({kind for kind, _ in annual.values()})})
 
 
 def irr(cash: np.ndarray) -> float | None:

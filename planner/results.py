@@ -58,6 +58,15 @@ class Result:
         """Gas burned and flared and its CO2e (empty without gensets)."""
         return self.reports.get("gas", {})
 
+    def cash_flow_model(self) -> dict:
+        """What the report's live Assumptions sheet rebuilds the pro-forma from (docs/report.md): each stream's
+        kind, year-1 amount and driving input, each kind's price path, each technology's capital schedule."""
+        drivers = {s.name: s.driver for _t, s in streams(self.scenario)}
+        return {"streams": {k: {"kind": kind, "usd_year1": v, "driver": drivers.get(k, "")}
+                            for k, (kind, v) in self.annual.items()},
+                "price_paths": self.proforma.price_paths,
+                "capital_by_technology_usd": self.proforma.capital_by_technology}
+
     def summary(self) -> dict:
         """The JSON-able summary written to summary.json."""
         pf = self.proforma
@@ -87,6 +96,7 @@ class Result:
             "binding_limits": [b.to_dict() for b in self.binding_limits],
             "energy_mwh": self.energy_mwh,
             "revenue_usd_per_year": {k: v for k, (_, v) in self.annual.items()},
+            "cash_flow_model": self.cash_flow_model(),
             "capacity_factors": self.capacity_factors,
             **{name: figures for name, figures in self.reports.items()},
             "marginal_units_npv_change_usd": self.marginal_units,

@@ -80,7 +80,8 @@ def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = No
     return Baseline(status, npv_usd=base.npv_usd, proforma_npv_usd=pf.npv_usd,
                     net_cash_flow_usd=[float(x) for x in pf.table.loc["net_cash_flow"]],
                     revenue_usd_per_year={k: v for k, (_, v) in base.annual.items()}, capex_usd=base.capex_usd,
-                    new_sizes=design, energy_mwh=dict(base.energy_mwh), seconds=time.perf_counter() - t0)
+                    new_sizes=design, energy_mwh=dict(base.energy_mwh), seconds=time.perf_counter() - t0,
+                    cash_flow_model=base.cash_flow_model())
 
 
 def builds_nothing(plan: Result, design: dict[str, float]) -> bool:

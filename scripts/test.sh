@@ -16,6 +16,13 @@ if [ -z "${PLANNER_SKIP_BROWSER_INSTALL:-}" ] && ! command -v chromium >/dev/nul
       || echo "warning: could not install chromium; browser tests will fail" >&2
   fi
 fi
+# report.xlsx is checked to print: LibreOffice headless converts it to PDF (Debian package); install it when missing
+if [ -z "${PLANNER_SKIP_LIBREOFFICE_INSTALL:-}" ] && ! command -v soffice >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc-nogui >/dev/null) || echo "warning: could not install LibreOffice; the PDF test is skipped" >&2
+  fi
+fi
 .venv/bin/ruff check planner tests benchmarks scripts
 # pytest exits 5 when no test ran: that fails this script like any other failure
 .venv/bin/python -m pytest -q "$@"

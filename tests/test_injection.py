@@ -23,7 +23,7 @@ import pytest
 from helpers import CHROMIUM, open_in_chromium
 
 from planner.paths import REPO_ROOT
-from planner.report.excel import CASHFLOW_SHEET
+from planner.report.excel import ASSUMPTIONS_SHEET, CASHFLOW_SHEET
 from planner.safe_text import FORMULA_TRIGGERS, csv_safe, write_csv
 from planner.scenario.reader import read_workbook
 from planner.scenario.scenario import SensitivityRow
@@ -169,7 +169,8 @@ def test_item6_report_xlsx_has_no_formula_but_the_live_npv_and_irr(run_dir):
     assert summary["site"] == SITE_NAME and summary["npv_usd"] > 0
     assert any(w.startswith(f"{EXTRA_SHEET}: sheet is not used") for w in summary["warnings"])
     assert any(f"unknown field {UNKNOWN_FIELD!r}" in w for w in summary["warnings"])
-    # through openpyxl: exactly the two known formula cells, and they are live
+    # through openpyxl: the known formula cells of the cash-flow sheet, and the live model of the Assumptions sheet,
+    # every one of which is built of cell references, numbers and NPV/IRR/SUM only (no text at all)
     wb = openpyxl.load_workbook(path, data_only=False)
     cf = wb[CASHFLOW_SHEET]
     labels = {cf.cell(r, 1).value: r for r in range(1, cf.max_row + 1)}
@@ -178,19 +179,23 @@ def test_item6_report_xlsx_has_no_formula_but_the_live_npv_and_irr(run_dir):
     # and the investment's NPV and IRR over the do-nothing baseline (its IRR only where it has one)
     inv = [labels["Investment NPV (Excel formula)"]] + (
         [labels["Investment IRR (Excel formula)"]] if summary["investment"]["irr"] is not None else [])
-    assert set(found) == {(CASHFLOW_SHEET, f"B{row}") for row in [npv, irr, *inv]}
+    live = {k: v for k, v in found.items() if k[0] == ASSUMPTIONS_SHEET}
+    assert set(found) - set(live) == {(CASHFLOW_SHEET, f"B{row}") for row in [npv, irr, *inv]}
+    assert len(live) > 50
+    only_refs = re.compile(r"=(?:NPV|IRR|SUM|[A-Z]{1,3}\$?\d+|\$[A-Z]{1,3}\$?\d+|[0-9.]+|[-+*/(),:])+")
+    assert all(only_refs.fullmatch(f) for f in live.values()), [f for f in live.values() if not only_refs.fullmatch(f)]
     assert found[(CASHFLOW_SHEET, f"B{npv}")].startswith("=NPV(") and found[(CASHFLOW_SHEET, f"B{irr}")].startswith(
         "=IRR(")
-    # in the XML itself: those <f> elements, all in the cash-flow sheet, and no error-code cells
+    # in the XML itself: those <f> elements, in the two sheets, and no error-code cells
     xml = xml_formulas(path)
     assert sorted(f for fs in xml.values() for f in fs) == sorted(v[1:] for v in found.values())
-    assert len(xml) == 1 and xml_error_cells(path) == 0
+    assert len(xml) == 2 and xml_error_cells(path) == 0
     # every hostile text is in the workbook, as the very text the user typed
     texts = cell_texts(wb)
     assert f"Site investment plan: {SITE_NAME}" in texts["Summary"] and DESCRIPTION in texts["Summary"]
     for item, src in SOURCES:
-        assert stored(item) in texts["Assumptions"] and stored(src) in texts["Assumptions"]
-    assert SITE_NAME in texts["Assumptions"] and DESCRIPTION in texts["Assumptions"]
+        assert stored(item) in texts["Inputs"] and stored(src) in texts["Inputs"]
+    assert SITE_NAME in texts["Inputs"] and DESCRIPTION in texts["Inputs"]
     assert all(w in texts["Summary"] for w in summary["warnings"])
     # and the plan's two formulas are live: a formula engine computes the planner's NPV and IRR from the sheet
     import formulas

@@ -298,7 +298,7 @@ def test_item5_a_plan_without_mining_has_no_mining_heat_map_series_or_kpi(runs):
     assert not re.search("mining", page.visible, re.IGNORECASE)  # no heat map, legend, bar, row or card
     assert "Mining" in html  # only in the assumptions data table (the Mining sheet's inputs)
     wb = openpyxl.load_workbook(folder / "report.xlsx")
-    for name in ("Summary", "Sizing", "Revenue and cost", "Monthly energy", "Hourly dispatch", CASHFLOW):
+    for name in ("Summary", "Sizing", "Revenue and cost", "Monthly energy", "Typical weeks", "Assumptions", CASHFLOW):
         ws = wb[name]
         cells = [str(c.value) for row in ws.iter_rows(max_row=60) for c in row if c.value is not None]
         assert not any("mining" in c.lower() for c in cells), name
@@ -309,7 +309,7 @@ def test_item5_a_plan_without_mining_has_no_mining_heat_map_series_or_kpi(runs):
     _, with_mining = runs["mining"]
     page = Page((with_mining / "report.html").read_text())
     assert "kpi-mining" in page.ids and "Mining load, hour of day x day of year" in page.visible
-    assert "Mining" in chart_series_titles(openpyxl.load_workbook(with_mining / "report.xlsx")["Hourly dispatch"])
+    assert "Mining" in chart_series_titles(openpyxl.load_workbook(with_mining / "report.xlsx")["Typical weeks"])
 
 
 CASHFLOW = "Cash flow"
@@ -322,7 +322,7 @@ def test_item5_nothing_is_drawn_for_what_the_plan_does_not_build(runs):
     page = Page((folder / "report.html").read_text())
     assert "Battery" not in page.visible  # no build row, no stream row, no series, no energy row
     wb = openpyxl.load_workbook(folder / "report.xlsx")
-    for name in ("Summary", "Sizing", "Revenue and cost", "Monthly energy", "Hourly dispatch", CASHFLOW):
+    for name in ("Summary", "Sizing", "Revenue and cost", "Monthly energy", "Typical weeks", "Assumptions", CASHFLOW):
         cells = [str(c.value) for row in wb[name].iter_rows(max_row=60) for c in row if c.value is not None]
         assert not any("Battery" in c for c in cells), name
     # PV and grid only: no headline-load chart, card, or heat map; the KPIs of the plan are all there
@@ -351,8 +351,10 @@ def test_item5_data_sheets_keep_full_precision_and_prose_cells_show_rounded_form
     cash = pd.read_csv(folder / "cashflow.csv", index_col=0)
     assert [cf.cell(rows["Net cash flow"], j).value for j in range(2, 2 + len(cash.columns))] == \
         list(cash.loc["net_cash_flow"])
-    header = [c.value for c in wb["Hourly dispatch"][1]]
-    assert header[:3] == ["Hour starting (local standard time)", "Hours this step stands for (h)", "PV (MW)"]
+    weeks = wb["Typical weeks"]
+    header = next([c.value for c in row] for row in weeks.iter_rows() if row[0].value == "Hour starting (local "
+                  "standard time)")
+    assert header[:2] == ["Hour starting (local standard time)", "PV (MW)"]
 
 
 def test_item5_the_terminal_summary_uses_the_same_labels_and_rounding(runs, capsys, tmp_path):

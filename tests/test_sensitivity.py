@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import small_scenario
+from helpers import CHROMIUM, open_in_chromium, small_scenario
 
 from planner import sensitivity as sx
 from planner.paths import REPO_ROOT
@@ -141,3 +142,67 @@ def test_cli_tornado_on_a_real_workbook(tmp_path):
     import openpyxl
 
     assert len(openpyxl.load_workbook(out / "sensitivity.xlsx")["Tornado"]._charts) == 1
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (scripts/test.sh installs it)")
+def test_results_browser_shows_the_picked_parameter_and_sweep_cell_in_headless_chromium(site_and_base, tmp_path):
+    """sensitivity.html: pick a tornado parameter, a sweep metric and axes, a cell; the page shows that case."""
+    import pandas as pd
+
+    from planner.sensitivity_report import write_sensitivity
+
+    sc, base = site_and_base
+    sc = sc.copy()
+    hostile = "</script><script>window.__pwned = 1</script><img src=x onerror='window.__pwned = 2'>"
+    sc.sensitivity = [SensitivityRow(r.parameter, r.low, r.high, r.distribution, hostile) for r in sc.sensitivity]
+    tor = sx.run_cases(sc, sx.tornado_cases(sc), OPTS)
+    axes = [sx.parse_sweep("mining.hashprice_usd_per_ph_day=40:80:2"),
+            sx.parse_sweep("pv.capex_usd_per_kw_ac=400:700:2")]
+    sweep = sx.run_cases(sc, sx.sweep_cases(axes), OPTS)
+    assert all(r.status == "ok" for r in tor + sweep)
+    base_case = sx.CaseResult(-1, "base", {}, False, "ok", npv_usd=base.npv_usd, sizes=base.sizes)
+    tables = {"tornado": pd.DataFrame(sx.tornado_table(sc, base_case, tor)),
+              "sweep": pd.DataFrame([r.row() for r in sweep])}
+    out = write_sensitivity(tmp_path / "sens", {"site": f"site {hostile}", "npv_usd": base.npv_usd,
+                                                 "sizes": base.sizes},
+                            pd.DataFrame([r.row() for r in tor + sweep]), tables, {})
+    page = out / "sensitivity.html"
+    html = page.read_text()
+    assert "</script><script>window" not in html  # the hostile note is escaped in the table, and not in the JSON
+    # the second tornado parameter by swing, and the sweep cell at hashprice 80, PV capex 400 (rows: capex)
+    param = tables["tornado"]["parameter"].iloc[1]
+    lo_case = next(r for r in tor if r.label == f"{param} low")
+    hi_case = next(r for r in tor if r.label == f"{param} high")
+    cell = next(r for r in sweep if r.changes == {"mining.hashprice_usd_per_ph_day": 80.0,
+                                                  "pv.capex_usd_per_kw_ac": 400.0})
+
+    def inspect(p):
+        first = float(p.get_attribute("#td-npv-low", "data-value"))
+        p.select_option("#tornado-param", label=param)
+        picked = {k: float(p.get_attribute(f"#td-{k}", "data-value")) for k in ("npv-low", "npv-high", "low", "high")}
+        low_sizes = {td.get_attribute("data-size"): float(td.get_attribute("data-value"))
+                     for td in p.query_selector_all("#td-build tbody tr td:nth-child(3)")}
+        p.select_option("#sweep-metric", value="size:mining_containers")
+        p.select_option("#sweep-x", value="pv.capex_usd_per_kw_ac")  # swap the axes
+        head = [th.text_content() for th in p.query_selector_all("#sweep-heatmap tr:first-child th")]
+        p.click("#sweep-heatmap td[data-x='400'][data-y='80']")
+        shown = {k: float(p.get_attribute(f"#sc-{k}", "data-value")) for k in ("npv",)}
+        heat = float(p.get_attribute("#sweep-heatmap td.on", "data-value"))
+        case_sizes = {td.get_attribute("data-size"): float(td.get_attribute("data-value"))
+                      for td in p.query_selector_all("#sc-build tbody tr td:nth-child(2)")}
+        return first, picked, low_sizes, head, shown, heat, case_sizes, p.text_content("#sc-label")
+
+    seen = open_in_chromium(page, inspect=inspect)
+    assert seen.errors == [] and seen.dialogs == [] and seen.pwned == "undefined" and seen.requests == [seen.url]
+    first, picked, low_sizes, head, shown, heat, case_sizes, label = seen.inspected
+    first_param = tables["tornado"]["parameter"].iloc[0]
+    assert first == pytest.approx(next(r for r in tor if r.label == f"{first_param} low").npv_usd)
+    assert picked["npv-low"] == pytest.approx(lo_case.npv_usd) and picked["npv-high"] == pytest.approx(hi_case.npv_usd)
+    assert picked["npv-low"] != pytest.approx(first)  # the display changed to the other parameter's case
+    assert (picked["low"], picked["high"]) == (lo_case.changes[param], hi_case.changes[param])
+    assert low_sizes == pytest.approx(lo_case.sizes)
+    assert head[0] == "mining.hashprice_usd_per_ph_day (rows) x pv.capex_usd_per_kw_ac (columns)"  # as picked
+    assert label == cell.label and shown["npv"] == pytest.approx(cell.npv_usd)
+    assert heat == pytest.approx(cell.sizes["mining_containers"]) and case_sizes == pytest.approx(cell.sizes)
+    # without the script the page still holds every case: the static tables
+    assert html.count("<table") >= 3 and f"{cell.npv_usd:,.4g}" in html

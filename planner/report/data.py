@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from planner.errors import UsageError
@@ -49,7 +51,7 @@ class ReportData:
     def uses(self) -> dict[str, str]:
         return self.flows("demand")
 
-    @property
+    @cached_property
     def labels(self) -> Labels:
         """The one label table (planner/labels.py), as summary.json holds it."""
         return Labels(self.summary["labels"])
@@ -127,3 +129,61 @@ def week(d: pd.DataFrame, month: int, day: int = 1) -> pd.DataFrame:
     ts = d["timestamp"]
     start = int(((ts.dt.month > month) | ((ts.dt.month == month) & (ts.dt.day >= day))).to_numpy().argmax())
     return d.iloc[start:start + 168]
+
+
+WEEK_H = 168
+CURTAILED = "curtailed_mw"  # the planner's own curtailment column: energy nobody uses is no load
+
+
+@dataclass(frozen=True)
+class Week:
+    """A window of the dispatch shown hour by hour in report.xlsx: what it is, why it was chosen, its rows."""
+
+    title: str
+    why: str
+    start: int  # first row of the dispatch table
+    stop: int  # one past the last row
+
+
+def typical_weeks(data: ReportData) -> list[Week]:
+    """The peak-load week and a representative week of the plan (docs/report.md, "Typical weeks").
+
+    Candidates are 7-day windows starting at midnight of each day. Peak: the window that holds the hour of the
+    highest total demand on the site bus (every use, export and storage charge included, curtailment excluded),
+    starting 3 days before that hour's day where the year allows. Representative: the window whose mean of
+    each plotted flow is closest to the year's mean (sum of squared differences over the square of the
+    year's total mean flow), windows overlapping the peak week excluded. A run of at most a week is shown whole, once.
+    """
+    d = data.dispatch
+    n = len(d)
+    if n <= WEEK_H:
+        return [Week("The whole run", f"the run has {n} steps, shown in full", 0, n)]
+    demand = [c for c in data.uses if c != CURTAILED and c in d]
+    load = d[demand].sum(axis=1).to_numpy() if demand else np.zeros(n)
+    peak_hour = int(load.argmax())
+    ts = d["timestamp"]
+    midnights = np.flatnonzero((ts.dt.hour == 0).to_numpy())
+    starts = [int(s) for s in midnights if s + WEEK_H <= n] or [0]
+    peak_day = int(midnights[midnights <= peak_hour].max()) if (midnights <= peak_hour).any() else 0
+    peak = max([s for s in starts if s <= max(peak_day - 72, starts[0])] or [starts[0]])
+    if not peak <= peak_hour < peak + WEEK_H:  # the peak hour lies in the last days: the last full window
+        peak = max(s for s in starts if s <= peak_hour)
+    cols = [c for c in list(data.sources) + list(data.uses) if data.nonzero(c)]
+    x = d[cols].to_numpy(float) if cols else np.zeros((n, 1))
+    year = x.mean(axis=0)
+    scale = max(float(np.abs(year).sum()), NONZERO_MW) ** 2
+    csum = np.vstack([np.zeros(x.shape[1]), np.cumsum(x, axis=0)])
+    best, best_err = None, np.inf
+    for s in starts:
+        if abs(s - peak) < WEEK_H:  # overlaps the peak week
+            continue
+        err = float(((csum[s + WEEK_H] - csum[s]) / WEEK_H - year) @ ((csum[s + WEEK_H] - csum[s]) / WEEK_H - year))
+        if err < best_err:
+            best, best_err = s, err
+    when = ts.iloc[peak_hour]
+    out = [Week("Peak-load week", f"holds the hour of highest demand on the site ({load[peak_hour]:,.1f} MW, "
+                f"{when:%d %b %H:%M})", peak, peak + WEEK_H)]
+    if best is not None:
+        out.append(Week("Representative week", f"its mean flows are the closest to the year's (they differ by "
+                        f"{np.sqrt(best_err / scale):.1%} of the mean total flow)", best, best + WEEK_H))
+    return out

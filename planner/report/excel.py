@@ -1,9 +1,10 @@
-"""report.xlsx: Summary, Sizing, Cash flow (with live NPV/IRR formulas), Revenue, Monthly energy,
-Hourly dispatch and Assumptions, with native Excel charts (openpyxl.chart).
+"""report.xlsx: Summary, Sizing, Cash flow (with live NPV/IRR formulas), Revenue, Monthly energy, Typical
+weeks, Assumptions (a live cash-flow model) and Inputs, with native Excel charts (openpyxl.chart), laid out
+for printing (planner/report/pages.py). The hourly dispatch is in dispatch.csv, not here.
 
 Every cell is written through planner.safe_text: text is stored as text (a site name or source that starts
-with "=" is never a formula); the NPV and IRR of the plan and of the investment over the do-nothing baseline
-are the workbook's only formulas."""
+with "=" is never a formula); the only formulas are the planner's own: NPV and IRR on the Cash flow sheet and
+the live model of the Assumptions sheet (planner/report/live.py), built from cell references alone."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from planner import fmt
 from planner.labels import CAPEX_ROW
-from planner.report.data import NONZERO_USD, ReportData, monthly_energy
+from planner.report.data import NONZERO_USD, ReportData, monthly_energy, typical_weeks
+from planner.report.pages import Layout, rows_per_page
 from planner.safe_text import formula, put
 
 HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -32,6 +34,10 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 # cells other code (and the tests) rely on
 CASHFLOW_SHEET = "Cash flow"
+WEEKS_SHEET = "Typical weeks"
+ASSUMPTIONS_SHEET = "Assumptions"
+HOURLY_NOTE = ("The hourly dispatch of every flow (8760 rows for a full year) is in dispatch.csv in this folder "
+               "(and dispatch.parquet where written); this workbook keeps the monthly totals and two typical weeks.")
 
 
 def header(ws, row: int, values, col: int = 1) -> None:
@@ -48,21 +54,24 @@ def widths(ws, values: dict[str, float]) -> None:
 
 def write_excel(data: ReportData, path: Path) -> Path:
     """Write the whole workbook to `path`."""
+    from planner.report.live import assumptions_sheet
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Summary"
-    summary_sheet(ws, data)
-    sizing_sheet(wb.create_sheet("Sizing"), data)
-    cashflow_sheet(wb.create_sheet(CASHFLOW_SHEET), data)
-    revenue_sheet(wb.create_sheet("Revenue and cost"), data)
-    monthly_sheet(wb.create_sheet("Monthly energy"), data)
-    dispatch_sheet(wb.create_sheet("Hourly dispatch"), data)
-    assumptions_sheet(wb.create_sheet("Assumptions"), data)
+    sheets = [(ws, summary_sheet), (wb.create_sheet("Sizing"), sizing_sheet),
+              (wb.create_sheet(CASHFLOW_SHEET), cashflow_sheet), (wb.create_sheet("Revenue and cost"), revenue_sheet),
+              (wb.create_sheet("Monthly energy"), monthly_sheet), (wb.create_sheet(WEEKS_SHEET), weeks_sheet),
+              (wb.create_sheet(ASSUMPTIONS_SHEET), assumptions_sheet), (wb.create_sheet("Inputs"), inputs_sheet)]
+    for sheet, write in sheets:
+        lay = Layout(sheet)
+        write(sheet, data, lay)
+        lay.finish()
     wb.save(path)
     return path
 
 
-def summary_sheet(ws, data: ReportData) -> None:
+def summary_sheet(ws, data: ReportData, lay: Layout) -> None:
     """KPIs, the recommended build, energy split, key assumptions, solver statistics, capex chart, warnings."""
     s, lab = data.summary, data.labels
     put(ws, 1, 1, f"Site investment plan: {data.site}").font = TITLE
@@ -121,8 +130,8 @@ def summary_sheet(ws, data: ReportData) -> None:
         ch.title, ch.y_axis.title = "Capex by technology (year 0)", "USD"
         ch.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=r), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=r))
-        ch.height, ch.width = 8, 14
-        ws.add_chart(ch, "I4")  # right of the build and binding-limit tables (columns A-G)
+    else:
+        ch = None
     warnings = s.get("warnings") or []
     if warnings:
         r += 2
@@ -130,11 +139,16 @@ def summary_sheet(ws, data: ReportData) -> None:
         for w in warnings:
             r += 1
             put(ws, r, 1, w)
+    r += 2
+    put(ws, r, 1, HOURLY_NOTE)
     widths(ws, {"A": 40, "B": 22, "C": 16, "D": 18, "E": 22, "F": 18})
+    if ch is not None:
+        ch.height, ch.width = 9, 16
+        lay.chart(ch, r + 2)
     ws.freeze_panes = "A4"
 
 
-def sizing_sheet(ws, data: ReportData) -> None:
+def sizing_sheet(ws, data: ReportData, lay: Layout) -> None:
     """Every size the plan holds with its unit, capacity factors and the value of one integer unit more or less."""
     s, lab = data.summary, data.labels
     header(ws, 1, ["Size", "Value", "Unit"])
@@ -164,7 +178,7 @@ def sizing_sheet(ws, data: ReportData) -> None:
     ws.freeze_panes = "A2"
 
 
-def cashflow_sheet(ws, data: ReportData) -> None:
+def cashflow_sheet(ws, data: ReportData, lay: Layout) -> None:
     """The pro-forma with years as columns, plus live NPV and IRR formulas and a cash-flow chart (a data sheet:
     every amount in full dollars)."""
     cf = data.cashflow
@@ -192,17 +206,17 @@ def cashflow_sheet(ws, data: ReportData) -> None:
     put(ws, r + 4, 1, "IRR (planner)")
     put(ws, r + 4, 2, data.summary["irr"] if data.summary["irr"] is not None else "n/a"
             ).number_format = PCT
-    incremental_cashflow_block(ws, r + 7 + 20, data, rate_ref)  # below the chart
+    end = incremental_cashflow_block(ws, r + 7, data, rate_ref)
     ch = BarChart()
     ch.title, ch.y_axis.title, ch.x_axis.title = "Net cash flow by year", "USD", "year"
     ch.add_data(Reference(ws, min_col=1, max_col=1 + len(years), min_row=net_row), from_rows=True,
                 titles_from_data=True)
     ch.set_categories(Reference(ws, min_col=2, max_col=1 + len(years), min_row=1))
-    ch.height, ch.width = 9, 24
-    ws.add_chart(ch, f"A{r + 7}")
+    ch.height, ch.width = 10, 26
     widths(ws, {"A": 40})
     for j in range(2, 2 + len(years)):
         ws.column_dimensions[get_column_letter(j)].width = 15
+    lay.chart(ch, end + 2)
     ws.freeze_panes = "B2"
 
 
@@ -284,11 +298,12 @@ def binding_limits_block(ws, r: int, data: ReportData) -> int:
     return r
 
 
-def incremental_cashflow_block(ws, r: int, data: ReportData, rate_ref: str) -> None:
-    """Baseline and incremental net cash flow by year, with live NPV and IRR formulas for the increment."""
+def incremental_cashflow_block(ws, r: int, data: ReportData, rate_ref: str) -> int:
+    """Baseline and incremental net cash flow by year, with live NPV and IRR formulas for the increment; returns
+    the last row written."""
     inv, base = data.summary.get("investment"), data.summary.get("baseline") or {}
     if inv is None or inv.get("net_cash_flow_usd") is None or base.get("net_cash_flow_usd") is None:
-        return
+        return r
     put(ws, r, 1, "Investment: the plan minus the do-nothing baseline").font = Font(bold=True)
     years = list(data.cashflow.columns)
     header(ws, r + 1, ["USD"] + [f"Year {y}" for y in years])
@@ -314,9 +329,11 @@ def incremental_cashflow_block(ws, r: int, data: ReportData, rate_ref: str) -> N
     put(ws, inc + 5, 2, "n/a" if inv["irr"] is None else inv["irr"]).number_format = PCT
     if inv.get("reason"):
         put(ws, inc + 6, 1, inv["reason"])
+        return inc + 6
+    return inc + 5
 
 
-def revenue_sheet(ws, data: ReportData) -> None:
+def revenue_sheet(ws, data: ReportData, lay: Layout) -> None:
     """Operating revenue and cost by stream in the representative year, with a bar chart."""
     header(ws, 1, ["Stream", "USD per year (year 1 level)"])
     streams = data.summary["revenue_usd_per_year"]
@@ -334,8 +351,9 @@ def revenue_sheet(ws, data: ReportData) -> None:
         ch.add_data(Reference(ws, min_col=2, min_row=1, max_row=r), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=r))
         ch.height, ch.width = 10, 18
-        ws.add_chart(ch, "D2")
     widths(ws, {"A": 34, "B": 26})
+    if r > 1:
+        lay.chart(ch, 2, "D")
     ws.freeze_panes = "A2"
 
 
@@ -350,11 +368,11 @@ def _monthly_chart(ws, cols: list[str], series: list[str], title: str, stacked: 
         j = 2 + cols.index(c)
         ch.add_data(Reference(ws, min_col=j, min_row=1, max_row=13), titles_from_data=True)
     ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
-    ch.height, ch.width = 10, 22
+    ch.height, ch.width = 8, 22
     return ch
 
 
-def monthly_sheet(ws, data: ReportData) -> None:
+def monthly_sheet(ws, data: ReportData, lay: Layout) -> None:
     """MWh per month by source and use; stacked chart of uses and the split between the flexible loads.
 
     Only the flows this plan has: no column, series or chart for a flow that is zero all year."""
@@ -366,51 +384,61 @@ def monthly_sheet(ws, data: ReportData) -> None:
         put(ws, i, 1, MONTHS[month - 1])
         for j, c in enumerate(cols, start=2):
             put(ws, i, j, float(m.loc[month, c])).number_format = MWH
+    widths(ws, {get_column_letter(j): 16 for j in range(1, 2 + len(cols))})
+    r = 15
     uses = [c for c in cols if c in data.uses.values()]
     if uses:
-        ws.add_chart(_monthly_chart(ws, cols, uses, "Monthly energy by use", stacked=True), "A16")
+        r = lay.chart(_monthly_chart(ws, cols, uses, "Monthly energy by use", stacked=True), r)
     # the headline loads that compete for energy, those in the plan (no chart if none is)
     headline = [f["label"] for f in data.summary["flows"] if f["kpi"] and f["label"] in cols]
     if headline:
-        ws.add_chart(_monthly_chart(ws, cols, headline, f"{' vs '.join(headline)}: energy by month"), "A38")
-    widths(ws, {get_column_letter(j): 16 for j in range(1, 2 + len(cols))})
+        lay.chart(_monthly_chart(ws, cols, headline, f"{' vs '.join(headline)}: energy by month"), r)
     ws.freeze_panes = "B2"
 
 
-def dispatch_sheet(ws, data: ReportData) -> None:
-    """All hourly flows of the plan (one row per hour) and a summer and a winter week of dispatch as line charts.
-
-    A data sheet: values as in dispatch.csv (to 0.0001 MW); a flow that is zero all year is left out (it is in
-    dispatch.csv), and so is its series."""
+def weeks_sheet(ws, data: ReportData, lay: Layout) -> None:
+    """The peak-load week and a representative week hour by hour (planner/report/data.py: typical_weeks), each
+    as a line chart of the plan's flows above the data it plots. A data sheet: values to 0.0001 MW."""
     d = data.dispatch
-    flow_columns = {f["column"] for f in data.summary["flows"]}
-    cols = [c for c in d.columns if c != "timestamp" and (c not in flow_columns or data.nonzero(c))]
-    header(ws, 1, [_column_title(data, c) for c in ["timestamp"] + cols])
-    ts = d["timestamp"].dt.to_pydatetime()
-    values = d[cols].to_numpy()
-    for i in range(len(d)):  # dates and numbers only (no text: nothing to neutralise)
-        ws.append([ts[i]] + [round(float(x), 4) for x in values[i]])
-    for row in ws.iter_rows(min_row=2, max_col=1):
-        row[0].number_format = "yyyy-mm-dd hh:mm"
-    plotted = [c for c in list(data.sources) + list(data.uses) if c in cols]
-    anchor_col = get_column_letter(len(cols) + 3)
-    for k, (label, month) in enumerate((("Summer week (from 1 Jul)", 7), ("Winter week (from 15 Jan)", 1))):
-        day = 1 if month == 7 else 15
-        ts_series = d["timestamp"]
-        start = int(((ts_series.dt.month > month) | ((ts_series.dt.month == month) & (ts_series.dt.day >= day)))
-                    .to_numpy().argmax())
-        lo, hi = start + 2, min(start + 2 + 167, len(d) + 1)
+    plotted = [c for c in list(data.sources) + list(data.uses) if data.nonzero(c)]
+    weeks = typical_weeks(data)
+    put(ws, 1, 1, f"Typical weeks of dispatch: {data.site}").font = TITLE
+    for i, w in enumerate(weeks):
+        put(ws, 2 + i, 1, f"{w.title}: {d['timestamp'].iloc[w.start]:%d %b %Y} to "
+                          f"{d['timestamp'].iloc[w.stop - 1]:%d %b %Y}; {w.why}.")
+    put(ws, 2 + len(weeks), 1, HOURLY_NOTE + " The hours each chart plots are below the charts (not printed).")
+    ws.column_dimensions["A"].width = 18
+    for j in range(2, 2 + len(plotted)):
+        ws.column_dimensions[get_column_letter(j)].width = 14
+    # the data first (the charts reference it), below the charts: two pages of charts, then the tables
+    n_chart_rows = 4 + len(weeks)
+    top = n_chart_rows + 2 * (rows_per_page() + 1) + 2  # below the two chart pages whatever they hold
+    charts, r = [], top
+    for w in weeks:
+        put(ws, r, 1, w.title).font = Font(bold=True)
+        header(ws, r + 1, [_column_title(data, c) for c in ["timestamp"] + plotted])
+        ts = d["timestamp"].iloc[w.start:w.stop].dt.to_pydatetime()
+        values = d[plotted].iloc[w.start:w.stop].to_numpy()
+        for i in range(len(ts)):
+            put(ws, r + 2 + i, 1, ts[i], "yyyy-mm-dd hh:mm")
+            for j, x in enumerate(values[i], start=2):
+                put(ws, r + 2 + i, j, round(float(x), 4))
+        lo, hi = r + 2, r + 1 + len(ts)
         ch = LineChart()
-        ch.title, ch.y_axis.title = f"{label}: dispatch", "MW"
+        ch.title, ch.y_axis.title = f"{w.title}: dispatch", "MW"
         for c in plotted:
-            j = 2 + cols.index(c)
+            j = 2 + plotted.index(c)
             ch.add_data(Reference(ws, min_col=j, min_row=lo, max_row=hi), titles_from_data=False)
             ch.series[-1].tx = SeriesLabel(v=data.label("columns", c))
         ch.set_categories(Reference(ws, min_col=1, min_row=lo, max_row=hi))
         ch.height, ch.width = 10, 26
-        ws.add_chart(ch, f"{anchor_col}{2 + k * 22}")
-    ws.column_dimensions["A"].width = 18
-    ws.freeze_panes = "B2"
+        charts.append(ch)
+        r = hi + 2
+    row = n_chart_rows
+    for ch in charts:
+        row = lay.chart(ch, row)
+    lay.print_to_row = row  # the charts print; the tables below them only feed them (and are in dispatch.csv)
+    ws.freeze_panes = "A2"
 
 
 def _column_title(data: ReportData, column: str) -> str:
@@ -419,7 +447,7 @@ def _column_title(data: ReportData, column: str) -> str:
     return f"{data.label('columns', column)} ({unit})" if unit else data.label("columns", column)
 
 
-def assumptions_sheet(ws, data: ReportData) -> None:
+def inputs_sheet(ws, data: ReportData, lay: Layout) -> None:
     """Every input echoed with its unit and note, sheet by sheet, then the data sources."""
     header(ws, 1, ["Sheet", "Field", "Value", "Unit", "Description"])
     r = 1

@@ -109,7 +109,7 @@ def streams(sc: Scenario) -> list[spec.Stream]:
                                spec.Hourly("ai_unserved_firm_it_mw"), "AI SLA penalty"))
     return out + [
         spec.Stream("ai_revenue", "ai", lambda sc: revenue_usd_per_it_mwh(sc.ai), spec.Hourly("ai_it_mw"),
-                    "GPU-hour revenue"),
+                    "GPU-hour revenue", driver="ai.gpu_hour_price_usd"),
         spec.Stream("ai_fom", "om", lambda sc: -sc.ai.fom_usd_per_kw_it_year * 1000, spec.Capacity("ai_it_mw"),
                     "AI data centre fixed O&M"),
         spec.Stream("ai_vom", "om", lambda sc: -sc.ai.vom_usd_per_it_mwh, spec.Hourly("ai_it_mw"),

@@ -31,10 +31,10 @@ def streams(sc: Scenario) -> list[spec.Stream]:
     return [
         spec.Stream("export_revenue", "electricity", lambda sc: 1.0, spec.Hourly("grid_export_mw",
                                                                                  "export_price_usd_per_mwh"),
-                    "Grid export revenue"),
+                    "Grid export revenue", driver="hourly.export_price_usd_per_mwh"),
         spec.Stream("import_cost", "electricity", lambda sc: -1.0, spec.Hourly("grid_import_mw",
                                                                                "import_price_usd_per_mwh"),
-                    "Grid import cost"),
+                    "Grid import cost", driver="hourly.import_price_usd_per_mwh"),
         spec.Stream("grid_fom", "om", lambda sc: -sc.grid.export_fom_usd_per_kw_year * 1000, spec.Capacity("export_mw"),
                     "Export line fixed O&M"),
     ]

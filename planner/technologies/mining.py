@@ -90,7 +90,7 @@ def capital(sc: Scenario) -> list[CapitalItem]:
 def streams(sc: Scenario) -> list[spec.Stream]:
     return [
         spec.Stream("mining_revenue", "mining", lambda sc: revenue_usd_per_mwh(sc.mining), spec.Hourly("mining_mw"),
-                    "Mining revenue"),
+                    "Mining revenue", driver="mining.hashprice_usd_per_ph_day"),
         spec.Stream("mining_fom", "om", lambda sc: -sc.mining.fom_usd_per_mw_year, spec.Capacity("mining_mw"),
                     "Mining fixed O&M"),
         spec.Stream("mining_vom", "om", lambda sc: -sc.mining.vom_usd_per_mwh, spec.Hourly("mining_mw"),

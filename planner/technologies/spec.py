@@ -95,6 +95,9 @@ class Stream:
     rate: ScenarioFn
     per: Hourly | Capacity
     label: str
+    # the input the rate is proportional to (a dotted name, or hourly.<column> for a price series scaled as a
+    # whole): the report's Assumptions sheet makes it a live cell that scales this stream (docs/report.md)
+    driver: str = ""
 
 
 @dataclass(frozen=True)
