@@ -76,6 +76,12 @@ def resource(weather: Path | None, into: Path, out: Path | None, force: bool, do
         raise UsageError("--pv and --wind need a WEATHER file (or --wind-file for the wind)")
     if wind_file is not None and not do_wind:
         raise UsageError("--wind-file is used only with --wind")
+    from planner.resource import require
+
+    if do_pv:  # the optional extra, checked before any file is read
+        require("pvlib", "planner resource --pv")
+    if do_wind:
+        require("windpowerlib", "planner resource --wind")
     out = out or into
     if out != into and (out.exists() or out.is_symlink()) and not force:
         raise UsageError(f"{out} already exists; use --force to overwrite it (only a planner input workbook)")

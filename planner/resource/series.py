@@ -159,7 +159,7 @@ def _order_problems(idx: pd.DatetimeIndex, lines: np.ndarray, name: str) -> list
         first = int(np.flatnonzero(idx == idx[i])[0])
         problems.append(f"{name}, line {lines[i]}: the hour {idx[i]:%Y-%m-%d %H:%M} appears twice (also line "
                         f"{lines[first]}); expected each hour once{_dst_hint(idx[i])}")
-    steps = np.diff(idx.asi8) / 3.6e12 if len(idx) > 1 else np.array([])
+    steps = np.diff(((idx - idx[0]) / pd.Timedelta(hours=1)).to_numpy(float)) if len(idx) > 1 else np.array([])
     for i in np.flatnonzero((steps != 1) & (steps != 0))[:MAX_LISTED]:
         a, b = idx[i], idx[i + 1]
         if steps[i] < 0:

@@ -115,10 +115,10 @@ def _numbers(df: pd.DataFrame, columns: list[str], where: str, first_line: int) 
         x = pd.to_numeric(df[c], errors="coerce").to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(x))
         if bad.size:
-            lines = ", ".join(str(first_line + i) for i in bad[:MAX_LISTED])
+            also = ", ".join(str(first_line + i) for i in bad[1:MAX_LISTED])
             more = f" and {bad.size - MAX_LISTED} more" if bad.size > MAX_LISTED else ""
             problems.append(f"{where}, line {first_line + bad[0]}, column {c!r}: expected a number, found "
-                            f"{_found(df[c].iloc[bad[0]])} (lines {lines}{more})")
+                            f"{_found(df[c].iloc[bad[0]])}" + (f" (also lines {also}{more})" if also else ""))
         out[c] = x
     if problems:
         raise InputError(problems)
@@ -169,7 +169,7 @@ def read_nsrdb(path: str | Path) -> Weather:
     if len(rows) < 2:
         raise InputError([f"{path.name}: an NSRDB file needs two metadata rows before the header"])
     meta = dict(zip([k.strip() for k in rows[0]], [v.strip() for v in rows[1]], strict=False))
-    df = pd.read_csv(io.StringIO(text), skiprows=2, dtype=str, skipinitialspace=True)
+    df = pd.read_csv(io.StringIO(text), skiprows=2, dtype=str, skipinitialspace=True, keep_default_na=False)
     df = df.loc[:, ~df.columns.str.startswith("Unnamed")]
     df.columns = [c.strip() for c in df.columns]
     cols = ["Year", "Month", "Day", "Hour", "GHI", "DNI", "DHI", "Temperature", "Wind Speed"]
@@ -194,7 +194,7 @@ def read_wtk(path: str | Path) -> Weather:
     text = _text(path)
     first = next(csv.reader(io.StringIO(text.splitlines()[0])))
     meta = {first[i].strip(): first[i + 1].strip() for i in range(0, len(first) - 1, 2)}
-    df = pd.read_csv(io.StringIO(text), skiprows=1, dtype=str, skipinitialspace=True)
+    df = pd.read_csv(io.StringIO(text), skiprows=1, dtype=str, skipinitialspace=True, keep_default_na=False)
     df.columns = [c.strip() for c in df.columns]
     _need(df, ["Year", "Month", "Day", "Hour"], path.name, 2)
     speeds = {c: float(c.split("at ")[1].split("m")[0]) for c in df.columns if c.startswith("wind speed at ")}
