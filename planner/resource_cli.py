@@ -104,6 +104,7 @@ def resource(weather: Path | None, into: Path, out: Path | None, force: bool, do
     if flow is not None:
         cols.update(build.series_column(flow, _flow_column(), flow_column, "flow"))
     layout = wbk.hourly_layout(wb, list(cols.values))
+    cols.warnings += cols.year_warnings(layout.year)
     wbk.write_columns(wb, layout, cols.values)
     wbk.add_sources(wb, cols.sources)
     wbk.save(wb, out, force=True if out == into else force)

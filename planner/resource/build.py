@@ -28,11 +28,17 @@ class Columns:
     values: dict[str, np.ndarray] = field(default_factory=dict)
     sources: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    data_years: dict[str, list[int]] = field(default_factory=dict)  # file name -> the years its rows are of
 
     def update(self, other: Columns) -> None:
         self.values.update(other.values)
         self.sources += other.sources
         self.warnings += other.warnings
+        self.data_years.update(other.data_years)
+
+    def year_warnings(self, workbook_year: int) -> list[str]:
+        """A warning for each file whose rows are not of the workbook's year."""
+        return [w for name, years in self.data_years.items() for w in year_note(years, workbook_year, name)]
 
 
 def _site(w: Weather) -> tuple[float, float, float]:
@@ -80,6 +86,7 @@ def pv_columns(w: Weather, design: pv.PVDesign, sun_year: int | None = None) -> 
               f"lat {lat:g}, lon {lon:g}; {design.describe(lat)}; rows moved from UTC{w.data_utc_offset_h:+g} to "
               f"the site's UTC{offset:+g}")
     out.sources.append(("Hourly pv_cf, temperature_c", _file_line(w, method)))
+    out.data_years[w.name] = sorted(set(w.stamps.year))
     return out
 
 
@@ -111,6 +118,7 @@ def wind_columns(w: Weather, design: wind.WindDesign, measured_m: float | None =
     method = (f"planner resource --wind, windpowerlib {version}; {design.describe(measured_m)}; rows moved from "
               f"UTC{w.data_utc_offset_h:+g} to the site's UTC{offset:+g}")
     out.sources.append(("Hourly wind_speed_mps, wind_cf", _file_line(w, method)))
+    out.data_years[w.name] = sorted(set(w.stamps.year))
     if design.air_density:
         out.warnings.append("wind_speed_mps holds the density-equivalent hub speed (IEC 61400-12-1), so the "
                             "planner's power curve on it gives the output at the site's air density")
@@ -124,13 +132,14 @@ def series_column(path: Path, target: str, column: str | None, what: str, multip
     scale = f" x {multiplier:g}" if multiplier != 1.0 else ""
     method = (f"planner resource: column {s.column!r}{scale}, {s.stamps[0]:%Y-%m-%d %H:%M} to "
               f"{s.stamps[-1]:%Y-%m-%d %H:%M}, placed by month, day and hour (local standard time)")
-    return Columns({target: values}, [(f"Hourly {target}", _file_line(path, method))], list(s.warnings))
+    return Columns({target: values}, [(f"Hourly {target}", _file_line(path, method))], list(s.warnings),
+                   {path.name: sorted(set(s.stamps.year))})
 
 
 def year_note(w_years: list[int], workbook_year: int, name: str) -> list[str]:
     """A warning when the data's year is not the workbook's."""
     years = sorted(set(w_years))
-    if years == [workbook_year]:
+    if years == [workbook_year] or len(years) > 2:  # a TMY's months come from many years: nothing to line up
         return []
     return [f"{name}: data of {', '.join(map(str, years))} placed on the workbook's year {workbook_year} by month, "
             f"day and hour (weekdays do not line up)"]
