@@ -28,9 +28,12 @@ from planner.errors import InputError, UsageError
               help="Which Hourly price column the prices go to.")
 @click.option("--price-multiplier", type=float, default=1.0, show_default=True,
               help="Multiply the prices (e.g. 1.10 for EUR to USD).")
+@click.option("--price-tz", help="The price file's time zone when its times are local clock times with daylight-"
+                                 "saving time (an IANA name, e.g. Europe/Berlin).")
 @click.option("--flow", "flow", type=click.Path(dir_okay=False, path_type=Path),
               help="A CSV of a timestamp and the river flow (m3/s) for the run-of-river turbines.")
 @click.option("--flow-column", help="The flow column's header, when the CSV has several value columns.")
+@click.option("--flow-tz", help="The flow file's time zone, as --price-tz.")
 @click.option("--lat", type=click.FloatRange(-90, 90), help="Site latitude (overrides the file's).")
 @click.option("--lon", type=click.FloatRange(-180, 180), help="Site longitude (overrides the file's).")
 @click.option("--elevation-m", type=float, help="Site elevation, m (overrides the file's; air density).")
@@ -58,7 +61,8 @@ from planner.errors import InputError, UsageError
               help="Correct for the site's air density (IEC 61400-12-1 density-equivalent speed).")
 def resource(weather: Path | None, into: Path, out: Path | None, force: bool, do_pv: bool, do_wind: bool,
              wind_file: Path | None, price: Path | None, price_column: str | None, price_target: str,
-             price_multiplier: float, flow: Path | None, flow_column: str | None, lat: float | None,
+             price_multiplier: float, price_tz: str | None, flow: Path | None, flow_column: str | None,
+             flow_tz: str | None, lat: float | None,
              lon: float | None, elevation_m: float | None, utc_offset: float | None, tracking: bool,
              tilt_deg: float | None, azimuth_deg: float | None, dc_ac: float, losses: float, gcr: float,
              turbine: str | None, hub_height_m: float, measurement_height_m: float | None, shear: str, alpha: float,
@@ -100,11 +104,11 @@ def resource(weather: Path | None, into: Path, out: Path | None, force: bool, do
         cols.update(build.wind_columns(ww, wdesign, measurement_height_m))
     if price is not None:
         cols.update(build.series_column(price, build.PRICE_TARGETS[price_target], price_column, "price",
-                                        price_multiplier))
+                                        price_multiplier, price_tz))
     if flow is not None:
-        cols.update(build.series_column(flow, _flow_column(), flow_column, "flow"))
+        cols.update(build.series_column(flow, _flow_column(), flow_column, "flow", time_zone=flow_tz))
     layout = wbk.hourly_layout(wb, list(cols.values))
-    cols.warnings += cols.year_warnings(layout.year)
+    cols.warnings += cols.year_warnings(layout.year) + wbk.formula_warning(wb)
     wbk.write_columns(wb, layout, cols.values)
     wbk.add_sources(wb, cols.sources)
     wbk.save(wb, out, force=True if out == into else force)

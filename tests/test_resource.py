@@ -246,6 +246,20 @@ def test_price_with_utc_offsets_is_read_in_standard_time(tmp_path):
     assert "daylight-saving" in s.warnings[0]
 
 
+def test_price_in_local_clock_time_with_dst_is_read_with_its_time_zone(tmp_path):
+    """SMARD-style "Date;Time of day" columns on Berlin's clock: a missing March hour, a repeated October hour."""
+    clock = pd.date_range("2017-12-31 23:00", periods=8760, freq="h", tz="UTC").tz_convert("Europe/Berlin")
+    f = tmp_path / "smard.csv"
+    f.write_text("Date;Time of day;DE\n" + "\n".join(f"{t:%b} {t.day}, {t.year};{t:%I:%M %p};{i}"
+                                                    for i, t in enumerate(clock)) + "\n")
+    with pytest.raises(InputError, match="daylight-saving shift"):
+        read_series(f)
+    s = read_series(f, time_zone="Europe/Berlin")
+    assert s.on_year().tolist() == list(range(8760)) and "+01:00, +02:00" in s.warnings[0]
+    with pytest.raises(InputError, match="unknown time zone 'Mars/Olympus'"):
+        read_series(f, time_zone="Mars/Olympus")
+
+
 def test_price_bad_value_and_extra_columns_are_named(tmp_path):
     values = np.arange(8760).astype(object)
     values[9] = "n/a"
@@ -336,3 +350,21 @@ def test_acceptance_cli_on_the_shipped_nsrdb_files_reproduces_the_examples(tmp_p
         example = pd.read_csv(DATA_DIR / f"{site}.csv")
         for col in ("pv_cf", "wind_cf", "wind_speed_mps", "temperature_c"):
             assert np.abs(h[col].to_numpy() - example[col].to_numpy()).max() <= 1e-6, (site, col)
+
+
+def test_the_planner_imports_without_the_resource_extra():
+    """pvlib and windpowerlib are imported only when a PV or wind column is computed; the resource package
+    reaches neither Pyomo nor HiGHS."""
+    import subprocess
+
+    from test_architecture import MODULES, reachable
+
+    code = ("import sys; sys.modules['pvlib'] = None; sys.modules['windpowerlib'] = None\n"
+            "import planner.cli, planner.resource.build, planner.resource.weather, planner.resource_cli\n"
+            "from planner.resource.series import read_series\n"
+            "print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+    for mod in (m for m in MODULES if m.startswith("planner.resource")):
+        _ours, theirs = reachable(mod)
+        assert "pyomo" not in theirs and "highspy" not in theirs, mod

@@ -125,9 +125,10 @@ def wind_columns(w: Weather, design: wind.WindDesign, measured_m: float | None =
     return out
 
 
-def series_column(path: Path, target: str, column: str | None, what: str, multiplier: float = 1.0) -> Columns:
+def series_column(path: Path, target: str, column: str | None, what: str, multiplier: float = 1.0,
+                  time_zone: str | None = None) -> Columns:
     """One workbook column from a timestamp-and-value CSV (a price or a flow)."""
-    s = read_series(path, column, what)
+    s = read_series(path, column, what, time_zone)
     values = s.on_year() * multiplier
     scale = f" x {multiplier:g}" if multiplier != 1.0 else ""
     method = (f"planner resource: column {s.column!r}{scale}, {s.stamps[0]:%Y-%m-%d %H:%M} to "

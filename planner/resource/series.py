@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from planner.scenario.numbers import parse_text_number
 
 TIME_NAMES = ("timestamp", "time", "datetime", "date", "date_time", "time (utc)")
 MAX_LISTED = 5
+KNOWN_FORMATS = ("%b %d, %Y %I:%M %p", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M")  # SMARD, ...
 MAX_FILE_BYTES = 64 * 2**20
 
 
@@ -45,8 +47,12 @@ class HourlySeries:
         return place(self.values, pos, 0)
 
 
-def read_series(path: str | Path, column: str | None = None, what: str = "price") -> HourlySeries:
-    """Read and check the CSV; InputError listing the problems."""
+def read_series(path: str | Path, column: str | None = None, what: str = "price",
+                time_zone: str | None = None) -> HourlySeries:
+    """Read and check the CSV; InputError listing the problems.
+
+    `time_zone` (an IANA name such as Europe/Berlin) reads timestamps without an offset as that zone's clock,
+    daylight-saving time included (a repeated autumn hour is taken in file order), then as standard time."""
     path = Path(path)
     if not path.is_file():
         raise InputError([f"{path}: file not found" if not path.exists() else f"{path}: not a file"])
@@ -66,7 +72,9 @@ def read_series(path: str | Path, column: str | None = None, what: str = "price"
     header = [h.strip() for h in rows[0]]
     lower = [h.lower() for h in header]
     tj = next((lower.index(n) for n in TIME_NAMES if n in lower), 0)
-    others = [j for j, h in enumerate(header) if j != tj and h]
+    # a date column followed by a time-of-day column (e.g. SMARD's "Date;Time of day") is read as one timestamp
+    clock_j = tj + 1 if lower[tj] == "date" and tj + 1 < len(lower) and lower[tj + 1].startswith("time") else None
+    others = [j for j, h in enumerate(header) if j not in (tj, clock_j) and h]
     if column is not None:
         if column not in header:
             raise InputError([f"{path.name}, line 1: no column {column!r} (found {', '.join(map(repr, header))})"])
@@ -80,10 +88,15 @@ def read_series(path: str | Path, column: str | None = None, what: str = "price"
     data = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
     problems: list[str] = []
     stamps, values, lines, bad_time, bad_value = [], [], [], [], []
-    for line, r in data:
+    raw_times = []
+    for _line, r in data:
         raw_t = r[tj].strip() if tj < len(r) else ""
+        if clock_j is not None:
+            raw_t = f"{raw_t} {r[clock_j].strip() if clock_j < len(r) else ''}".strip()
+        raw_times.append(raw_t)
+    parsed = _stamps(raw_times)
+    for (line, r), raw_t, t in zip(data, raw_times, parsed, strict=True):
         raw_v = r[vj].strip() if vj < len(r) else ""
-        t = _stamp(raw_t)
         if t is None:
             bad_time.append((line, raw_t))
             continue
@@ -104,6 +117,8 @@ def read_series(path: str | Path, column: str | None = None, what: str = "price"
         raise InputError(problems)
     if not stamps:
         raise InputError([f"{path.name}: no data rows below the header"])
+    if time_zone is not None:
+        stamps = _localise(stamps, time_zone, path.name, lines)
     clock, warnings = _standard_time(stamps, path.name)
     idx = pd.DatetimeIndex(clock)
     lines_a = np.asarray(lines)
@@ -111,6 +126,27 @@ def read_series(path: str | Path, column: str | None = None, what: str = "price"
     if problems:
         raise InputError(problems)
     return HourlySeries(path, header[vj], idx, np.asarray(values, dtype=float), lines_a, warnings)
+
+
+def _stamps(raws: list[str]) -> list[pd.Timestamp | None]:
+    """Every timestamp text parsed: at once in the format of the first (fast), row by row where that fails."""
+    from pandas.tseries.api import guess_datetime_format
+
+    fast = [pd.NaT] * len(raws)
+    first = next((r for r in raws if r), "")
+    for fmt in dict.fromkeys([guess_datetime_format(first), *KNOWN_FORMATS]):
+        if fmt is None:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(pd.Series(raws, dtype=object), format=fmt, errors="coerce")
+        except (ValueError, TypeError, OverflowError):  # e.g. several UTC offsets: row by row
+            continue
+        if parsed.notna().mean() > 0.5:
+            fast = list(parsed)
+            break
+    return [t if not pd.isna(t) else _stamp(r) for t, r in zip(fast, raws, strict=True)]
 
 
 def _stamp(raw: str) -> pd.Timestamp | None:
@@ -121,6 +157,21 @@ def _stamp(raw: str) -> pd.Timestamp | None:
     except (ValueError, TypeError, OverflowError):
         return None
     return None if t is pd.NaT else t
+
+
+def _localise(stamps: list[pd.Timestamp], zone: str, name: str, lines: list[int]) -> list[pd.Timestamp]:
+    """Naive clock times of `zone` (with its daylight-saving time) as offset-aware timestamps."""
+    if any(t.tzinfo is not None for t in stamps):
+        raise InputError([f"{name}: the timestamps carry UTC offsets; a time zone is only for times without one"])
+    try:
+        aware = pd.DatetimeIndex(stamps).tz_localize(zone, ambiguous="infer", nonexistent="raise")
+    except (KeyError, ValueError) as e:  # an unknown zone, or hours the zone's clock never shows
+        if "zone" in str(e).lower() or isinstance(e, KeyError):
+            raise InputError([f"{name}: unknown time zone {zone!r} (expected an IANA name such as Europe/Berlin)"]) \
+                from None
+        raise InputError([f"{name}: the times do not follow the clock of {zone} ({e}); check the time zone"]) \
+            from None
+    return list(aware)
 
 
 def _standard_time(stamps: list[pd.Timestamp], name: str) -> tuple[list[pd.Timestamp], list[str]]:
@@ -137,17 +188,24 @@ def _standard_time(stamps: list[pd.Timestamp], name: str) -> tuple[list[pd.Times
     clock = [t.tz_convert("UTC").tz_localize(None) + std for t in stamps]
     warn = []
     if len(offsets) > 1:
-        warn.append(f"{name}: timestamps carry the UTC offsets {', '.join(str(o) for o in offsets)} (daylight-saving "
+        shown = ", ".join(_offset(o) for o in offsets)
+        warn.append(f"{name}: timestamps carry the UTC offsets {shown} (daylight-saving "
                     f"time); converted to local standard time (the smallest offset), so each hour appears once")
     return clock, warn
+
+
+def _offset(o) -> str:
+    minutes = int(o.total_seconds() // 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _dst_hint(t: pd.Timestamp) -> str:
     """A hint when a one-hour gap or repeat looks like a daylight-saving shift."""
     if t.month in (3, 4, 10, 11) and t.dayofweek == 6 and 0 <= t.hour <= 3:
-        return (" on a Sunday night of " + ("spring" if t.month in (3, 4) else "autumn") + ": this looks like a "
-                "daylight-saving shift (a local hour skipped in spring and repeated in autumn); give the times in "
-                "local standard time, or with their UTC offsets (e.g. 2018-03-25T03:00+02:00)")
+        return ("; on a Sunday night of " + ("spring" if t.month in (3, 4) else "autumn") + " this looks like a "
+                "daylight-saving shift (a local hour skipped in spring and repeated in autumn): give the file's time "
+                "zone (--price-tz or --flow-tz, e.g. Europe/Berlin), or the times in local standard time or with "
+                "their UTC offsets (e.g. 2018-03-25T03:00+02:00)")
     return ""
 
 

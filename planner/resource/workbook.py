@@ -96,6 +96,18 @@ def hourly_layout(wb, needed: list[str]) -> HourlyLayout:
     return HourlyLayout(header, pos, int(pd.Series(idx.year).mode()[0]))
 
 
+def formula_warning(wb) -> list[str]:
+    """A warning if the workbook holds formulas: openpyxl keeps them but cannot compute them, so their cached
+    values are lost on saving and the planner's reader asks for the workbook to be re-saved."""
+    found = [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if c.data_type == "f"]
+    if not found:
+        return []
+    return [f"{found[0]}{f' and {len(found) - 1} more cell(s)' if len(found) > 1 else ''} hold formulas; they are "
+            f"kept, but their computed values are not (openpyxl cannot compute formulas): open and save the workbook "
+            f"in Excel or LibreOffice before `planner run`"]
+
+
 def write_columns(wb, layout: HourlyLayout, columns: dict[str, np.ndarray]) -> None:
     """Put each 8760-value year (hour-of-year order) into its column, row by row; numbers only."""
     ws = wb[HOURLY_SHEET]
