@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -74,6 +75,13 @@ def resource(weather: Path | None, into: Path, out: Path | None, force: bool, do
     from planner.resource import workbook as wbk
     from planner.resource.weather import read_weather
 
+    numbers = {"--price-multiplier": price_multiplier, "--lat": lat, "--lon": lon, "--elevation-m": elevation_m,
+               "--utc-offset": utc_offset, "--tilt-deg": tilt_deg, "--azimuth-deg": azimuth_deg, "--dc-ac": dc_ac,
+               "--losses": losses, "--gcr": gcr, "--hub-height-m": hub_height_m,
+               "--measurement-height-m": measurement_height_m, "--alpha": alpha, "--roughness-m": roughness_m}
+    for opt, v in numbers.items():
+        if v is not None and not math.isfinite(v):
+            raise UsageError(f"{opt}: expected a finite number, found {v}")
     if not (do_pv or do_wind or price or flow):
         raise UsageError("nothing to do: give --pv, --wind, --price FILE or --flow FILE")
     if (do_pv or (do_wind and wind_file is None)) and weather is None:

@@ -64,6 +64,13 @@ def test_nsrdb_bad_value_names_file_line_and_column(tmp_path):
     assert "bad.csv, line 20, column 'GHI': expected a number, found 'n/a'" in str(e.value)
 
 
+def test_a_missing_value_code_is_refused_by_line(tmp_path):
+    temp = np.zeros(48)
+    temp[30] = 9999.0
+    with pytest.raises(InputError, match=r"code.csv, line 34: temp_air_c must be within -90..70 degC, found 9999"):
+        read_weather(nsrdb_file(tmp_path / "code.csv", 48, temp=temp))
+
+
 def test_weather_with_a_missing_hour_is_refused_by_name(tmp_path):
     f = nsrdb_file(tmp_path / "short.csv", 8759)
     with pytest.raises(InputError) as e:

@@ -69,9 +69,39 @@ def _pick(given, found):
     return found if given is None else given
 
 
+RANGES = {"ghi": (-10.0, 1500.0, "W/m2"), "dni": (-10.0, 1500.0, "W/m2"), "dhi": (-10.0, 1000.0, "W/m2"),
+          "temp_air_c": (-90.0, 70.0, "degC")}
+WIND_RANGE = (0.0, 80.0)
+
+
 def read_weather(path: str | Path) -> Weather:
-    """Read a weather file of any supported format (detected from its first lines)."""
-    path = Path(path)
+    """Read a weather file of any supported format (detected from its first lines), its values range-checked
+    (a missing-value code such as EPW's 9999 is refused by line); irradiance a little below 0 (night-time sensor
+    offsets) is read as 0."""
+    w = _read_any(Path(path))
+    problems = []
+    for name, (lo, hi, unit) in RANGES.items():
+        x = getattr(w, name)
+        if x is not None:
+            problems += _range_problem(w, name, x, lo, hi, unit)
+            if name != "temp_air_c":
+                setattr(w, name, np.maximum(x, 0.0))
+    for h, x in w.wind_mps.items():
+        problems += _range_problem(w, f"wind speed at {h:g} m", x, *WIND_RANGE, "m/s")
+    if problems:
+        raise InputError(problems)
+    return w
+
+
+def _range_problem(w: Weather, name: str, x: np.ndarray, lo: float, hi: float, unit: str) -> list[str]:
+    bad = np.flatnonzero((x < lo) | (x > hi) | ~np.isfinite(x))
+    if not bad.size:
+        return []
+    return [f"{w.name}, line {w.lines[bad[0]]}: {name} must be within {lo:g}..{hi:g} {unit}, found {x[bad[0]]:g} "
+            f"({bad.size} row(s); a missing-value code?)"]
+
+
+def _read_any(path: Path) -> Weather:
     head = _head(path)
     lines = head.splitlines()
     first = lines[0] if lines else ""
