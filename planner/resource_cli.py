@@ -117,6 +117,10 @@ def resource(weather: Path | None, into: Path, out: Path | None, force: bool, do
         cols.update(build.series_column(flow, _flow_column(), flow_column, "flow", time_zone=flow_tz))
     layout = wbk.hourly_layout(wb, list(cols.values))
     cols.warnings += cols.year_warnings(layout.year) + wbk.formula_warning(wb)
+    cell = wbk.field_value(wb, "PV", "dc_ac_ratio") if do_pv else None
+    if cell is not None and isinstance(cell.value, (int, float)) and abs(cell.value - dc_ac) > 1e-9:
+        cols.warnings.append(f"PV!{cell.coordinate}: dc_ac_ratio is {cell.value:g} but pv_cf was computed with --dc-ac "
+                             f"{dc_ac:g}; set the field to {dc_ac:g} so the reported MW_dc match (it is left as is)")
     wbk.write_columns(wb, layout, cols.values)
     wbk.add_sources(wb, cols.sources)
     wbk.save(wb, out, force=True if out == into else force)

@@ -301,9 +301,11 @@ def test_cli_writes_the_columns_and_the_sources_into_a_copy_of_the_template(tmp_
     weather = nsrdb_file(tmp_path / "w.csv", 8760, tz=0, local=-6, ghi=ghi)
     prices = price_file(tmp_path / "p.csv", YEAR, hours * 0.01)
     flow = price_file(tmp_path / "q.csv", YEAR, np.full(8760, 12.5), header="time,flow_m3s")
-    code, out = run(capsys, weather, "--pv", "--wind", "--hub-height-m", 99, "--price", prices, "--flow", flow,
-                    "--into", wb)
+    code, out = run(capsys, weather, "--pv", "--dc-ac", 1.2, "--wind", "--hub-height-m", 99, "--price", prices,
+                    "--flow", flow, "--into", wb)
     assert code == 0, out
+    assert "PV!C7: dc_ac_ratio is 1.3 but pv_cf was computed with --dc-ac 1.2" in out  # the input is left alone
+    assert "data of 2018 placed on the workbook's year 2013" in out
     sc = read_workbook(wb)
     h = sc.hourly
     # the file's UTC hours moved to UTC-6: local hour k holds the file's row k + 6 (temperature = UTC hour)
@@ -319,7 +321,8 @@ def test_cli_writes_the_columns_and_the_sources_into_a_copy_of_the_template(tmp_
     for item, f in (("Hourly pv_cf, temperature_c", weather), ("Hourly wind_speed_mps, wind_cf", weather),
                     ("Hourly export_price_usd_per_mwh", prices), ("Hourly hydro_flow_m3s", flow)):
         assert f"{f.name} (" in rows[item] and hashlib.sha256(f.read_bytes()).hexdigest() in rows[item]
-    assert "single-axis tracker" in rows["Hourly pv_cf, temperature_c"]
+    assert "single-axis tracker" in rows["Hourly pv_cf, temperature_c"] and "DC/AC 1.2" in rows[
+        "Hourly pv_cf, temperature_c"]
 
 
 def test_cli_errors_exit_2_and_leave_the_workbook_unchanged(tmp_path, capsys, monkeypatch):

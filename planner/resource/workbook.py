@@ -21,12 +21,15 @@ from planner.outputs import replace_file
 from planner.resource.calendar import hour_of_year
 from planner.safe_text import put
 from planner.scenario.layout import (
+    FIELD_COL,
     HOURLY_FIRST_ROW,
     HOURLY_HEADER_ROW,
     HOURLY_SHEET,
+    KV_FIRST_ROW,
     SOURCES_HEADERS,
     SOURCES_SHEET,
     TIMESTAMP_COL_NAME,
+    VALUE_COL,
     col_letter,
 )
 from planner.scenario.template import is_input_workbook
@@ -94,6 +97,17 @@ def hourly_layout(wb, needed: list[str]) -> HourlyLayout:
                           f"calendar year hour by hour (from {idx[0]} to {idx[-1]}); the columns are placed by month, "
                           f"day and hour, so the sheet must hold one year from 1 January 00:00"])
     return HourlyLayout(header, pos, int(pd.Series(idx.year).mode()[0]))
+
+
+def field_value(wb, sheet: str, name: str):
+    """The value cell of field `name` on a key/value sheet (column A names, column C values), or None."""
+    if sheet not in wb.sheetnames:
+        return None
+    ws = wb[sheet]
+    for row in ws.iter_rows(min_row=KV_FIRST_ROW, max_col=VALUE_COL):
+        if row and str(row[FIELD_COL - 1].value or "").strip() == name:
+            return row[VALUE_COL - 1]
+    return None
 
 
 def formula_warning(wb) -> list[str]:
