@@ -378,3 +378,16 @@ def test_the_planner_imports_without_the_resource_extra():
     for mod in (m for m in MODULES if m.startswith("planner.resource")):
         _ours, theirs = reachable(mod)
         assert "pyomo" not in theirs and "highspy" not in theirs, mod
+
+
+def test_a_source_file_name_that_looks_like_a_formula_stays_text(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from planner.resource.workbook import add_sources
+
+    wb = Workbook()
+    add_sources(wb, [("Hourly pv_cf", '=HYPERLINK("http://x","click").csv (sha256 00); method: m')])
+    wb.save(tmp_path / "s.xlsx")
+    ws = load_workbook(tmp_path / "s.xlsx")["Sources"]
+    assert [c.value for c in ws[1]] == ["item", "source and licence"]
+    assert ws["B2"].data_type == "s" and ws["B2"].value.startswith("=HYPERLINK")
