@@ -185,9 +185,11 @@ def report(folder: Path) -> None:
 
 
 # --- commands defined in their own modules are registered here ---
+from planner.resource_cli import resource  # noqa: E402
 from planner.sensitivity_cli import sensitivity  # noqa: E402
 
 cli.add_command(sensitivity)
+cli.add_command(resource)
 
 
 def _unproven_flag(status: str, termination: str, what: str = "") -> str:

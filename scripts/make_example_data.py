@@ -1,8 +1,9 @@
 """Build the processed hourly series of the example sites (inputs/data/<site>.csv) from inputs/data/raw/.
 
-Dev-only: needs pvlib and windpowerlib (`pip install pvlib windpowerlib`); the planner itself never
-imports them. Deterministic: the few synthetic series use fixed seeds. Sources, licences and every
-stand-in are listed in inputs/data/SOURCES.md.
+Dev-only: needs the resource extra (`pip install -e ".[resource]"`, pvlib and windpowerlib). PV and wind
+come from the planner's own library (planner/resource/, `planner resource`; docs/resource.md), so the examples
+and the command share one implementation. Deterministic: the few synthetic series use fixed seeds. Sources,
+licences and every stand-in are listed in inputs/data/SOURCES.md.
 
     python scripts/make_example_data.py
 """
@@ -13,6 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from planner.resource import build
+from planner.resource.pv import PVDesign
+from planner.resource.weather import Weather, read_weather
+from planner.resource.wind import WindDesign
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "inputs" / "data" / "raw"
@@ -31,61 +37,17 @@ def year_index(year: int) -> pd.DatetimeIndex:
     return pd.date_range(f"{year}-01-01", periods=HOURS, freq="h")
 
 
-def read_nsrdb(name: str) -> pd.DataFrame:
-    """An NSRDB CSV (two metadata rows) as a frame with GHI/DNI/DHI/Temperature/Wind Speed."""
-    df = pd.read_csv(RAW / name, skiprows=2)
-    df = df.loc[:, ~df.columns.str.startswith("Unnamed")]
-    return df.iloc[:HOURS].reset_index(drop=True)
+def solar_columns(name: str, sun_year: int | None = None) -> dict:
+    """pv_cf (PVWatts, single-axis tracker) and temperature_c of an NSRDB file in local standard time (the
+    library's `planner resource --pv`)."""
+    c = build.pv_columns(read_weather(RAW / name), PVDesign(), sun_year=sun_year)
+    return c.values
 
 
-def pv_cf(weather: pd.DataFrame, lat: float, lon: float, utc_offset_h: float, tracking: bool,
-          times_utc: pd.DatetimeIndex) -> np.ndarray:
-    """AC output of 1 MW_ac (DC/AC 1.3) with PVWatts: transposition, cell temperature, 14 % losses, clipping."""
-    import pvlib
-
-    idx = times_utc + pd.Timedelta(minutes=30)  # mid-hour sun position for hourly averages
-    loc = pvlib.location.Location(lat, lon)
-    sun = loc.get_solarposition(idx)
-    ghi, dni, dhi = (weather[c].to_numpy(float) for c in ("ghi", "dni", "dhi"))
-    if tracking:
-        trk = pvlib.tracking.singleaxis(sun["apparent_zenith"], sun["azimuth"], axis_azimuth=180, max_angle=60,
-                                        backtrack=True, gcr=0.35)
-        tilt, azimuth = trk["surface_tilt"].fillna(0).to_numpy(), trk["surface_azimuth"].fillna(180).to_numpy()
-    else:
-        tilt, azimuth = np.full(len(idx), min(abs(lat), 40.0)), np.full(len(idx), 180.0 if lat >= 0 else 0.0)
-    poa = pvlib.irradiance.get_total_irradiance(tilt, azimuth, sun["apparent_zenith"].to_numpy(),
-                                                sun["azimuth"].to_numpy(), dni, ghi, dhi,
-                                                dni_extra=pvlib.irradiance.get_extra_radiation(idx).to_numpy(),
-                                                model="haydavies")["poa_global"]
-    poa = np.nan_to_num(np.asarray(poa, dtype=float), nan=0.0).clip(min=0)
-    t_cell = pvlib.temperature.pvsyst_cell(poa, weather["temp_air"].to_numpy(float),
-                                          weather["wind_speed"].to_numpy(float))
-    dc_ratio, losses = 1.3, 0.14
-    p_dc = pvlib.pvsystem.pvwatts_dc(poa, t_cell, pdc0=dc_ratio, gamma_pdc=-0.0037) * (1 - losses)
-    p_ac = pvlib.inverter.pvwatts(p_dc, pdc0=1.0 / 0.96, eta_inv_nom=0.96)
-    return np.clip(np.nan_to_num(np.asarray(p_ac, dtype=float)), 0.0, 1.0)
-
-
-def wind_cf(speed_hub: np.ndarray) -> np.ndarray:
-    """Capacity factor of one TURBINE from windpowerlib's power curve (no losses: the planner applies them)."""
-    from windpowerlib import WindTurbine
-    from windpowerlib.power_output import power_curve
-
-    t = WindTurbine(turbine_type=TURBINE, hub_height=HUB_M)
-    curve = t.power_curve
-    p = power_curve(pd.Series(speed_hub), curve["wind_speed"], curve["value"])
-    return np.clip(np.asarray(p, dtype=float) / t.nominal_power, 0.0, 1.0)
-
-
-def hellman(speed: np.ndarray, z0_m: float, z1_m: float, alpha: float = 1 / 7) -> np.ndarray:
-    """Extrapolate a wind speed from height z0 to z1 with the Hellman power law."""
-    return speed * (z1_m / z0_m) ** alpha
-
-
-def wtk_speed(name: str, height: int = 100) -> tuple[np.ndarray, np.ndarray]:
-    """WIND Toolkit speed at `height` (m/s) and air temperature at 100 m (degC), first 8760 hours, UTC."""
-    df = pd.read_csv(RAW / name, skiprows=1).iloc[:HOURS]
-    return df[f"wind speed at {height}m (m/s)"].to_numpy(float), df["air temperature at 100m (C)"].to_numpy(float)
+def wtk_columns(name: str) -> dict:
+    """wind_speed_mps and wind_cf from a WIND Toolkit file: its 100 m speed stands for the hub speed (the library's
+    `planner resource --wind --hub-height-m 100`)."""
+    return build.wind_columns(read_weather(RAW / name), WindDesign(turbine=TURBINE, hub_height_m=100.0)).values
 
 
 def ai_utilisation(n: int = HOURS) -> np.ndarray:
@@ -156,20 +118,18 @@ def snowmelt_hydrograph(mean_m3s: float = 20.0) -> np.ndarray:
     return q * (1 + 0.02 * rng.standard_normal(HOURS))
 
 
-def nsrdb_weather(name: str) -> pd.DataFrame:
-    df = read_nsrdb(name)
-    return pd.DataFrame({"ghi": df["GHI"], "dni": df["DNI"], "dhi": df["DHI"], "temp_air": df["Temperature"],
-                         "wind_speed": df["Wind Speed"]})
-
-
-def openmeteo_weather() -> pd.DataFrame:
-    df = pd.read_csv(RAW / "56.22732285_8.594398_2023_openmeteo_archive_solar_60min_utc_tz.csv", skiprows=3,
-                     parse_dates=["time"]).set_index("time").loc["2023"].iloc[:HOURS]
-    return pd.DataFrame({"ghi": df["shortwave_radiation (W/m**2)"].to_numpy(),
-                         "dni": df["direct_normal_irradiance (W/m**2)"].to_numpy(),
-                         "dhi": df["diffuse_radiation (W/m**2)"].to_numpy(),
-                         "temp_air": df["temperature_2m (C)"].to_numpy(),
-                         "wind_speed": df["wind_speed_10m (m/s)"].to_numpy()})
+def openmeteo_weather() -> Weather:
+    """The Open-Meteo archive file (UTC, 10 m wind) for 2023 as the library's Weather, at the example's coordinates
+    and on Central European standard time (UTC+1)."""
+    name = "56.22732285_8.594398_2023_openmeteo_archive_solar_60min_utc_tz.csv"
+    df = pd.read_csv(RAW / name, skiprows=3, parse_dates=["time"]).set_index("time").loc["2023"].iloc[:HOURS]
+    return Weather(RAW / name, "Open-Meteo CSV", pd.DatetimeIndex(df.index), 0.0, np.arange(HOURS) + 5,
+                   ghi=df["shortwave_radiation (W/m**2)"].to_numpy(float),
+                   dni=df["direct_normal_irradiance (W/m**2)"].to_numpy(float),
+                   dhi=df["diffuse_radiation (W/m**2)"].to_numpy(float),
+                   temp_air_c=df["temperature_2m (C)"].to_numpy(float),
+                   wind_mps={10.0: df["wind_speed_10m (m/s)"].to_numpy(float)},
+                   latitude_deg=56.27, longitude_deg=8.55, site_utc_offset_h=1.0)
 
 
 def frame(year: int, **cols) -> pd.DataFrame:
@@ -183,46 +143,28 @@ def frame(year: int, **cols) -> pd.DataFrame:
     return out[COLUMNS]
 
 
-def to_local(values: np.ndarray, utc_offset_h: int) -> np.ndarray:
-    """Reorder a UTC hourly year into local standard time (the few hours that wrap come from the year's end)."""
-    return np.roll(np.asarray(values, dtype=float), utc_offset_h)
-
-
-def texas_resources(solar: str, wind: str, lat: float, lon: float, utc_offset: int = -6) -> dict:
-    """PV CF (single-axis tracker) and 100 m wind from NSRDB + WIND Toolkit, in local standard time."""
-    w = nsrdb_weather(solar)
-    solar_utc = "utc" in solar
-    times_utc = year_index(2013) if solar_utc else year_index(2013) - pd.Timedelta(hours=utc_offset)
-    pv = pv_cf(w, lat, lon, utc_offset, True, times_utc)
-    temp = w["temp_air"].to_numpy(float)
-    if solar_utc:
-        pv, temp = to_local(pv, utc_offset), to_local(temp, utc_offset)
-    speed, _ = wtk_speed(wind)
-    speed = to_local(speed, utc_offset)  # WIND Toolkit files are UTC
-    return {"pv_cf": pv, "wind_speed_mps": speed, "wind_cf": wind_cf(speed), "temperature_c": temp}
+def texas_resources(solar: str, wind: str) -> dict:
+    """PV CF (single-axis tracker) from NSRDB and 100 m wind from WIND Toolkit, in local standard time."""
+    return {**solar_columns(solar), **wtk_columns(wind)}
 
 
 def build_all() -> dict[str, pd.DataFrame]:
     """Every example site's hourly table."""
     sites: dict[str, pd.DataFrame] = {}
     wt = texas_resources("32.31714_-100.18_2013_goes_aggregated_v4_60min_utc_tz.csv",
-                         "32.31714_-100.18_2013_wtk_v2_60min_utc_tz.csv", 32.33, -100.18)
+                         "32.31714_-100.18_2013_wtk_v2_60min_utc_tz.csv")
     ercot_like = ironmtn_prices(30.0)
     sites["west_texas"] = frame(2013, **wt, export_price_usd_per_mwh=ercot_like,
                                 import_price_usd_per_mwh=ercot_like + 10, ai_utilisation=ai_utilisation())
-    pg = texas_resources("30.6617_-101.7096_psmv3_60_2013.csv", "30.6617_-101.7096_2013_wtk_v2_60min_utc_tz.csv",
-                         30.65, -101.70)
+    pg = texas_resources("30.6617_-101.7096_psmv3_60_2013.csv", "30.6617_-101.7096_2013_wtk_v2_60min_utc_tz.csv")
     sites["permian_gas"] = frame(2013, **pg, gas_supply_mmbtu_per_h=associated_gas(), site_load_mw=0.5,
                                  ai_utilisation=ai_utilisation())
     sites["nuclear_ai"] = frame(2013, **wt, export_price_usd_per_mwh=ercot_like,
                                 import_price_usd_per_mwh=ercot_like + 10, ai_utilisation=ai_utilisation(),
                                 firm_available_fraction=outage(HOURS, 120, 14, 0.5))
-    nordic = openmeteo_weather()
-    utc = year_index(2023)
-    nordic_pv = to_local(pv_cf(nordic, 56.27, 8.55, 0, False, utc), 1)  # Open-Meteo is UTC; CET = UTC+1
-    nordic_speed = to_local(hellman(nordic["wind_speed"].to_numpy(float), 10.0, HUB_M), 1)
-    nordic_common = {"pv_cf": nordic_pv, "wind_speed_mps": nordic_speed, "wind_cf": wind_cf(nordic_speed),
-                     "temperature_c": to_local(nordic["temp_air"].to_numpy(float), 1)}
+    nordic = openmeteo_weather()  # fixed tilt; 10 m wind to the 99 m hub by the Hellman law (alpha 1/7)
+    nordic_common = {**build.pv_columns(nordic, PVDesign(tracking=False)).values,
+                     **build.wind_columns(nordic, WindDesign(turbine=TURBINE, hub_height_m=HUB_M)).values}
     se4 = smard_prices("Sweden 4[€/MWh]")
     sites["remote_hydro"] = frame(2018, **nordic_common, hydro_flow_m3s=snowmelt_hydrograph(),
                                   export_price_usd_per_mwh=se4, import_price_usd_per_mwh=se4 + 10,
@@ -233,11 +175,10 @@ def build_all() -> dict[str, pd.DataFrame]:
     de = smard_prices("Germany/Luxembourg[€/MWh]")
     sites["factory"] = frame(2018, **nordic_common, export_price_usd_per_mwh=de, import_price_usd_per_mwh=de + 50,
                              site_load_mw=factory_load(), ai_utilisation=ai_utilisation())
-    mojave = nsrdb_weather("34.865371_-116.783023_psmv3_60_tmy.csv")
-    me_pv = pv_cf(mojave, 34.85, -116.78, -8, True, year_index(2013) + pd.Timedelta(hours=8))
-    sites["middle_east"] = frame(2013, pv_cf=me_pv, wind_speed_mps=wt["wind_speed_mps"], wind_cf=wt["wind_cf"],
-                                 export_price_usd_per_mwh=40.0, import_price_usd_per_mwh=60.0,
-                                 ai_utilisation=ai_utilisation(), temperature_c=mojave["temp_air"].to_numpy())
+    mojave = solar_columns("34.865371_-116.783023_psmv3_60_tmy.csv", sun_year=2013)  # a TMY: sun of 2013
+    sites["middle_east"] = frame(2013, pv_cf=mojave["pv_cf"], wind_speed_mps=wt["wind_speed_mps"],
+                                 wind_cf=wt["wind_cf"], export_price_usd_per_mwh=40.0, import_price_usd_per_mwh=60.0,
+                                 ai_utilisation=ai_utilisation(), temperature_c=mojave["temperature_c"])
     return sites
 
 

@@ -13,10 +13,15 @@ NEW = "hydro_new_mw"
 RHO_G_MW = 1000 * 9.81 / 1e6  # MW per (m3/s x m)
 
 
+def power_mw(flow_m3s, head_m: float, efficiency: float) -> np.ndarray:
+    """Power of a flow falling through a head, MW: rho g Q H eta (rho 1000 kg/m3, g 9.81 m/s2)."""
+    return np.asarray(flow_m3s, dtype=float) * head_m * efficiency * RHO_G_MW
+
+
 def river_mw(sc: Scenario) -> np.ndarray:
     """Hourly power the river can give: rho g Q H eta."""
     h = sc.hydro
-    return sc.hourly["hydro_flow_m3s"].to_numpy(float) * h.head_m * h.efficiency * RHO_G_MW
+    return power_mw(sc.hourly["hydro_flow_m3s"].to_numpy(float), h.head_m, h.efficiency)
 
 
 def add(ctx: Ctx) -> None:
