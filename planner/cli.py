@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 
-from planner import __version__, fmt
+from planner import fmt
 from planner.cli_progress import print_solver_progress
 from planner.errors import InputError, PlannerError
 from planner.outputs import describe_os_error
+from planner.version import __version__
 
 EXIT_OK, EXIT_SOLVER, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 

@@ -24,8 +24,8 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from planner import __version__
 from planner.errors import OutputError
+from planner.version import __version__
 
 OUTPUTS_ROOT = Path("outputs")
 MARKER = ".planner-output"

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner import __version__, technologies
+from planner import technologies
 from planner.economics import Baseline, Investment
 from planner.finance import ProForma, proforma
 from planner.labels import CAPEX_ROW, merge, static_table
@@ -23,6 +23,7 @@ from planner.scenario.scenario import Scenario
 from planner.solve.options import SolverStats
 from planner.technologies import active, all_flows, balance_columns, streams
 from planner.technologies.spec import annual_amount, weighted_total
+from planner.version import __version__
 
 
 @dataclass
