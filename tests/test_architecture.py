@@ -120,7 +120,7 @@ def test_scenario_reaches_no_pyomo_and_no_technology(mod):
     assert forbidden == set()
 
 
-@pytest.mark.parametrize("mod", ["planner.finance", "planner.run_files"]
+@pytest.mark.parametrize("mod", ["planner.finance", "planner.compare", "planner.run_files"]
                          + sorted(m for m in MODULES if m.startswith("planner.report")))
 def test_finance_and_report_never_reach_pyomo(mod):
     ours, theirs = reachable(mod)
