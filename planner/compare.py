@@ -21,6 +21,8 @@ from planner.labels import Labels
 from planner.outputs import COMPARE, OUTPUTS_ROOT, RUN, read_marker
 
 NEEDED = ("summary.json", "scenario.json")
+SHAPES = {"solver": dict, "investment": dict, "sizes_new": dict, "energy_mwh": dict, "labels": dict, "flows": list,
+          "binding_limits": list, "typical_days": dict}  # summary.json keys compare reads, and their JSON types
 ABSENT = "(absent)"  # an input one run's scenario.json does not hold (another planner version, another sheet)
 
 
@@ -97,8 +99,8 @@ class Comparison:
         for r in self.runs:
             energy = r.summary.get("energy_mwh") or {}
             for f in r.summary.get("flows") or []:
-                k = f.get("energy_key")
-                if f.get("role") == "demand" and k and abs(_number(energy.get(k)) or 0.0) > 1e-6:
+                k = f.get("energy_key") if isinstance(f, dict) else None
+                if k and f.get("role") == "demand" and abs(_number(energy.get(k)) or 0.0) > 1e-6:
                     keys[k] = None
         return list(keys)
 
@@ -144,6 +146,13 @@ def read_run(folder: Path) -> Run:
     if not isinstance(summary, dict) or not isinstance(scenario, dict) or "solver" not in summary \
             or not isinstance(scenario.get("inputs"), dict):
         raise UsageError(f"{folder}: summary.json or scenario.json is not a planner run's")
+    wrong = [k for k, kind in SHAPES.items() if summary.get(k) is not None and not isinstance(summary[k], kind)]
+    wrong += [f"inputs.{k}" for k, rows in scenario["inputs"].items() if not isinstance(rows, list)]
+    if not isinstance(scenario.get("hourly") or {}, dict):
+        wrong.append("hourly")
+    if wrong:
+        raise UsageError(f"{folder}: summary.json or scenario.json is damaged ({', '.join(wrong)} not as the planner "
+                         f"writes it); run `planner run WORKBOOK` again")
     return Run(folder=folder, name=folder.resolve().name, summary=summary, scenario=scenario)
 
 

@@ -175,6 +175,22 @@ def test_a_folder_that_is_not_a_run_output_is_refused_naming_it(runs, tmp_path, 
     assert "Missing argument 'FOLDERS...'" in capsys.readouterr().err
 
 
+def test_a_damaged_summary_is_exit_2_naming_the_folder_not_a_crash(runs, tmp_path, capsys):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(runs["base"], broken)
+    summary = json.loads((broken / "summary.json").read_text())
+    summary["sizes_new"] = [1, 2]
+    (broken / "summary.json").write_text(json.dumps(summary))
+    assert exit_code(["compare", str(runs["base"]), str(broken), "-o", str(tmp_path / "cmp")]) == 2
+    assert f"{broken}: summary.json or scenario.json is damaged (sizes_new not as the planner writes it)" in \
+        capsys.readouterr().err
+    (broken / "summary.json").write_text("{not json")
+    assert exit_code(["compare", str(broken)]) == 2
+    assert f"{broken}: summary.json or scenario.json cannot be read" in capsys.readouterr().err
+
+
 def test_output_folder_rules_an_earlier_comparison_is_skipped_a_foreign_folder_never_replaced(runs, tmp_path, capsys):
     out = tmp_path / "cmp"
     main(["compare", str(runs["base"]), str(runs["cheap-money"]), "-o", str(out)])

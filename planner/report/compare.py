@@ -9,6 +9,7 @@ folders; the workbook has a native bar chart of NPV and capex per run, the page 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -53,7 +54,7 @@ def _limits(r: Run) -> str:
     limits = r.summary.get("binding_limits")
     if limits is None:
         return "not computed"
-    return "; ".join(str(b.get("label", "")) for b in limits) or "none binds"
+    return "; ".join(str(b.get("label", "")) if isinstance(b, dict) else str(b) for b in limits) or "none binds"
 
 
 def _sized_on(r: Run) -> str:
@@ -108,6 +109,8 @@ def input_text(v) -> str:
         return "yes" if v else "no"
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, (list, dict)):
+        return json.dumps(v)
     return str(v)
 
 
@@ -187,10 +190,8 @@ def _differences_sheet(ws, comp: Comparison) -> None:
         for j, text in enumerate((d.sheet, d.field, d.unit, d.note), start=1):
             put(ws, i, j, text)
         for j, (v, used) in enumerate(zip(d.values, d.used, strict=True), start=5):
-            if v is ABSENT or v is None or isinstance(v, (bool, str)):
-                cell = put(ws, i, j, input_text(v) if v is not ABSENT else ABSENT)
-            else:
-                cell = put(ws, i, j, v)
+            number = isinstance(v, (int, float)) and not isinstance(v, bool) and v is not ABSENT
+            cell = put(ws, i, j, v if number else ABSENT if v is ABSENT else input_text(v))
             if not used:
                 cell.font = GREY
     widths(ws, {"A": 14, "B": 30, "C": 14, "D": 40, **{_letter(j): 18 for j in range(5, len(comp.runs) + 5)}})
@@ -239,7 +240,8 @@ def write_html(comp: Comparison, path: Path) -> Path:
             v = c.value(r)
             data = "" if v is None or c.kind == "text" else f" data-value='{float(v)!r}'"
             cls = " class='wide'" if c.id == "limits" else "" if c.kind == "text" else " class='n'"
-            cells.append(f"<td{cls} data-col='{c.id}'{data}>{escape(shown(v, c.kind, c.unit))}</td>")
+            cells.append(f"<td{cls} data-col='{escape(c.id, quote=True)}'{data}>{escape(shown(v, c.kind, c.unit))}"
+                         f"</td>")
         parts.append(f"<tr class='run' data-rank='{i}'>" + "".join(cells) + "</tr>")
     parts.append("</table></div>")
     parts.append(grouped_bars([r.name for r in comp.runs],
