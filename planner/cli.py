@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 
-from planner import __version__, fmt
+from planner import fmt
 from planner.cli_progress import print_solver_progress
 from planner.errors import InputError, PlannerError
 from planner.outputs import describe_os_error
+from planner.version import __version__
 
 EXIT_OK, EXIT_SOLVER, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -182,6 +183,37 @@ def report(folder: Path) -> None:
 
     for path in write_reports(folder):
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for compare.xlsx and compare.html (default: a new outputs/compare-<UTC time>/).")
+@click.option("--force", is_flag=True, help="Replace an existing comparison folder the planner wrote (never another).")
+def compare(folders: tuple[Path, ...], out_dir: Path | None, force: bool) -> None:
+    """Compare the runs in FOLDERS (output folders of `planner run`): a ranking by investment NPV, a chart of NPV
+    and capex, and the inputs that differ, written to compare.xlsx and compare.html (docs/compare.md)."""
+    from planner.compare import compare as compare_runs
+    from planner.compare import default_out_dir
+    from planner.outputs import COMPARE, check_destination
+    from planner.report.compare import columns, shown, write_comparison
+
+    if out_dir is not None:
+        check_destination(out_dir, force, COMPARE)
+    comp = compare_runs(list(folders))
+    for note in comp.notes:
+        click.echo(f"note: {note}", err=True)
+    out_dir = out_dir or default_out_dir()
+    write_comparison(comp, out_dir, force=force)
+    cols = {c.id: c for c in columns(comp)}
+    width = max(len(r.name) for r in comp.runs)
+    click.echo(f"{'rank':>4}  {'run':{width}s}  {'investment NPV':>16}  {'IRR':>8}  {'capex':>14}")
+    for i, r in enumerate(comp.runs, start=1):
+        figures = [shown(cols[k].value(r), cols[k].kind) for k in ("investment-npv", "investment-irr", "capex")]
+        click.echo(f"{i:>4}  {r.name:{width}s}  {figures[0]:>16}  {figures[1]:>8}  {figures[2]:>14}")
+    n = len(comp.differences)
+    click.echo(f"{n} input{'s' if n != 1 else ''} differ between the runs")
+    click.echo(f"wrote {out_dir / 'compare.xlsx'} and {out_dir / 'compare.html'}")
 
 
 # --- commands defined in their own modules are registered here ---

@@ -24,12 +24,13 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from planner import __version__
 from planner.errors import OutputError
+from planner.version import __version__
 
 OUTPUTS_ROOT = Path("outputs")
 MARKER = ".planner-output"
-RUN, SENSITIVITY = "run", "sensitivity"
+RUN, SENSITIVITY, COMPARE = "run", "sensitivity", "compare"
+KINDS = (RUN, SENSITIVITY, COMPARE)  # what a marker may say a folder holds (`planner compare`: COMPARE)
 SENSITIVITY_SUBFOLDER = "sensitivity"  # outputs/<site>/sensitivity/
 
 # files written by planner versions before the marker existed, recognised by their own content
@@ -126,7 +127,7 @@ def read_marker(folder: Path) -> dict | None:
     folder = Path(folder)
     data = _json(folder / MARKER)
     if isinstance(data, dict) and data.get("written_by") == "planner" and isinstance(data.get("files"), list) \
-            and data.get("kind") in LEGACY_FILES:
+            and data.get("kind") in KINDS:
         return data
     summary = _json(folder / "summary.json")
     if isinstance(summary, dict) and "planner_version" in summary:

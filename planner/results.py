@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner import __version__, technologies
+from planner import technologies
 from planner.economics import Baseline, Investment
 from planner.finance import ProForma, proforma
 from planner.labels import CAPEX_ROW, merge, static_table
@@ -23,6 +23,7 @@ from planner.scenario.scenario import Scenario
 from planner.solve.options import SolverStats
 from planner.technologies import active, all_flows, balance_columns, streams
 from planner.technologies.spec import annual_amount, weighted_total
+from planner.version import __version__
 
 
 @dataclass
@@ -168,7 +169,21 @@ def scenario_dict(sc: Scenario) -> dict:
                    "active_sheets": [sheet for _attr, sheet, section_ in sc.sections() if section_.active()],
                    "sources": [list(s) for s in sc.sources],
                    "sensitivity": [dataclasses.asdict(r) for r in sc.sensitivity],
-                   "input_sha256": sc.input_sha256, "n_steps": sc.n_steps})
+                   "input_sha256": sc.input_sha256, "n_steps": sc.n_steps, "hourly": hourly_fingerprints(sc)})
+
+
+def hourly_fingerprints(sc: Scenario) -> dict[str, dict[str, float | str]]:
+    """Each Hourly column's SHA-256 (of its float64 values) and mean, so two runs' hourly data can be compared
+    (`planner compare`) without storing the series in scenario.json."""
+    import hashlib
+
+    out = {}
+    for col in sc.hourly.columns:
+        if col in ("timestamp", "weight") or not pd.api.types.is_numeric_dtype(sc.hourly[col].dtype):
+            continue
+        x = np.ascontiguousarray(sc.hourly[col].to_numpy(dtype=float))
+        out[col] = {"sha256": hashlib.sha256(x.tobytes()).hexdigest(), "mean": float(x.mean()) if len(x) else 0.0}
+    return out
 
 
 def _clean(obj):

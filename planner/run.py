@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from planner.errors import SolveError
 from planner.limits import binding_limits
 from planner.model import build
 from planner.results import Result, extract, scenario_dict
-from planner.safe_text import write_csv
 from planner.scenario.scenario import Scenario
 from planner.solve import (
     HighsModel,
@@ -291,21 +289,20 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: floa
 # ---------------------------------------------------------------------------------------- outputs
 
 def write_outputs(result: Result, out_dir: Path, force: bool = False, extra_writers=()) -> Path:
-    """Write summary.json, scenario.json, dispatch.csv, cashflow.csv (and reports) atomically.
+    """Write summary.json, scenario.json, dispatch.csv and .parquet, cashflow.csv (and reports) atomically.
 
     planner/outputs.py: write_atomically checks the folder (an existing one is replaced only with `force` and
     only if the planner wrote it), writes into a temporary sibling folder and renames it into place, so an
-    error or Ctrl-C never leaves a half-written output folder. If writing fails, the four result files are
-    saved to a folder in the system's temporary directory and the OutputError says where.
+    error or Ctrl-C never leaves a half-written output folder. If writing fails, the result files are
+    saved to a folder in the system's temporary directory and the OutputError says where
+    (planner/run_files.py: write_run_files writes the data files).
     """
     from planner.outputs import RUN, required_free_bytes, write_atomically
+    from planner.run_files import write_run_files
 
     def write_results(folder: Path) -> None:
-        summary = result.summary()
-        (folder / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n")
-        (folder / "scenario.json").write_text(json.dumps(scenario_dict(result.scenario), indent=2) + "\n")
-        write_csv(result.dispatch, folder / "dispatch.csv", float_format="%.6f")  # text quoted, csv_safe
-        write_csv(result.proforma.table, folder / "cashflow.csv", index=True, float_format="%.2f")
+        write_run_files(folder, result.summary(), scenario_dict(result.scenario), result.dispatch,
+                        result.proforma.table)
 
     def write_all(folder: Path) -> None:
         write_results(folder)

@@ -120,10 +120,18 @@ def test_scenario_reaches_no_pyomo_and_no_technology(mod):
     assert forbidden == set()
 
 
-@pytest.mark.parametrize("mod", ["planner.finance"] + sorted(m for m in MODULES if m.startswith("planner.report")))
+@pytest.mark.parametrize("mod", ["planner.finance", "planner.compare", "planner.run_files"]
+                         + sorted(m for m in MODULES if m.startswith("planner.report")))
 def test_finance_and_report_never_reach_pyomo(mod):
     ours, theirs = reachable(mod)
     assert "pyomo" not in theirs and "highspy" not in theirs, sorted(ours)
+
+
+def test_no_module_imports_the_package_root():
+    """planner/__init__.py is the public API's facade (docs/api.md): importing it from inside would make a cycle;
+    the version is read from planner/version.py."""
+    assert sorted(m for m in MODULES if m != "planner" and "planner" in GRAPH[m][0]) == []
+    assert GRAPH["planner"][0] == {"planner.version", "planner.api"}
 
 
 def test_nothing_below_the_cli_prints():

@@ -264,7 +264,8 @@ def test_item2_force_replaces_a_planner_folder_but_never_one_with_foreign_files(
     write_outputs(result, out)
     marker = json.loads((out / MARKER).read_text())
     assert marker["written_by"] == "planner" and marker["kind"] == RUN
-    assert set(marker["files"]) == {"summary.json", "scenario.json", "dispatch.csv", "cashflow.csv"}
+    assert set(marker["files"]) == {"summary.json", "scenario.json", "dispatch.csv", "dispatch.parquet",
+                                    "cashflow.csv"}
     (out / "summary.json").write_text("{}")  # stale content: --force replaces it
     write_outputs(result, out, force=True)
     assert json.loads((out / "summary.json").read_text())["npv_usd"] == pytest.approx(result.npv_usd)
@@ -550,7 +551,7 @@ def test_item10_report_into_a_read_only_folder_is_exit_2_not_a_bug(tmp_path, res
     assert r.returncode == 2, r.stderr
     assert "could not write the reports into" in r.stderr and "internal error" not in r.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "summary.json", "scenario.json",
-                                                            "dispatch.csv", "cashflow.csv"])
+                                                            "dispatch.csv", "dispatch.parquet", "cashflow.csv"])
 
 
 def test_item10_bad_options_are_exit_2_and_found_before_solving(tmp_path, workbooks, capsys):
