@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
+from pyomo.core.expr.visitor import identify_variables
 
+from planner.errors import SolveError
 from planner.finance import CapitalItem, capital_pv_per_unit, stream_pwf, trajectories
 from planner.scenario.scenario import Scenario
 from planner.technologies import active, capital_items, firm_labels, price_paths, section
@@ -39,6 +41,33 @@ class Built:
     traj: dict
     streams: dict[str, Stream] = field(default_factory=dict)  # stream name -> declaration
     scales: dict[str, float] = field(default_factory=dict)  # price series -> its multiplier when built
+
+
+FIXED_ROW_TOL = 1e-6  # relative violation a row of fixed sizes may carry (the sizing solve's own tolerance)
+
+
+def fix_sizes(m: pyo.ConcreteModel, fixed: dict[str, float]) -> None:
+    """Fix these new-size variables; a scalar row left with fixed variables only is checked and dropped.
+
+    The sizes come from another solve (typical days, a branch-and-bound node), so a row between them (a
+    battery's duration bounds, a site limit) can be violated at rounding level; Pyomo's compiler would reject
+    such a row with no tolerance. A row violated by more than FIXED_ROW_TOL (relative)
+    raises SolveError naming it.
+    """
+    for name, value in fixed.items():
+        m.component(name).fix(value)
+    for con in m.component_objects(pyo.Constraint, active=True, descend_into=True):
+        if con.is_indexed():
+            continue  # hourly rows always hold hourly variables
+        if any(not v.fixed for v in identify_variables(con.body, include_fixed=True)):
+            continue
+        body, tol = pyo.value(con.body), FIXED_ROW_TOL * max(1.0, abs(pyo.value(con.body)))
+        lo, up = con.lb, con.ub
+        if (lo is not None and body < lo - tol) or (up is not None and body > up + tol):
+            bound = f"at least {lo:.6g}" if lo is not None and body < lo - tol else f"at most {up:.6g}"
+            raise SolveError("No feasible plan exists for this design:",
+                             [f"the fixed sizes give {con.name} = {body:.6g}, which must be {bound}"])
+        con.deactivate()
 
 
 def capital_list(sc: Scenario) -> list[tuple[CapitalItem, float]]:

@@ -10,7 +10,7 @@ import numpy as np
 from planner.economics import PLAN, Baseline, investment
 from planner.errors import SolveError
 from planner.limits import binding_limits
-from planner.model import build
+from planner.model import build, fix_sizes
 from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
 from planner.solve import (
@@ -112,8 +112,7 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     """
     t0 = time.perf_counter()
     built = build(sc)
-    for name, value in (fixed or {}).items():
-        built.m.component(name).fix(value)
+    fix_sizes(built.m, fixed or {})
     for name, value in (caps or {}).items():
         var = built.m.component(name)
         var.setub(max(value, var.lb or 0))

@@ -201,3 +201,28 @@ def test_halving_lowers_mining_pwf_by_exactly_the_expected_amount():
     assert flat - halved == pytest.approx(expected_drop, rel=1e-12)
     f = hashprice_factor(mn, 2027.0, n)
     assert f[0] == f[1] == 1.0 and f[2] == pytest.approx(1 - 0.75 * loss_per_year)
+
+
+def fixed_battery_case():
+    """A new battery on a 24-hour price spread, its duration bounded to exactly 4 h."""
+    price = [20.0] * 12 + [100.0] * 12
+    sc = small_scenario(24, export_price_usd_per_mwh=price, import_price_usd_per_mwh=price)
+    b = sc.battery
+    b.enabled, b.max_new_mw, b.max_new_mwh, b.min_duration_h, b.max_duration_h = True, 10.0, 40.0, 4.0, 4.0
+    sc.grid.connected = True
+    sc.grid.existing_export_mw, sc.grid.max_new_export_mw, sc.grid.import_limit_mw = 10.0, 0.0, 10.0
+    return sc
+
+
+def test_a_fixed_design_off_its_duration_bound_by_rounding_is_solved_and_by_more_is_refused():
+    """Sizes fixed from another solve (typical days) may miss a row between them by rounding: 4 h x 1 MW is
+    fixed as 4 + 4e-9 MWh. That row is checked with a tolerance and the design solved (Pyomo alone rejects it
+    as trivially infeasible); 4.1 MWh is a real violation and the design is infeasible."""
+    sc = fixed_battery_case()
+    r = optimise(sc, OPTS, marginals=False, fixed={"battery_new_mw": 1.0, "battery_new_mwh": 4.0 + 4e-9})
+    check_consistency(r)
+    assert r.sizes["battery_mw"] == pytest.approx(1.0) and r.sizes["battery_mwh"] == pytest.approx(4.0)
+    # a full charge at 20 and discharge at 100 (each hour within the 1-MW power)
+    assert r.dispatch["battery_discharge_mw"].sum() == pytest.approx((4.0 + 4e-9) * 0.919, rel=1e-6)
+    with pytest.raises(SolveError, match="No feasible plan exists for this design"):
+        optimise(sc, OPTS, marginals=False, fixed={"battery_new_mw": 1.0, "battery_new_mwh": 4.1})

@@ -13,7 +13,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.errors import SolveError
-from planner.model import build
+from planner.model import build, fix_sizes
 from planner.scenario.scenario import Scenario
 from planner.solve.direct import solve_direct
 from planner.solve.highs_model import HighsModel
@@ -26,8 +26,7 @@ def _elastic_model(sc: Scenario, fixed: dict[str, float] | None = None):
     """The elastic copy of the model (minimise the weighted slack), some new sizes fixed if given."""
     built = build(sc, elastic=True)
     m, ctx = built.m, built.ctx
-    for name, value in (fixed or {}).items():
-        m.component(name).fix(value)
+    fix_sizes(m, fixed or {})
     w = ctx.w.tolist()
     terms = []
     for var in ctx.slacks.values():
