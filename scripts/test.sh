@@ -25,4 +25,4 @@ if [ -z "${PLANNER_SKIP_LIBREOFFICE_INSTALL:-}" ] && ! command -v soffice >/dev/
 fi
 .venv/bin/ruff check planner tests benchmarks scripts
 # pytest exits 5 when no test ran: that fails this script like any other failure
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=30 "$@"
