@@ -42,6 +42,21 @@ BREAKEVEN = {
     "nuclear_ai": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (5.0, 40.0), 1.0),
 }
 
+# site -> what-ifs that switch one of its revenue or cost streams off: (label, the streams it removes, change);
+# the page gives the plan with and without each, both numbers (full-year solves, same gap)
+WITHOUT = {
+    "west_texas": [
+        ("without the coincident-peak (4CP) charge", ("import_coincident_peak_charge",),
+         lambda sc: setattr(sc.grid, "coincident_peak_charge_usd_per_kw_year", 0.0)),
+        ("without the demand charge", ("import_demand_charge",),
+         lambda sc: setattr(sc.grid, "demand_charge_usd_per_kw_month", 0.0)),
+        ("without the reserve product", ("reserve_1_revenue",), lambda sc: setattr(sc.reserves, "enabled", False)),
+        ("without all three", ("import_coincident_peak_charge", "import_demand_charge", "reserve_1_revenue"),
+         lambda sc: (setattr(sc.grid, "coincident_peak_charge_usd_per_kw_year", 0.0),
+                     setattr(sc.grid, "demand_charge_usd_per_kw_month", 0.0), setattr(sc.reserves, "enabled", False))),
+    ],
+}
+
 QUESTIONS = {
     "west_texas": "An existing 100 MW wind farm sits behind a congested 60 MW export line with ERCOT-like prices "
                   "that go negative. Does a mining fleet absorb the curtailed wind, and does it make more "
@@ -179,7 +194,15 @@ def run_site(site: str) -> dict:
     net = r.proforma.table.loc["net_cash_flow"]
     (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
                                                              f"{sc.site.name}: net cash flow by year (USD)"))
+    without = []
+    for label, removed, change in WITHOUT.get(site, []):
+        variant = sc.copy()
+        change(variant)
+        v = optimise(variant, opts, marginals=False)
+        without.append({"label": label, "streams": list(removed), "npv_usd": v.npv_usd, "sizes_new": v.sizes_new,
+                        "revenue_usd_per_year": v.summary()["revenue_usd_per_year"]})
     return {"site": site, "name": sc.site.name, "description": sc.site.description, "seconds": seconds,
+            "without": without,
             "summary": r.summary(), "breakeven": {"parameter": name, "condition": cond, "threshold": be.threshold,
                                                   "message": be.message, "base": get_param(sc, name),
                                                   "evaluations": len(be.evaluations)},
@@ -225,6 +248,7 @@ def page(n: dict) -> str:
             investment += f" ({inv['reason']})"
     limits = "\n".join(f"- {b['text']}" for b in s["binding_limits"]) or "No workbook limit binds."
     assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
+    streams = with_without(n, lab)
     return f"""# {n['name']}
 
 *{n['description']}*
@@ -267,7 +291,7 @@ Limits from the workbook that set the plan:
 
 ![cash flow](./{n['site']}-cashflow.svg)
 
-## Break-even of the deciding parameter
+{streams}## Break-even of the deciding parameter
 
 `{be['parameter']}` (base {be['base']:g}), condition `{be['condition']}`: {be['message']}
 ({be['evaluations']} full-year solves at a {100 * BREAKEVEN_GAP:g} % MIP gap).
@@ -275,6 +299,42 @@ Limits from the workbook that set the plan:
 ## Reading
 
 {READINGS.get(n['site'], '')}
+"""
+
+
+def with_without(n: dict, lab: Labels) -> str:
+    """The section giving the plan with and without each stream of WITHOUT: NPV, the stream's year-1 amount,
+    and whether the build changes (empty when the site has none)."""
+    if not n.get("without"):
+        return ""
+    s = n["summary"]
+    revenue = s["revenue_usd_per_year"]
+    rows = []
+    for v in n["without"]:
+        amount = sum(revenue.get(k, 0.0) for k in v["streams"])
+        changed = [f"{lab.label('sizes', k)} {fmt.size(s['sizes_new'].get(k, 0.0), lab.unit('sizes', k))} -> "
+                   f"{fmt.size(x, lab.unit('sizes', k))}" for k, x in v["sizes_new"].items()
+                   if abs(x - s["sizes_new"].get(k, 0.0)) > 1e-6 * max(1.0, abs(x))]
+        rows.append(f"| {v['label']} | {fmt.money(amount)} | {fmt.money(v['npv_usd'])} | "
+                    f"{fmt.money(s['npv_usd'] - v['npv_usd'])} | {'; '.join(changed) or 'no'} |")
+    streams = "\n".join(f"| {lab.label('streams', k)} | {fmt.money(x)} |"
+                        for k, x in revenue.items() if any(k in v["streams"] for v in n["without"]))
+    return f"""## What the tariff and reserve streams add
+
+In the plan (year 1, USD per year; a charge is negative):
+
+| stream | year 1 |
+|---|---|
+{streams}
+
+The plan solved again without each (full year, same gap): the stream's year-1 amount in the plan, the plan NPV
+without it, what having it changes the NPV by (with minus without), and whether the new build changes (sizes with
+-> without):
+
+| case | stream in the plan, year 1 | plan NPV without | NPV with minus without | build changes |
+|---|---|---|---|---|
+{chr(10).join(rows)}
+
 """
 
 

@@ -180,7 +180,9 @@ def test_item9_hourly_sheet_row_limit_is_9000(tmp_path, last_row, refused):
     wb.save(path)
     ps = problems(path)
     if refused:
-        expected = (f"Hourly: the sheet's used range is A1:L9001 (9,001 rows x 12 columns), far more than this sheet "
+        n_cols = 1 + len(HOURLY_NAMES)  # the timestamp and every declared series
+        expected = (f"Hourly: the sheet's used range is A1:{col_letter(n_cols)}9001 (9,001 rows x {n_cols} columns), "
+                    f"far more than this sheet "
                     f"can mean ({HOURLY_LIMIT_TEXT}); {DELETE_TEXT}")
         assert ps == [expected]
         assert_cli_refuses(path, expected)

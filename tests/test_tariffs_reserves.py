@@ -209,3 +209,16 @@ def test_typical_day_months_are_the_periods_that_stand_for_them():
                          months=np.array([1, 1, 1, 2, 2]))
     january, february = month_steps(sc)
     assert list(january) == list(range(48)) and list(february) == list(range(24))
+
+
+def test_aggregate_records_the_month_of_every_real_day():
+    from planner.scenario.typical import aggregate
+
+    rng = np.random.default_rng(3)
+    sc = fleet_case(24 * 59, export_price_usd_per_mwh=30 + 10 * rng.random(24 * 59))  # 31 January + 28 February days
+    reduced = aggregate(sc, 3)
+    p = reduced.periods
+    assert list(p.months) == [1] * 31 + [2] * 28
+    for month, steps in zip((1, 2), month_steps(reduced), strict=True):
+        clusters = sorted({int(t) // 24 for t in steps})
+        assert clusters == sorted({int(c) for c in p.sequence[p.months == month]})
