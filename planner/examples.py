@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+import pandas as pd
+
 from planner.scenario.scenario import Scenario, SensitivityRow
 from planner.scenario.template import DEFAULT_SENSITIVITY, TEMPLATE_SOURCES, data_sources, load_site_hourly
 
@@ -31,6 +34,24 @@ def _off(sc: Scenario, *techs: str) -> None:
             getattr(sc, t).enabled = False
 
 
+ERCOT_4CP_MONTHS = (6, 7, 8, 9)  # ERCOT's four coincident peaks: one interval in each of June to September
+
+
+def peak_price_flags(hourly: pd.DataFrame, months: tuple[int, ...] = ERCOT_4CP_MONTHS) -> np.ndarray:
+    """1 in the highest-export-price hour of each of `months`, 0 elsewhere: a stand-in for ERCOT's 4CP intervals.
+
+    ERCOT's 4CP intervals are the 15-minute intervals of highest system load in June-September; the example's
+    data hold no system load, so the highest price of the month stands in for it (inputs/data/SOURCES.md).
+    """
+    stamps = pd.DatetimeIndex(hourly["timestamp"])
+    price = hourly["export_price_usd_per_mwh"].to_numpy(float)
+    flags = np.zeros(len(stamps))
+    for month in months:
+        hours = np.flatnonzero(stamps.month == month)
+        flags[hours[np.argmax(price[hours])]] = 1.0
+    return flags
+
+
 def west_texas() -> Scenario:
     """Surplus solar and wind behind a congested export line, real-shaped prices with negative hours."""
     sc = _base("west_texas", "west-texas", "West Texas: an existing 100 MW wind farm behind a congested 60 MW "
@@ -43,6 +64,17 @@ def west_texas() -> Scenario:
     sc.grid.import_limit_mw = 5.0
     sc.ai.max_new_blocks = 10
     sc.mining.max_new_containers = 150
+    # the ERCOT supply tariff on the 5 MW import (docs/sources.md, Grid): 4CP transmission, a TDSP demand charge
+    sc.hourly["coincident_peak"] = peak_price_flags(sc.hourly)
+    sc.grid.coincident_peak_charge_usd_per_kw_year = 60.0
+    sc.grid.demand_charge_usd_per_kw_month = 5.0
+    # an ECRS-like reserve product the mining fleet could sell (docs/sources.md, Reserves)
+    sc.reserves.enabled = True
+    sc.reserves.product_1_name = "ECRS-like"
+    sc.reserves.product_1_response_time_s = 600.0  # ECRS: full response within 10 minutes
+    sc.reserves.product_1_deployment_probability = 0.005  # about 44 h/yr deployed of every MW held all year
+    sc.reserves.product_1_max_fleet_share = 0.5
+    sc.hourly["reserve_1_price_usd_per_mw_h"] = 10.0
     return sc
 
 

@@ -18,9 +18,10 @@ from pyomo.core.expr.visitor import identify_variables
 from planner.errors import SolveError
 from planner.finance import CapitalItem, capital_pv_per_unit, stream_pwf, trajectories
 from planner.scenario.scenario import Scenario
+from planner.scenario.typical import month_steps
 from planner.technologies import active, capital_items, firm_labels, price_paths, section
 from planner.technologies.base import Ctx, hourly_con, hourly_var, new_var, series_scale
-from planner.technologies.spec import DEMAND, SUPPLY, Hourly, Limit, Stream, Technology
+from planner.technologies.spec import DEMAND, SUPPLY, Hourly, Limit, MonthlyPeak, Stream, Technology
 
 # the limits of the Site sheet, in the constraints add_site_limits builds (binding limits, planner/limits.py)
 SITE_LIMITS = (
@@ -135,12 +136,26 @@ def add_stream(built: Built, stream: Stream) -> None:
             built.scales[q.times] = series_scale(ctx.sc, q.times)
         coef = 1.0 if q.times is None else ctx.col(q.times)
         quantity = ctx.weighted_sum(ctx.flow(q.column), coef)
+    elif isinstance(q, MonthlyPeak):
+        quantity = monthly_peak(ctx, stream.name, q.column)
     else:
         quantity = ctx.sizes[q.size]
     rate = pyo.Param(mutable=True, initialize=rate_value(built, stream, ctx.sc))
     ctx.m.add_component(f"rate_{stream.name}", rate)
     built.streams[stream.name] = stream
     ctx.annual[stream.name] = (stream.kind, rate * quantity)
+
+
+def monthly_peak(ctx: Ctx, name: str, column: str):
+    """A peak variable per month at least the column in every step of that month (7a); returns the year's billed
+    MW: 12 / months held x the sum of the peaks (spec.MonthlyPeak)."""
+    groups = month_steps(ctx.sc)
+    peak = pyo.Var(range(len(groups)), domain=pyo.NonNegativeReals)
+    ctx.m.add_component(f"peak_{name}", peak)
+    fn = ctx.flow(column)
+    pairs = [(k, int(t)) for k, steps in enumerate(groups) for t in steps]
+    ctx.m.add_component(f"peak_{name}_month", pyo.Constraint(pairs, rule=lambda _m, k, t: peak[k] >= fn(t)))
+    return 12.0 / max(1, len(groups)) * pyo.quicksum(peak[k] for k in range(len(groups)))
 
 
 def rate_value(built: Built, stream: Stream, sc: Scenario) -> float:

@@ -42,6 +42,21 @@ BREAKEVEN = {
     "nuclear_ai": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (5.0, 40.0), 1.0),
 }
 
+# site -> what-ifs that switch one of its revenue or cost streams off: (label, the streams it removes, change);
+# the page gives the plan with and without each, both numbers (full-year solves, same gap)
+WITHOUT = {
+    "west_texas": [
+        ("without the coincident-peak (4CP) charge", ("import_coincident_peak_charge",),
+         lambda sc: setattr(sc.grid, "coincident_peak_charge_usd_per_kw_year", 0.0)),
+        ("without the demand charge", ("import_demand_charge",),
+         lambda sc: setattr(sc.grid, "demand_charge_usd_per_kw_month", 0.0)),
+        ("without the reserve product", ("reserve_1_revenue",), lambda sc: setattr(sc.reserves, "enabled", False)),
+        ("without all three", ("import_coincident_peak_charge", "import_demand_charge", "reserve_1_revenue"),
+         lambda sc: (setattr(sc.grid, "coincident_peak_charge_usd_per_kw_year", 0.0),
+                     setattr(sc.grid, "demand_charge_usd_per_kw_month", 0.0), setattr(sc.reserves, "enabled", False))),
+    ],
+}
+
 QUESTIONS = {
     "west_texas": "An existing 100 MW wind farm sits behind a congested 60 MW export line with ERCOT-like prices "
                   "that go negative. Does a mining fleet absorb the curtailed wind, and does it make more "
@@ -114,20 +129,29 @@ READINGS: dict[str, str] = {
     "west_texas": (
         "Not at today's hashprice, and the page's question (mining) is not what the answer is about. The existing "
         "wind farm (100.8 MW, 48 % net capacity factor) exports over the 60 MW line on its own, worth a "
-        "do-nothing baseline of 65.4 M USD; the plan adds AI and is worth 167.5 M USD more (IRR 12.7 %, payback "
+        "do-nothing baseline of 65.4 M USD; the plan adds AI and is worth 166.2 M USD more (IRR 12.6 %, payback "
         "7.4 years). It uses the wind first for 10 AI blocks (7,840 GPUs in 980 whole servers, 9.996 MW_IT) held "
         "firm by a new 15.4 MW / 123 MWh battery, 5.6 MW of new PV and the 5 MW import line, and exports the "
-        "rest (312 GWh); 27.6 GWh (6.3 %) is still curtailed. Two of your limits, not the economics, set the AI "
-        "size: the AI maximum of 10 blocks (AI!C8; one more block would add 7.8 M USD) and the 5 MW import "
-        "limit (Grid!C10), reached in 452 hours and worth about 12.6 M USD per MW because it firms the AI load "
-        "in windless hours; the export line (no new MW allowed, Grid!C6) would be worth 0.7 M USD per MW. Mining "
-        "stays out: a container earns about 117 USD/MWh in year 1 but, with 25 %/yr network growth and the April "
-        "2028 halving, its revenue falls fast while its ASICs must be bought again every four years; the "
-        "curtailed energy comes in bursts a fleet could use only part of the year. Mining enters at a hashprice "
-        "of about 71 USD/PH/day (base 40), i.e. it becomes the curtailment sink when hashprice roughly doubles or "
-        "network growth stalls. New wind does not pay against the congested line (one more turbine loses 5.2 M "
-        "USD). The NPV is carried by AI (117 M USD/yr of GPU-hour revenue in year 1 against 9.4 M USD/yr of "
-        "exports)."),
+        "rest (311 GWh); 27.6 GWh (6.3 %) is still curtailed. Two of your limits, not the economics, set the AI "
+        "size: the AI maximum of 10 blocks (AI!C8; one more block would add 8.0 M USD) and the 5 MW import "
+        "limit (Grid!C10), worth about 11.9 M USD per MW because it firms the AI load in windless hours; the "
+        "export line (no new MW allowed, Grid!C6) would be worth 0.7 M USD per MW. The ERCOT supply tariff "
+        "(section above) costs 1.2 M USD of NPV and changes no size: the 5 USD/kW-month demand charge bills "
+        "115 k USD a year and makes the plan spread its import (the import limit is now reached in 45 hours, "
+        "not 452); the 4CP charge bills nothing, because the four flagged hours are the summer's highest-price "
+        "hours, when the battery already carries the AI load and nothing is imported. Those four hours are a "
+        "proxy: ERCOT's 4CP intervals are the summer months' peaks of ERCOT system load, which the data do not "
+        "hold, so the highest price of each of June-September in the stand-in price shape flags them "
+        "(inputs/data/SOURCES.md); with real 4CP intervals, which need not fall in the dearest hours, the charge "
+        "could bill. The charges' figures are estimates to check against the current tariff (docs/sources.md, "
+        "Grid), and so is the reserve price (docs/sources.md, Reserves). The ECRS-like product "
+        "earns nothing here because no mining fleet is built, but it moves the question the page asks: mining "
+        "now enters at a hashprice of about 62 USD/PH/day (base 40), against 71 without the reserve and tariff "
+        "streams (the previous version of this page), since every MW of a fleet could earn 10 USD/MW-h x 0.5 "
+        "of its power held back. Mining stays out at today's hashprice: a container earns about 117 USD/MWh in "
+        "year 1 but, with 25 %/yr network growth and the April 2028 halving, its revenue falls fast while its "
+        "ASICs must be bought again every four years. New wind does not pay against the congested line. The NPV "
+        "is carried by AI (117 M USD/yr of GPU-hour revenue in year 1 against 9.3 M USD/yr of exports)."),
     "middle_east": (
         "Firm AI through the night is served by solar, storage and the grid together: 89.4 MW_ac of new PV (31 % "
         "capacity factor after the hot-climate temperature derate), a 17 MW / 136 MWh battery (8 hours) and the "
@@ -179,7 +203,15 @@ def run_site(site: str) -> dict:
     net = r.proforma.table.loc["net_cash_flow"]
     (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
                                                              f"{sc.site.name}: net cash flow by year (USD)"))
+    without = []
+    for label, removed, change in WITHOUT.get(site, []):
+        variant = sc.copy()
+        change(variant)
+        v = optimise(variant, opts, marginals=False)
+        without.append({"label": label, "streams": list(removed), "npv_usd": v.npv_usd, "sizes_new": v.sizes_new,
+                        "revenue_usd_per_year": v.summary()["revenue_usd_per_year"]})
     return {"site": site, "name": sc.site.name, "description": sc.site.description, "seconds": seconds,
+            "without": without,
             "summary": r.summary(), "breakeven": {"parameter": name, "condition": cond, "threshold": be.threshold,
                                                   "message": be.message, "base": get_param(sc, name),
                                                   "evaluations": len(be.evaluations)},
@@ -225,6 +257,7 @@ def page(n: dict) -> str:
             investment += f" ({inv['reason']})"
     limits = "\n".join(f"- {b['text']}" for b in s["binding_limits"]) or "No workbook limit binds."
     assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
+    streams = with_without(n, lab)
     return f"""# {n['name']}
 
 *{n['description']}*
@@ -267,7 +300,7 @@ Limits from the workbook that set the plan:
 
 ![cash flow](./{n['site']}-cashflow.svg)
 
-## Break-even of the deciding parameter
+{streams}## Break-even of the deciding parameter
 
 `{be['parameter']}` (base {be['base']:g}), condition `{be['condition']}`: {be['message']}
 ({be['evaluations']} full-year solves at a {100 * BREAKEVEN_GAP:g} % MIP gap).
@@ -275,6 +308,42 @@ Limits from the workbook that set the plan:
 ## Reading
 
 {READINGS.get(n['site'], '')}
+"""
+
+
+def with_without(n: dict, lab: Labels) -> str:
+    """The section giving the plan with and without each stream of WITHOUT: NPV, the stream's year-1 amount,
+    and whether the build changes (empty when the site has none)."""
+    if not n.get("without"):
+        return ""
+    s = n["summary"]
+    revenue = s["revenue_usd_per_year"]
+    rows = []
+    for v in n["without"]:
+        amount = sum(revenue.get(k, 0.0) for k in v["streams"])
+        changed = [f"{lab.label('sizes', k)} {fmt.size(s['sizes_new'].get(k, 0.0), lab.unit('sizes', k))} -> "
+                   f"{fmt.size(x, lab.unit('sizes', k))}" for k, x in v["sizes_new"].items()
+                   if abs(x - s["sizes_new"].get(k, 0.0)) > 1e-6 * max(1.0, abs(x))]
+        rows.append(f"| {v['label']} | {fmt.money(amount)} | {fmt.money(v['npv_usd'])} | "
+                    f"{fmt.money(s['npv_usd'] - v['npv_usd'])} | {'; '.join(changed) or 'no'} |")
+    streams = "\n".join(f"| {lab.label('streams', k)} | {fmt.money(x)} |"
+                        for k, x in revenue.items() if any(k in v["streams"] for v in n["without"]))
+    return f"""## What the tariff and reserve streams add
+
+In the plan (year 1, USD per year; a charge is negative):
+
+| stream | year 1 |
+|---|---|
+{streams}
+
+The plan solved again without each (full year, same gap): the stream's year-1 amount in the plan, the plan NPV
+without it, what having it changes the NPV by (with minus without), and whether the new build changes (sizes with
+-> without):
+
+| case | stream in the plan, year 1 | plan NPV without | NPV with minus without | build changes |
+|---|---|---|---|---|
+{chr(10).join(rows)}
+
 """
 
 

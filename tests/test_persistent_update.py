@@ -29,6 +29,12 @@ def rich_scenario():
     sc.ai.firm_fraction = 0.5
     sc.nuclear.max_new_units = sc.geothermal.max_new_units = 1
     sc.geothermal.unit_mw, sc.nuclear.unit_mw = 3.0, 4.0
+    # the supply tariff's charges and a reserve product on, so their prices are in the model to re-price
+    sc.grid.demand_charge_usd_per_kw_month, sc.grid.coincident_peak_charge_usd_per_kw_year = 2.0, 30.0
+    sc.hourly["coincident_peak"] = [1.0 if t == 19 else 0.0 for t in range(n)]
+    sc.hourly["import_tariff_usd_per_mwh"] = [15.0 if 17 <= t < 21 else 0.0 for t in range(n)]
+    sc.reserves.enabled, sc.reserves.product_1_name = True, "ECRS"
+    sc.hourly["reserve_1_price_usd_per_mw_h"] = 8.0
     return sc
 
 

@@ -412,6 +412,10 @@ def _import_from_export(grid: Grid, hourly) -> np.ndarray:
     return hourly["export_price_usd_per_mwh"].to_numpy(float) + grid.import_adder_usd_per_mwh
 
 
+def _tariff_used(grid: Grid) -> bool:
+    return grid.connected
+
+
 @dataclass
 class Grid(Section):
     """Grid connection: a sized export line and a given import limit."""
@@ -425,6 +429,15 @@ class Grid(Section):
                      -10000, 100000, required=None, fill=_import_from_export,
                      blank_means="export price + Grid.import_adder_usd_per_mwh", extremes=("max_value",),
                      objective_only=True, median_at_least=(1.0, "USD/kWh, not USD/MWh (multiply by 1000)")),
+        HourlyColumn("import_tariff_usd_per_mwh", "USD/MWh",
+                     "Time-of-use energy charge of the supply tariff on imported energy, paid on top of the import "
+                     "price (0 = none)", -10000, 100000, used=_tariff_used, required=None, blank_means="0 (no charge)",
+                     objective_only=True),
+        HourlyColumn("coincident_peak", "fraction",
+                     "1 in the intervals that set the coincident-peak transmission charge (e.g. ERCOT's 4CP hours), 0 "
+                     "elsewhere; or the probability that the hour is one (Grid.coincident_peak_charge_usd_per_kw_year)",
+                     0, 1, used=lambda g: g.connected and g.coincident_peak_charge_usd_per_kw_year > 0, required=None,
+                     blank_means="0 (not a peak interval)", extremes=("max_value",)),
     )
 
     connected: bool = inp(True, "yes/no", "Is a grid connection possible at all", choices=YES_NO)
@@ -441,6 +454,15 @@ class Grid(Section):
     import_adder_usd_per_mwh: float = inp(10.0, "USD/MWh",
                                           "Added to the export price when Hourly import price is blank",
                                           source="estimate: ERCOT 4CP transmission charge (docs/sources.md, Grid)")
+    demand_charge_usd_per_kw_month: float = inp(
+        0.0, "USD/kW-month", "Demand charge on the highest hourly import of each calendar month (0 = none)", lo=0,
+        source="0: no demand charge (a tariff's own figure; docs/sources.md, Grid)", typical=(0, 50),
+        slips=((1e3, "USD/MW-month"),), objective_only=True)
+    coincident_peak_charge_usd_per_kw_year: float = inp(
+        0.0, "USD/kW-yr", "Coincident-peak transmission charge on the average import over the intervals flagged in "
+        "Hourly coincident_peak (ERCOT 4CP style; 0 = none)", lo=0,
+        source="0: no charge (ERCOT 4CP: docs/sources.md, Grid)", typical=(0, 300),
+        slips=((1e3, "USD/MW-yr"),), objective_only=True)
 
     def active(self) -> bool:
         return self.connected
@@ -448,12 +470,17 @@ class Grid(Section):
     def hourly_warnings(self, hourly) -> list[str]:
         if not self.connected or self.import_limit_mw <= 0:
             return []
+        out = []
+        if self.coincident_peak_charge_usd_per_kw_year > 0 and not (hourly["coincident_peak"] > 0).any():
+            out.append(f"{HOURLY_SHEET}: Grid.coincident_peak_charge_usd_per_kw_year is "
+                       f"{self.coincident_peak_charge_usd_per_kw_year:g} USD/kW-yr but coincident_peak flags no hour: "
+                       f"the charge applies to no import")
         cheaper = np.flatnonzero(hourly["import_price_usd_per_mwh"].to_numpy() <
                                  hourly["export_price_usd_per_mwh"].to_numpy())
-        if not len(cheaper):
-            return []
-        return [f"{HOURLY_SHEET}: import price is below the export price in {len(cheaper)} hour(s) (first at row "
-                f"{cheaper[0] + HOURLY_FIRST_ROW}); the plan will import to export in those hours"]
+        if len(cheaper):
+            out.append(f"{HOURLY_SHEET}: import price is below the export price in {len(cheaper)} hour(s) (first at "
+                       f"row {cheaper[0] + HOURLY_FIRST_ROW}); the plan will import to export in those hours")
+        return out
 
 
 @dataclass
@@ -632,6 +659,72 @@ class Mining(Section):
                                      n * w * self.container_pue / 1e6, "container")
 
 
+RESERVE_PRODUCTS = (1, 2)  # the product slots of the Reserves sheet
+
+
+def _reserve_price_used(k: int):
+    return lambda r: r.enabled and r.offered(k)
+
+
+@dataclass
+class Reserves(Section):
+    """Reserve products the mining fleet is paid to hold back (a curtailable load), up to two products.
+
+    Offering r MW of a product in an hour pays its hourly capacity price x r, needs the fleet to run at least
+    r MW in that hour (it can only drop what it runs) and at most the product's share of the fleet's power,
+    and in expectation loses the mining margin of the deployed energy: deployment probability x r x margin.
+    The fleet offers a product only if it responds within the product's response time. Gensets, the battery
+    and AI do not offer reserves (docs/formulation.md, (10a)-(10b)).
+    """
+
+    HOURLY = tuple(HourlyColumn(f"reserve_{k}_price_usd_per_mw_h", "USD/MW-h",
+                                f"Capacity price of reserve product {k} per MW held for one hour", 0, 100000,
+                                used=_reserve_price_used(k), required=None, blank_means="0 (not paid)",
+                                objective_only=True) for k in RESERVE_PRODUCTS)
+
+    enabled: bool = inp(False, "yes/no", "Offer reserves from the mining fleet", choices=YES_NO)
+    mining_response_time_s: float = inp(
+        1.0, "s", "Time the mining fleet needs to drop its load on a signal", lo=0,
+        source="estimate: ASICs stop within a second on a command or an under-frequency relay (docs/sources.md, "
+               "Reserves)")
+    product_1_name: str = inp("", "text", "Name of reserve product 1 (e.g. ECRS)", blank_means="not offered")
+    product_1_response_time_s: float = inp(600.0, "s", "Full response required within (the fleet qualifies when "
+                                           "its response time is at most this)", lo=0, lo_open=True,
+                                           source="ERCOT ECRS: 10 minutes (docs/sources.md, Reserves)")
+    product_1_deployment_probability: float = inp(
+        0.01, "fraction", "Share of the hours held in which the reserve is deployed (expected deployed hours per "
+        "year / hours held)", lo=0, hi=1, source=EST)
+    product_1_max_fleet_share: float = inp(1.0, "fraction", "Largest share of the fleet's power offered in any hour",
+                                           lo=0, hi=1, source="assumption: no cap")
+    product_2_name: str = inp("", "text", "Name of reserve product 2 (e.g. RRS)", blank_means="not offered")
+    product_2_response_time_s: float = inp(600.0, "s", "Full response required within", lo=0, lo_open=True,
+                                           source="ERCOT ECRS: 10 minutes (docs/sources.md, Reserves)")
+    product_2_deployment_probability: float = inp(0.01, "fraction", "Share of the hours held in which it is deployed",
+                                                  lo=0, hi=1, source=EST)
+    product_2_max_fleet_share: float = inp(1.0, "fraction", "Largest share of the fleet's power offered in any hour",
+                                           lo=0, hi=1, source="assumption: no cap")
+
+    def named(self, k: int) -> bool:
+        """Does product slot k hold a product (a name)?"""
+        return bool(str(getattr(self, f"product_{k}_name")).strip())
+
+    def offered(self, k: int) -> bool:
+        """Is product k offered: named, and the fleet responds within its response time?"""
+        return self.named(k) and self.mining_response_time_s <= getattr(self, f"product_{k}_response_time_s")
+
+    def rules(self, catalog) -> tuple[list[str], list[str]]:
+        if not self.enabled:
+            return [], []
+        warnings = [f"product_{k}_name ({getattr(self, f'product_{k}_name')}): the fleet's response time "
+                    f"({self.mining_response_time_s:g} s) is above the product's "
+                    f"({getattr(self, f'product_{k}_response_time_s'):g} s); it is not offered"
+                    for k in RESERVE_PRODUCTS if self.named(k) and not self.offered(k)]
+        if not any(self.named(k) for k in RESERVE_PRODUCTS):
+            warnings.append("enabled = yes but no product is named (product_1_name, product_2_name): no reserve "
+                            "is offered")
+        return [], warnings
+
+
 def sheet(name: str, cls: type) -> Any:
     """A section of the Scenario: its input sheet's name and dataclass."""
     return dataclasses.field(default_factory=cls, metadata={"sheet": name})
@@ -654,6 +747,7 @@ class Sections:
     site_load: SiteLoad = sheet("SiteLoad", SiteLoad)
     ai: AI = sheet("AI", AI)
     mining: Mining = sheet("Mining", Mining)
+    reserves: Reserves = sheet("Reserves", Reserves)
 
 
 # attribute of Scenario -> sheet name, and sheet name -> section class, in workbook order

@@ -33,6 +33,7 @@ class Periods:
     n_clusters: int
     sequence: np.ndarray  # cluster id of each original period, in calendar order (e.g. 365 days)
     storage: str = "linked"  # linked: state of charge carried across the real sequence; cyclic: per period
+    months: np.ndarray | None = None  # calendar month (1-12) of each original period, in calendar order
 
 
 @dataclass

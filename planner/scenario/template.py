@@ -80,8 +80,12 @@ def template_scenario() -> Scenario:
 
 
 def load_site_hourly(site_id: str) -> pd.DataFrame:
-    """The processed hourly CSV of a bundled example site, as the Hourly table (with weights)."""
+    """The processed hourly CSV of a bundled example site, as the Hourly table (with weights); an optional column
+    the CSV does not hold (blanks allowed, e.g. a tariff's) is its blank value in every hour."""
     df = pd.read_csv(DATA_DIR / f"{site_id}.csv", parse_dates=["timestamp"])
+    for c in HOURLY_COLUMNS:
+        if c.name not in df and c.required is None and c.fill is None:
+            df[c.name] = c.blank_value
     df["weight"] = 1.0
     return df
 

@@ -85,6 +85,23 @@ def aggregate(sc: Scenario, n_days: int, storage: str = "linked", own_days: tupl
     out = sc.copy()
     out.hourly = reduced_hourly[["timestamp", *HOURLY_NAMES, "weight"]]
     out.hourly.attrs = dict(sc.hourly.attrs)
+    months = pd.DatetimeIndex(sc.hourly["timestamp"]).month.to_numpy()[::HOURS_PER_DAY]
     out.periods = Periods(hours_per_period=HOURS_PER_DAY, n_clusters=len(rows), sequence=sequence,
-                          storage=storage)
+                          storage=storage, months=months)
     return out
+
+
+def month_steps(sc: Scenario) -> list[np.ndarray]:
+    """The steps of each calendar month the scenario holds (months 1-12 in order; years folded together).
+
+    Full year: the steps whose timestamp falls in the month. Typical days: the steps of every typical
+    period that stands for at least one day of the month, so a month's peak is the highest over the typical
+    days representing it (docs/formulation.md, (7a)).
+    """
+    p = sc.periods
+    if p is not None and p.months is not None:
+        hpp = p.hours_per_period
+        return [np.concatenate([np.arange(c * hpp, (c + 1) * hpp) for c in np.unique(p.sequence[p.months == mo])])
+                for mo in np.unique(p.months)]
+    months = pd.DatetimeIndex(sc.hourly["timestamp"]).month.to_numpy()
+    return [np.flatnonzero(months == mo) for mo in np.unique(months)]

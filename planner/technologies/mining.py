@@ -7,6 +7,11 @@ use reads, and its hashrate is that of the whole ASICs.
 Revenue per MWh = hashprice (USD/PH/day) / 24 x PH/s per MW x (1 - pool fee); the yearly hashprice
 path (BTC price drift, network growth, halvings) is this technology's own price path (`hashprice_factor`).
 ASICs are replaced every `asic_life_years` at a declining USD/TH; containers have their own life.
+
+Reserves (the Reserves sheet): the fleet can be paid to hold MW back in each hour for up to two products; the
+MW held is load it runs (10a), within each product's share of the fleet (10b), and the dispatch is the expected
+one (10c): `mining_mw` = the scheduled load less deployment probability x MW held, so deployment costs, in
+expectation, the margin of the energy not mined (its revenue less what that energy would have cost or earned).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import math
 import numpy as np
 
 from planner.finance import CapitalItem
-from planner.scenario.inputs import Mining, whole_units
+from planner.scenario.inputs import RESERVE_PRODUCTS, Mining, whole_units
 from planner.scenario.scenario import Scenario
 from planner.technologies import spec
 from planner.technologies.base import Ctx, hourly_con, hourly_var
@@ -75,6 +80,41 @@ def add(ctx: Ctx) -> None:
     per_container = container_mw(mn)
     hourly_con(m, "mining_fleet_limit", n, lambda t: load[t] <= mn.availability * per_container * count)
     ctx.hourly["mining_mw"] = load
+    products = offered_products(ctx.sc)
+    if not products:
+        return
+    held = {}
+    fleet_mw = ctx.sizes["mining_mw"]
+    for k in products:
+        share = getattr(ctx.sc.reserves, f"product_{k}_max_fleet_share")
+        r = held[k] = hourly_var(m, reserve_column(k), n)
+        hourly_con(m, f"reserve_{k}_fleet_share", n, lambda t, r=r, share=share: r[t] <= share * fleet_mw)  # (10b)
+        ctx.hourly[reserve_column(k)] = r
+    # (10a) the MW held in all products together is load the fleet runs that hour, so it can drop it
+    hourly_con(m, "reserve_within_load", n, lambda t: sum(r[t] for r in held.values()) <= load[t])
+    # (10c) the dispatch is the expected one: deployment takes probability x MW held off the scheduled load, so
+    # the mining revenue, variable O&M, import, export and curtailment all see the energy not mined
+    q = {k: getattr(ctx.sc.reserves, f"product_{k}_deployment_probability") for k in products}
+    ctx.hourly["mining_scheduled_mw"] = load
+    ctx.hourly["mining_mw"] = lambda t: load[t] - sum(q[k] * held[k][t] for k in products)
+
+
+def offered_products(sc: Scenario) -> list[int]:
+    """The reserve products the fleet offers: the Reserves sheet is on, the product named and the fleet fast enough."""
+    rs = sc.reserves
+    return [k for k in RESERVE_PRODUCTS if rs.enabled and rs.offered(k)]
+
+
+def reserve_column(k: int) -> str:
+    return f"reserve_{k}_mw"
+
+
+def reserve_streams(sc: Scenario) -> list[spec.Stream]:
+    """The capacity payment of each product offered (its deployment's cost is in the expected dispatch, (10c))."""
+    return [spec.Stream(f"reserve_{k}_revenue", "electricity", lambda sc: 1.0,
+                        spec.Hourly(reserve_column(k), f"reserve_{k}_price_usd_per_mw_h"),
+                        f"Reserve capacity revenue: {getattr(sc.reserves, f'product_{k}_name')}")
+            for k in offered_products(sc)]
 
 
 def capital(sc: Scenario) -> list[CapitalItem]:
@@ -95,6 +135,7 @@ def streams(sc: Scenario) -> list[spec.Stream]:
                     "Mining fixed O&M"),
         spec.Stream("mining_vom", "om", lambda sc: -sc.mining.vom_usd_per_mwh, spec.Hourly("mining_mw"),
                     "Mining variable O&M"),
+        *reserve_streams(sc),
     ]
 
 
@@ -115,7 +156,9 @@ TECHNOLOGY = spec.Technology(
         spec.Size("mining_asics", "ASICs", "ASICs", existing=lambda sc: sc.mining.existing_containers, new=NEW,
                   per_unit=lambda sc: asics_per_container(sc.mining), integer=True),
     ),
-    flows=(spec.Flow("mining_mw", spec.DEMAND, "Mining", site_use=True, energy_key="mining", heatmap=True, kpi=True),),
+    flows=(spec.Flow("mining_mw", spec.DEMAND, "Mining", site_use=True, energy_key="mining", heatmap=True, kpi=True),
+           spec.Flow("mining_scheduled_mw", spec.INFO, "Mining scheduled (before expected reserve deployment)"),
+           *(spec.Flow(reserve_column(k), spec.INFO, f"Reserve held, product {k}") for k in RESERVE_PRODUCTS)),
     capital=capital,
     streams=streams,
     land=(spec.Land(lambda sc: sc.mining.land_ha_per_mw * container_mw(sc.mining), NEW),),

@@ -8,8 +8,9 @@ results, the pro-forma, the reports, the sensitivities) reads these declarations
 
 A stream is declared once, as a rate (USD per unit, a function of the scenario) times a quantity
 (`Hourly`: a dispatch column summed over the weighted hours, optionally times an hourly price series;
-`Capacity`: a reported size). The model multiplies the rate by the quantity's Pyomo expression; the
-pro-forma multiplies it by the quantity recomputed from the dispatch table and the sizes
+`Capacity`: a reported size; `MonthlyPeak`: a column's highest value in each month). The model multiplies
+the rate by the quantity's Pyomo expression; the pro-forma multiplies it by the quantity recomputed from
+the dispatch table and the sizes
 (`annual_amount`), so the two agree only if the dispatch and the model do.
 """
 
@@ -87,13 +88,21 @@ class Capacity:
 
 
 @dataclass(frozen=True)
+class MonthlyPeak:
+    """Quantity: the highest value of a dispatch column in each calendar month, summed over the months and
+    scaled to a year (x 12 / months held), e.g. the MW a monthly demand charge bills (docs/formulation.md, (7a))."""
+
+    column: str
+
+
+@dataclass(frozen=True)
 class Stream:
     """An operating cash flow of the representative year: rate (USD per unit) x quantity; revenue positive."""
 
     name: str
     kind: str  # which price path escalates it: om, electricity, fuel, flat, or a technology's own (ai, mining)
     rate: ScenarioFn
-    per: Hourly | Capacity
+    per: Hourly | Capacity | MonthlyPeak
     label: str
     # the input the rate is proportional to (a dotted name, or hourly.<column> for a price series scaled as a
     # whole): the report's Assumptions sheet makes it a live cell that scales this stream (docs/report.md)
@@ -189,4 +198,18 @@ def annual_amount(stream: Stream, sc: Any, d: pd.DataFrame, sizes: dict[str, flo
     if isinstance(q, Hourly):
         times = None if q.times is None else sc.hourly[q.times].to_numpy(float)
         return stream.rate(sc) * weighted_total(d, q.column, times)
+    if isinstance(q, MonthlyPeak):
+        return stream.rate(sc) * monthly_peak_total(sc, d, q.column)
     return stream.rate(sc) * sizes[q.size]
+
+
+def monthly_peak_total(sc: Any, d: pd.DataFrame, column: str) -> float:
+    """Sum over the months of the column's highest value in the month, x 12 / months held (planner/scenario/
+    typical.py: month_steps gives each month's steps; typical days: the periods that stand for the month)."""
+    from planner.scenario.typical import month_steps
+
+    groups = month_steps(sc)
+    if column not in d or not groups:
+        return 0.0
+    values = d[column].to_numpy(float)
+    return 12.0 / len(groups) * float(sum(values[steps].max() for steps in groups))
