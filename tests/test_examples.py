@@ -12,6 +12,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from test_report import cell, live_sheet
 
 from planner.examples import EXAMPLES
 from planner.paths import INPUTS_DIR, REPO_ROOT
@@ -68,6 +69,10 @@ def test_west_texas_report_converts_to_pdf_with_libreoffice_headless(tmp_path):
     assert len(pages) >= n_sheets  # at least a page per sheet ...
     assert all(float(w) > float(h) for w, h in pages)  # ... every one landscape
     assert len(pages) < 60  # and no sheet runs to hundreds of pages (the 8760 rows are gone)
+    # the live Assumptions sheet, evaluated by a formula engine, gives the planner's NPV (with the example's
+    # tariff and reserve streams in its cash flow)
+    _, rows, model = live_sheet(out, tmp_path)
+    assert cell(model.calculate(), rows["Plan NPV"]) == pytest.approx(r.proforma.npv_usd, rel=1e-9)
 
 
 def firm_ai_served(sc, d, it_mw):
