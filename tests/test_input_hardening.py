@@ -180,8 +180,9 @@ def test_item9_hourly_sheet_row_limit_is_9000(tmp_path, last_row, refused):
     wb.save(path)
     ps = problems(path)
     if refused:
-        expected = (f"Hourly: the sheet's used range is A1:L9001 (9,001 rows x 12 columns), far more than this sheet "
-                    f"can mean ({HOURLY_LIMIT_TEXT}); {DELETE_TEXT}")
+        ncols = len(HOURLY_NAMES) + 1  # the timestamp and every declared series
+        expected = (f"Hourly: the sheet's used range is A1:{col_letter(ncols)}9001 (9,001 rows x {ncols} columns), far "
+                    f"more than this sheet can mean ({HOURLY_LIMIT_TEXT}); {DELETE_TEXT}")
         assert ps == [expected]
         assert_cli_refuses(path, expected)
     else:
