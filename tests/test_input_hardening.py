@@ -343,7 +343,7 @@ def test_item9_zip_bomb_is_refused_before_it_is_inflated(zip_bomb, inflated_byte
                 f"{compressed / MIB:.1f} MiB in the file), more than the 128.0 MiB a part of a planner workbook can "
                 f"need; the file is refused unread (a damaged file or a zip bomb). Delete what does not belong in "
                 f"the workbook, or re-save it from Excel")
-    assert expected.startswith("bomb.xlsx: part xl/worksheets/sheet14.xml (sheet 'Hourly') inflates to 3.0 GiB")
+    assert re.match(r"bomb\.xlsx: part xl/worksheets/sheet\d+\.xml \(sheet 'Hourly'\) inflates to 3\.0 GiB", expected)
     assert problems(path) == [expected]
     # only the workbook's list of sheets and 64 KiB of the bomb's start were inflated, not its 3 GiB
     assert 0 < inflated_bytes[0] < MIB

@@ -725,7 +725,7 @@ class Carbon(Section):
     """A carbon price on the emissions of grid import (an hourly grid carbon intensity)."""
 
     HOURLY = (HourlyColumn("grid_carbon_t_per_mwh", "tCO2/MWh", "Carbon intensity of grid import (blank = 0)",
-                           0, 3, required=None, blank_means="0 tCO2/MWh"),)
+                           0, 3, required=None, blank_means="0 tCO2/MWh", objective_only=True),)
 
     enabled: bool = inp(False, "yes/no", "Count (and price) the emissions of grid import", choices=YES_NO)
     grid_carbon_price_usd_per_t_co2: float = inp(
