@@ -173,3 +173,22 @@ def test_every_new_stream_together_keeps_the_proforma_equal_to_the_objective():
     assert np.allclose(d["heat_pump_mw"], d["heat_pump_out_mw_th"] / sc.heat.heat_pump_cop)
     assert (d["heat_sold_mw_th"] <= sc.hourly["heat_demand_mwh_th"] + 1e-9).all()
     assert (d["heat_rejected_mw_th"] >= -1e-9).all()
+
+
+def test_both_reports_show_the_emissions_table(tmp_path):
+    import openpyxl
+
+    from planner.report import write_reports
+    from planner.run import write_outputs
+
+    r = optimise(gas_case("flaring", 20.0), OPTS, marginals=False)
+    out = write_outputs(r, tmp_path / "site", extra_writers=[lambda _r, f: write_reports(f)])
+    genset_t = 4 * 8.5 * 8760 * 53.06 / 1000  # 15,802 tCO2/yr
+    html = (out / "report.html").read_text()
+    table = html[html.index("<table id='emissions'>"):]
+    table = table[:table.index("</table>")]
+    assert "Gensets (CO2 of the gas burned)" in table and f"{genset_t:,.0f}" in table
+    assert "Avoided" in table and "Methane destroyed in the gensets instead of the baseline" in table
+    ws = openpyxl.load_workbook(out / "report.xlsx")["Revenue and cost"]
+    rows = {ws.cell(r_, 2).value: ws.cell(r_, 3).value for r_ in range(1, ws.max_row + 1)}
+    assert rows["Gensets (CO2 of the gas burned)"] == pytest.approx(genset_t, rel=1e-9)
