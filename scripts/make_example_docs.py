@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 
 from planner import fmt
 from planner.examples import EXAMPLES
@@ -24,6 +25,7 @@ from planner.report.data import energy_totals
 from planner.run import optimise
 from planner.scenario.params import get_param
 from planner.scenario.reader import read_workbook
+from planner.scenario.scenario import Scenario
 from planner.sensitivity import breakeven
 from planner.solve import SolveOptions
 
@@ -40,6 +42,15 @@ BREAKEVEN = {
     "iceland": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (10.0, 40.0), 1.0),
     "middle_east": ("ai.gpu_hour_price_usd", "ai_blocks>0", (0.5, 2.0), 0.05),
     "nuclear_ai": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (5.0, 40.0), 1.0),
+}
+
+# site -> the revenue stream of issue 19 it carries: (what it is, its streams, a change that switches it off);
+# the page reports the plan with and without it (both full-year solves at the page's gap)
+STREAMS_OFF: dict[str, tuple[str, tuple[str, ...], Callable[[Scenario], None]]] = {
+    "iceland": ("district-heating offtake", ("heat_revenue", "heat_revenue_hourly", "heat_pump_fom"),
+                lambda sc: setattr(sc.heat, "enabled", False)),
+    "permian_gas": ("methane-destruction credits", ("gas_carbon_credit",),
+                    lambda sc: setattr(sc.gas, "carbon_credit_usd_per_t_co2e", 0.0)),
 }
 
 QUESTIONS = {
@@ -78,15 +89,22 @@ READINGS: dict[str, str] = {
     "iceland": (
         "Cheap firm geothermal (flash units at the low end of the cost range) and a cold climate make AI the main "
         "use: 32 MW of IT load (3,136 whole servers) on two new 30 MW units at PUE 1.1, an investment NPV of "
-        "406.7 M USD on 1,729 M USD of capex. The AI load is sized to the firm supply left during a unit's "
-        "planned outage; mining (13 containers, 3,523 ASICs) takes the must-run geothermal output that AI does "
-        "not use and the line cannot export. The export line is set by your maximum of 10 MW (Grid!C6), not by "
-        "the economics: each MW more would add about 3.5 M USD, so a bigger line would displace some mining. "
-        "Mining switches on at a hashprice of about 35 USD/PH/day (base 40): with today's hashprice it earns a "
-        "modest return on energy that has no better use. The do-nothing baseline (no plant) is worth 1.2 k USD: "
-        "the 5 MW import line is paid to take power in the few negative-price hours and the energy is curtailed, "
-        "which the formulation allows (docs/formulation.md, (7) and (12)). The Nordic price stand-in (Denmark 1, "
-        "2018) only matters for the small export share."),
+        "409.9 M USD on 1,732 M USD of capex. The AI load is sized to the firm supply left during a unit's "
+        "planned outage; mining (11 containers, 2,981 ASICs) takes the must-run geothermal output that AI does "
+        "not use and the line cannot export. The district-heating offtake (a 10 MW_th peak network at 75 C, "
+        "paid Veitur's 24 USD/MWh_th tariff) is worth building for: the air-cooled containers give 40 C heat, "
+        "so the plan adds a 5.15 MW_th heat pump and heat connection (5.2 M USD) that lifts it at COP 3 and "
+        "sells 36,154 MWh_th a year, 84 % of the demand, for 0.87 M USD a year; the heat pump draws 12,051 "
+        "MWh of electricity that would otherwise have gone to mining, so the plan builds two containers fewer "
+        "(11 instead of 13) and curtails a little more (3.9 % instead of 2.9 %); net, the offtake adds 3.1 M "
+        "USD of NPV (table above). The export line is set by your maximum of 10 MW (Grid!C6), not by the "
+        "economics: each MW more would add about 3.9 M USD, so a bigger line would displace some mining. "
+        "Mining switches on at a hashprice of about 20 USD/PH/day (base 40; 35 without the heat sales): its "
+        "heat, sold through the heat pump, pays for containers that hashing alone would not. The do-nothing "
+        "baseline (no plant) is worth 1.2 k USD: the 5 MW import line is paid to take power in the few "
+        "negative-price hours and the energy is curtailed, which the formulation allows (docs/formulation.md, "
+        "(7) and (12)). The Nordic price stand-in (Denmark 1, 2018) only matters for the small export share, "
+        "and the heat demand's shape is a stand-in from the same stand-in temperatures (planner/examples.py)."),
     "factory": (
         "No: at this factory flexible mining does not pay, and the plan builds nothing new, so the investment "
         "NPV is 0 and there is no payback to report. The -40.9 M USD plan NPV is the do-nothing baseline itself: "
@@ -180,10 +198,48 @@ def run_site(site: str) -> dict:
     (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
                                                              f"{sc.site.name}: net cash flow by year (USD)"))
     return {"site": site, "name": sc.site.name, "description": sc.site.description, "seconds": seconds,
-            "summary": r.summary(), "breakeven": {"parameter": name, "condition": cond, "threshold": be.threshold,
-                                                  "message": be.message, "base": get_param(sc, name),
-                                                  "evaluations": len(be.evaluations)},
+            "summary": r.summary(), "without": without_stream(site, sc, r, opts),
+            "breakeven": {"parameter": name, "condition": cond, "threshold": be.threshold,
+                          "message": be.message, "base": get_param(sc, name), "evaluations": len(be.evaluations)},
             "assumptions": key_assumptions(sc)}
+
+
+def without_stream(site: str, sc: Scenario, r, opts: SolveOptions) -> dict | None:
+    """The plan again with the site's issue-19 stream switched off: its NPV and sizes, and the stream's amount."""
+    if site not in STREAMS_OFF:
+        return None
+    what, names, off = STREAMS_OFF[site]
+    other = sc.copy()
+    off(other)
+    r0 = optimise(other, opts, marginals=False)
+    return {"what": what, "npv_with_usd": r.npv_usd, "npv_without_usd": r0.npv_usd,
+            "stream_usd_per_year": sum(r.annual[k][1] for k in names if k in r.annual),
+            "sizes_with": r.sizes, "sizes_without": r0.sizes}
+
+
+def with_and_without(n: dict, lab: Labels) -> str:
+    """The section that says what the site's issue-19 stream adds and whether it changes the build."""
+    w = n.get("without")
+    if not w:
+        return ""
+    changed = [k for k in w["sizes_with"] if abs(w["sizes_with"][k] - w["sizes_without"].get(k, 0.0)) > 1e-6]
+    rows = "\n".join(f"| {lab.label('sizes', k)} | {fmt.size(w['sizes_with'][k], lab.unit('sizes', k))} | "
+                     f"{fmt.size(w['sizes_without'].get(k, 0.0), lab.unit('sizes', k))} | {lab.unit('sizes', k)} |"
+                     for k in changed)
+    build = (f"It changes the build:\n\n| size | with | without | unit |\n|---|---|---|---|\n{rows}" if changed
+             else "It does not change the build: every size is the same with and without it.")
+    return f"""## What the {w['what']} adds
+
+| | plan NPV |
+|---|---|
+| with the {w['what']} | {fmt.money(w['npv_with_usd'])} |
+| without | {fmt.money(w['npv_without_usd'])} |
+| difference | {fmt.money(w['npv_with_usd'] - w['npv_without_usd'])} |
+
+The stream itself is {fmt.money(w['stream_usd_per_year'], '/yr')} at its year-1 level (both plans solved over
+the full year at the same gap). {build}
+
+"""
 
 
 def key_assumptions(sc) -> list[tuple[str, str, str]]:
@@ -267,7 +323,7 @@ Limits from the workbook that set the plan:
 
 ![cash flow](./{n['site']}-cashflow.svg)
 
-## Break-even of the deciding parameter
+{with_and_without(n, lab)}## Break-even of the deciding parameter
 
 `{be['parameter']}` (base {be['base']:g}), condition `{be['condition']}`: {be['message']}
 ({be['evaluations']} full-year solves at a {100 * BREAKEVEN_GAP:g} % MIP gap).
