@@ -163,14 +163,18 @@ READINGS: dict[str, str] = {
         "Both, but not mining: the flare gas goes to AI. Eight 1 MW gensets burn 78 % of the gas (70 % capacity "
         "factor; the stream declines 20 % over the year, so the fleet is sized below the early peak), topped up "
         "by 5.3 MW of PV and a 3.9 MW / 31 MWh battery, and carry 6 AI blocks (588 whole servers, 6.0 MW_IT) "
-        "firm around the clock plus the 0.5 MW oilfield load. Plan NPV 99.0 M USD on 283.8 M USD of capex. "
+        "firm around the clock plus the 0.5 MW oilfield load. Plan NPV 99.6 M USD on 283.8 M USD of capex. "
         "There is no investment NPV: the do-nothing plan is infeasible, because the oilfield's 0.5 MW load must "
         "be served and the workbook gives the site no existing supply and no grid. In reality the field runs "
         "on something today (diesel or a small genset): to value the investment against it, enter that as "
         "existing capacity, or set SiteLoad.unserved_policy = voll. The remaining 22 % of the gas is still "
-        "flared (about 7,900 tCO2e/yr); burning the rest in engines avoids about 4,500 tCO2e/yr of methane "
-        "slip. Mining would only take the leftover gas if it paid for extra gensets as well as ASICs: that "
-        "happens above a hashprice of about 78 USD/PH/day (base 40). With GPU-hours at 2 USD, a firm MWh is "
+        "flared (about 9,700 tCO2e/yr at the 95.2 % destruction efficiency measured on Permian flares); burning "
+        "the rest in engines avoids about 10,800 tCO2e/yr against flaring it, which at 5 USD/tCO2e earns 54 k USD "
+        "a year of methane-destruction credits (0.53 M USD of NPV) and changes nothing in the build (table "
+        "above): the credit is about 1.1 USD per MWh generated, far too little to move sizes set by the gas "
+        "stream and by GPU-hours. Mining would only take the leftover gas if it paid for extra gensets as well "
+        "as ASICs: that happens above a hashprice of about 77 USD/PH/day (base 40; 78 without the credits). "
+        "With GPU-hours at 2 USD, a firm MWh is "
         "worth roughly ten times more to AI than to mining, so AI takes every MWh the gas can firm up; mining "
         "becomes the answer for this site only if AI is not an option (no fibre, no customers) or hashprice "
         "doubles. No workbook limit binds: the gas stream, not a cap, sets the size."),
@@ -228,7 +232,7 @@ def with_and_without(n: dict, lab: Labels) -> str:
                      for k in changed)
     build = (f"It changes the build:\n\n| size | with | without | unit |\n|---|---|---|---|\n{rows}" if changed
              else "It does not change the build: every size is the same with and without it.")
-    return f"""## What the {w['what']} adds
+    return f"""## With and without the {w['what']}
 
 | | plan NPV |
 |---|---|
