@@ -91,6 +91,13 @@ def permian_gas() -> Scenario:
     sc.battery.max_new_mw, sc.battery.max_new_mwh = 10.0, 40.0
     sc.ai.max_new_blocks = 8
     sc.mining.max_new_containers = 15
+    # methane-destruction credits (issue 19): the gas is flared today, and Permian flares destroy less than
+    # the 98 % default (Plant et al. 2022, Science 377: 95.2 % effective, unlit flares included); methane-
+    # avoidance credits traded at about 5 USD/tCO2e in 2025 (AlliedOffsets via EcoEngineers;
+    # docs/sources.md, Carbon)
+    sc.gas.credit_baseline = "flaring"
+    sc.gas.flare_efficiency = 0.952
+    sc.gas.carbon_credit_usd_per_t_co2e = 5.0
     return sc
 
 
@@ -139,7 +146,39 @@ def iceland() -> Scenario:
     sc.mining.max_new_containers = 60
     sc.grid.max_new_export_mw = 10.0
     sc.grid.import_limit_mw = 5.0
+    _district_heating(sc)
     return sc
+
+
+ICELAND_HEAT_PEAK_MW_TH = 10.0  # the offtake's peak (estimate: a small town's network)
+ICELAND_HEAT_BASE = 0.25  # share of the peak taken all year (hot water; estimate)
+HEATING_BASE_C = 17.0  # heating-degree-hour base temperature (estimate)
+
+
+def _district_heating(sc: Scenario) -> None:
+    """A district-heating offtake for the mining heat (issue 19): demand follows the site's temperature.
+
+    Demand = peak x (base + (1 - base) x heating degree hours / their maximum), from the Hourly temperature_c
+    (a stand-in year, inputs/data/SOURCES.md). Price: Veitur's Reykjavik hot-water tariff, 151.04 ISK/m3
+    before taxes (from 1 Jul 2022); one m3 cooled by 40 K gives 0.0465 MWh, so about 3,250 ISK/MWh or
+    24 USD/MWh at 137 ISK/USD, the retail ceiling of what a waste-heat supplier could get (docs/sources.md,
+    Heat). Icelandic networks supply 75-80 C: the air-cooled containers' 40 C heat needs the heat pump.
+    """
+    hdh = (HEATING_BASE_C - sc.hourly["temperature_c"]).clip(lower=0.0)
+    sc.hourly["heat_demand_mwh_th"] = ICELAND_HEAT_PEAK_MW_TH * (ICELAND_HEAT_BASE + (1 - ICELAND_HEAT_BASE)
+                                                                  * hdh / float(hdh.max()))
+    h = sc.heat
+    h.enabled = True
+    h.price_usd_per_mwh_th = 24.0
+    h.supply_temp_c = 75.0
+    h.mining_cooling = "air"
+    h.max_new_connection_mw_th = ICELAND_HEAT_PEAK_MW_TH
+    h.max_new_heat_pump_mw_th = ICELAND_HEAT_PEAK_MW_TH
+    sc.sources = sc.sources + [("Heat demand (iceland)", "stand-in: heating degree hours of the Hourly "
+                                "temperature_c (17 C base), 25 % hot-water base, 10 MW_th peak (estimate; "
+                                "planner/examples.py)"),
+                               ("Heat price (iceland)", "Veitur hot-water tariff H1A-C, 151.04 ISK/m3 before "
+                                "taxes from 1 Jul 2022 (veitur.is), about 24 USD/MWh_th (docs/sources.md, Heat)")]
 
 
 def middle_east() -> Scenario:

@@ -22,7 +22,7 @@ from planner.model import Built
 from planner.scenario.scenario import Scenario
 from planner.solve.options import SolverStats
 from planner.technologies import active, all_flows, balance_columns, streams
-from planner.technologies.spec import annual_amount, weighted_total
+from planner.technologies.spec import Emissions, annual_amount, weighted_total
 from planner.version import __version__
 
 
@@ -46,6 +46,7 @@ class Result:
     sizes_existing: dict[str, float] = field(default_factory=dict)  # the existing part of each size
     capex_by_size_usd: dict[str, float] = field(default_factory=dict)  # year-0 capex of each decision's first size
     reports: dict[str, dict] = field(default_factory=dict)  # technology -> its extra figures (e.g. gas flared)
+    emissions: Emissions = field(default_factory=lambda: Emissions({"total": 0.0}, {"total": 0.0}))  # tCO2e/yr
     labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # table -> key -> {label, unit}
     marginal_units: dict[str, dict[str, float | None]] = field(default_factory=dict)
     integer_new_sizes: list[str] = field(default_factory=list)  # the keys of new_sizes that are integer counts
@@ -100,6 +101,8 @@ class Result:
             "cash_flow_model": self.cash_flow_model(),
             "capacity_factors": self.capacity_factors,
             **{name: figures for name, figures in self.reports.items()},
+            "emissions_tco2e": self.emissions.emitted,
+            "avoided_tco2e": self.emissions.avoided,
             "marginal_units_npv_change_usd": self.marginal_units,
             "warnings": sc.warnings,
             "flows": flow_table(),
@@ -138,9 +141,10 @@ def labels(sc: Scenario, stream_labels: dict[str, str]) -> dict[str, dict[str, d
             out["capacity_factors"][cf.key] = {"label": f"{flow_labels.get(cf.column, t.label)} capacity factor",
                                                "unit": "fraction"}
         for fig in t.figures:
-            for table, has in (("energy", t.extra_energy), (t.name, t.report)):
+            for table, has in (("energy", t.extra_energy), (t.name, t.report), ("emissions", t.emissions)):
                 if has is not None:
                     out.setdefault(table, {})[fig.key] = {"label": fig.label, "unit": fig.unit}
+    out.setdefault("emissions", {})["total"] = {"label": "Total", "unit": "tCO2e/yr"}
     for f in all_flows():
         out["columns"][f.column] = {"label": f.label, "unit": f.unit}
         if f.energy_key:
@@ -240,6 +244,7 @@ def extract(built: Built, stats: SolverStats) -> Result:
         energy_mwh=energy_by_use(d),
         capacity_factors=capacity_factors(sc, d, sizes),
         reports=technology_reports(sc, d),
+        emissions=technologies.emissions(sc, d),
         labels=labels(sc, {s.name: s.label for _t, s in streams(sc)}),
         capex_usd=capex,
         capex_by_technology_usd=capex_by_tech,

@@ -55,6 +55,14 @@ WITHOUT = {
          lambda sc: (setattr(sc.grid, "coincident_peak_charge_usd_per_kw_year", 0.0),
                      setattr(sc.grid, "demand_charge_usd_per_kw_month", 0.0), setattr(sc.reserves, "enabled", False))),
     ],
+    "iceland": [
+        ("without the district-heating offtake", ("heat_revenue", "heat_revenue_hourly", "heat_pump_fom"),
+         lambda sc: setattr(sc.heat, "enabled", False)),
+    ],
+    "permian_gas": [
+        ("without the methane-destruction credits", ("gas_carbon_credit",),
+         lambda sc: setattr(sc.gas, "carbon_credit_usd_per_t_co2e", 0.0)),
+    ],
 }
 
 QUESTIONS = {
@@ -93,15 +101,22 @@ READINGS: dict[str, str] = {
     "iceland": (
         "Cheap firm geothermal (flash units at the low end of the cost range) and a cold climate make AI the main "
         "use: 32 MW of IT load (3,136 whole servers) on two new 30 MW units at PUE 1.1, an investment NPV of "
-        "406.7 M USD on 1,729 M USD of capex. The AI load is sized to the firm supply left during a unit's "
-        "planned outage; mining (13 containers, 3,523 ASICs) takes the must-run geothermal output that AI does "
-        "not use and the line cannot export. The export line is set by your maximum of 10 MW (Grid!C6), not by "
-        "the economics: each MW more would add about 3.5 M USD, so a bigger line would displace some mining. "
-        "Mining switches on at a hashprice of about 35 USD/PH/day (base 40): with today's hashprice it earns a "
-        "modest return on energy that has no better use. The do-nothing baseline (no plant) is worth 1.2 k USD: "
-        "the 5 MW import line is paid to take power in the few negative-price hours and the energy is curtailed, "
-        "which the formulation allows (docs/formulation.md, (7) and (12)). The Nordic price stand-in (Denmark 1, "
-        "2018) only matters for the small export share."),
+        "409.9 M USD on 1,732 M USD of capex. The AI load is sized to the firm supply left during a unit's "
+        "planned outage; mining (11 containers, 2,981 ASICs) takes the must-run geothermal output that AI does "
+        "not use and the line cannot export. The district-heating offtake (a 10 MW_th peak network at 75 C, "
+        "paid Veitur's 24 USD/MWh_th tariff) is worth building for: the air-cooled containers give 40 C heat, "
+        "so the plan adds a 5.15 MW_th heat pump and heat connection (5.2 M USD) that lifts it at COP 3 and "
+        "sells 36,154 MWh_th a year, 84 % of the demand, for 0.87 M USD a year; the heat pump draws 12,051 "
+        "MWh of electricity that would otherwise have gone to mining, so the plan builds two containers fewer "
+        "(11 instead of 13) and curtails a little more (3.9 % instead of 2.9 %); net, the offtake adds 3.1 M "
+        "USD of NPV (table above). The export line is set by your maximum of 10 MW (Grid!C6), not by the "
+        "economics: each MW more would add about 3.9 M USD, so a bigger line would displace some mining. "
+        "Mining switches on at a hashprice of about 20 USD/PH/day (base 40; 35 without the heat sales): its "
+        "heat, sold through the heat pump, pays for containers that hashing alone would not. The do-nothing "
+        "baseline (no plant) is worth 1.2 k USD: the 5 MW import line is paid to take power in the few "
+        "negative-price hours and the energy is curtailed, which the formulation allows (docs/formulation.md, "
+        "(7) and (12)). The Nordic price stand-in (Denmark 1, 2018) only matters for the small export share, "
+        "and the heat demand's shape is a stand-in from the same stand-in temperatures (planner/examples.py)."),
     "factory": (
         "No: at this factory flexible mining does not pay, and the plan builds nothing new, so the investment "
         "NPV is 0 and there is no payback to report. The -40.9 M USD plan NPV is the do-nothing baseline itself: "
@@ -169,14 +184,18 @@ READINGS: dict[str, str] = {
         "Both, but not mining: the flare gas goes to AI. Eight 1 MW gensets burn 78 % of the gas (70 % capacity "
         "factor; the stream declines 20 % over the year, so the fleet is sized below the early peak), topped up "
         "by 5.3 MW of PV and a 3.9 MW / 31 MWh battery, and carry 6 AI blocks (588 whole servers, 6.0 MW_IT) "
-        "firm around the clock plus the 0.5 MW oilfield load. Plan NPV 99.0 M USD on 283.8 M USD of capex. "
+        "firm around the clock plus the 0.5 MW oilfield load. Plan NPV 99.6 M USD on 283.8 M USD of capex. "
         "There is no investment NPV: the do-nothing plan is infeasible, because the oilfield's 0.5 MW load must "
         "be served and the workbook gives the site no existing supply and no grid. In reality the field runs "
         "on something today (diesel or a small genset): to value the investment against it, enter that as "
         "existing capacity, or set SiteLoad.unserved_policy = voll. The remaining 22 % of the gas is still "
-        "flared (about 7,900 tCO2e/yr); burning the rest in engines avoids about 4,500 tCO2e/yr of methane "
-        "slip. Mining would only take the leftover gas if it paid for extra gensets as well as ASICs: that "
-        "happens above a hashprice of about 78 USD/PH/day (base 40). With GPU-hours at 2 USD, a firm MWh is "
+        "flared (about 9,700 tCO2e/yr at the 95.2 % destruction efficiency measured on Permian flares); burning "
+        "the rest in engines avoids about 10,800 tCO2e/yr against flaring it, which at 5 USD/tCO2e earns 54 k USD "
+        "a year of methane-destruction credits (0.53 M USD of NPV) and changes nothing in the build (table "
+        "above): the credit is about 1.1 USD per MWh generated, far too little to move sizes set by the gas "
+        "stream and by GPU-hours. Mining would only take the leftover gas if it paid for extra gensets as well "
+        "as ASICs: that happens above a hashprice of about 77 USD/PH/day (base 40; 78 without the credits). "
+        "With GPU-hours at 2 USD, a firm MWh is "
         "worth roughly ten times more to AI than to mining, so AI takes every MWh the gas can firm up; mining "
         "becomes the answer for this site only if AI is not an option (no fibre, no customers) or hashprice "
         "doubles. No workbook limit binds: the gas stream, not a cap, sets the size."),
@@ -328,7 +347,7 @@ def with_without(n: dict, lab: Labels) -> str:
                     f"{fmt.money(s['npv_usd'] - v['npv_usd'])} | {'; '.join(changed) or 'no'} |")
     streams = "\n".join(f"| {lab.label('streams', k)} | {fmt.money(x)} |"
                         for k, x in revenue.items() if any(k in v["streams"] for v in n["without"]))
-    return f"""## What the tariff and reserve streams add
+    return f"""## What the site's extra revenue and cost streams add
 
 In the plan (year 1, USD per year; a charge is negative):
 

@@ -274,8 +274,14 @@ def test_every_technology_declaration_has_its_label_in_the_table():
         figures = {f.key for f in t.figures}
         if t.extra_energy is not None:
             assert set(t.extra_energy(d)) <= figures and all(table.has("energy", k) for k in t.extra_energy(d))
+        emitted = set()
+        if t.emissions is not None:
+            e = t.emissions(sc, d)
+            emitted = set(e.emitted) | set(e.avoided)
+            assert emitted <= figures and all(table.has("emissions", k) for k in emitted), t.name
         if t.report is not None:
-            assert set(t.report(sc, d)) == figures and all(table.has(t.name, k) for k in figures)
+            report = set(t.report(sc, d))
+            assert report | emitted == figures and all(table.has(t.name, k) for k in report), t.name
 
 
 def chart_series_titles(ws) -> list[str]:

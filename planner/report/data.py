@@ -16,6 +16,7 @@ from planner.labels import Labels
 FILES = ("summary.json", "scenario.json", "dispatch.csv", "cashflow.csv")
 NONZERO_MW = 1e-6  # a flow whose hourly values sum to less than this is not in the plan
 NONZERO_USD = 0.5  # an amount below half a dollar is not in the plan
+NONZERO_TCO2E = 1e-3  # emissions below a kilogram a year are not shown
 
 
 @dataclass
@@ -81,6 +82,15 @@ class ReportData:
                     label = labels.label("assumptions", name) if labels.has("assumptions", name) else row["note"]
                     out.append((name, label, row["unit"], row["value"], sheet))
         return out
+
+    def emission_rows(self) -> list[tuple[str, str, float]]:
+        """(Emitted or Avoided, source label, tCO2e/yr) of every non-zero source and the totals; [] if none."""
+        s, rows = self.summary, []
+        for group, key in (("Emitted", "emissions_tco2e"), ("Avoided", "avoided_tco2e")):
+            for source, t in (s.get(key) or {}).items():
+                if abs(t) > NONZERO_TCO2E and (source != "total" or len(s[key]) > 2):
+                    rows.append((group, self.label("emissions", source), float(t)))
+        return rows
 
     def nonzero(self, column: str) -> bool:
         """Does this dispatch column carry any energy in this plan (else it gets no chart, series or row)?"""

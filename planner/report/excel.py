@@ -351,6 +351,15 @@ def revenue_sheet(ws, data: ReportData, lay: Layout) -> None:
         ch.add_data(Reference(ws, min_col=2, min_row=1, max_row=r), titles_from_data=True)
         ch.set_categories(Reference(ws, min_col=1, min_row=2, max_row=r))
         ch.height, ch.width = 10, 18
+    emissions = data.emission_rows()
+    if emissions:
+        r += 2
+        header(ws, r, ["Emissions", "Source", "tCO2e per year"])
+        for group, label, t in emissions:
+            r += 1
+            put(ws, r, 1, group)
+            put(ws, r, 2, label)
+            put(ws, r, 3, t).number_format = "#,##0"
     widths(ws, {"A": 34, "B": 26})
     if r > 1:
         lay.chart(ch, 2, "D")

@@ -105,6 +105,7 @@ def write_html(data: ReportData, path: Path) -> Path:
             parts.append(f"<tr><td>{escape(data.label('streams', k))}</td>"
                          f"<td class='n'>{fmt.money(v, '/yr')}</td></tr>")
     parts.append("</table>")
+    parts += emissions_table(data)
     warnings = s.get("warnings") or []
     if warnings:
         parts.append("<h2>Input warnings</h2><ul id='warnings'>"
@@ -139,6 +140,18 @@ def write_html(data: ReportData, path: Path) -> Path:
                  f"</footer></main></body></html>")
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+def emissions_table(data: ReportData) -> list[str]:
+    """Emissions by source and the emissions the plan avoids (tCO2e/yr), if any."""
+    rows = data.emission_rows()
+    if not rows:
+        return []
+    out = ["<h2>Emissions (year-1 level)</h2><table id='emissions'><tr><th></th><th>Source</th>"
+           "<th>tCO2e/yr</th></tr>"]
+    out += [f"<tr><td>{group}</td><td>{escape(label)}</td><td class='n'>{fmt.count(t)}</td></tr>"
+            for group, label, t in rows]
+    return out + ["</table>"]
 
 
 def energy_table(data: ReportData) -> str:

@@ -18,6 +18,7 @@ CATALOG_FILES = {
     "wind_turbines": "wind_turbines.csv",
     "gas_gensets": "gas_gensets.csv",
     "firm_units": "firm_units.csv",
+    "heat_recovery": "heat_recovery.csv",
 }
 
 

@@ -268,10 +268,21 @@ class Gas(Section):
                                       source="1 MMBtu ~ 0.98 Mcf x 19.6 kg/Mcf methane (EIA heat content)",
                                       objective_only=True)
     methane_gwp: float = inp(29.8, "kgCO2e/kgCH4", "Global warming potential of methane (100-yr)", lo=0,
-                             source="IPCC AR6 WG1 Table 7.15 (fossil CH4, GWP100 = 29.8)", objective_only=True)
+                             source="IPCC AR6 WG1 Table 7.15 (fossil CH4, GWP100 = 29.8); IPCC AR5 WG1 Table 8.7: "
+                                    "28 (what many credit protocols still use)", objective_only=True)
+    credit_baseline: str = inp(
+        "flaring", "enum",
+        "What happens to the gas without the gensets (the credit's baseline, and the fate of gas not burned): "
+        "flaring = burned in a flare that destroys flare_efficiency of the methane; venting = released unburned",
+        choices=("flaring", "venting"),
+        source="baseline choice of methane-destruction protocols (docs/formulation.md, Carbon)")
     carbon_credit_usd_per_t_co2e: float = inp(0.0, "USD/tCO2e",
-                                              "Credit per tonne CO2e avoided by burning gas instead of flaring",
-                                              lo=0, objective_only=True)
+                                              "Credit per tonne CO2e avoided by burning the gas in the gensets "
+                                              "instead of the baseline (flaring or venting)",
+                                              lo=0, objective_only=True,
+                                              source="0 (no credit); methane-avoidance credits ~5 USD/tCO2e in "
+                                                     "2025 (AlliedOffsets via EcoEngineers; docs/sources.md, "
+                                                     "Carbon)")
 
 
 @dataclass
@@ -725,6 +736,97 @@ class Reserves(Section):
         return [], warnings
 
 
+@dataclass
+class Heat(Section):
+    """Waste heat of the mining containers and liquid-cooled AI sold to a heat customer (district heating,
+    greenhouses), through a sized heat connection and, for heat colder than the customer needs, a heat pump.
+
+    Each source's heat is proportional to its power (mining: container power; AI: IT power) times its
+    recoverable fraction; a source at or above supply_temp_c is sold directly, a colder one only through the
+    heat pump, which draws heat_out / heat_pump_cop of electricity (docs/formulation.md, Waste heat).
+    """
+
+    HOURLY = (
+        HourlyColumn("heat_demand_mwh_th", "MWh_th", "Heat the customer takes in this hour (the most that can be "
+                     "sold)", 0, None, extremes=("max_value",)),
+        HourlyColumn("heat_price_usd_per_mwh_th", "USD/MWh_th",
+                     "Hourly part of the heat price, added to Heat.price_usd_per_mwh_th (blank = 0)", -1000, 10000,
+                     required=None, blank_means="0: the price is Heat.price_usd_per_mwh_th",
+                     objective_only=True),
+    )
+
+    enabled: bool = inp(False, "yes/no", "Sell waste heat of mining and liquid-cooled AI to a heat customer",
+                        choices=YES_NO)
+    supply_temp_c: float = inp(70.0, "degC", "Temperature the customer needs: heat from a colder source must "
+                               "pass through the heat pump", lo=0, hi=200,
+                               source="estimate: 4th-generation district heating supplies 50-70 C (Lund et al. "
+                                      "2014, Energy 68, 1-11; docs/sources.md, Heat)")
+    price_usd_per_mwh_th: float = inp(30.0, "USD/MWh_th", "Price the customer pays per MWh of heat (plus the "
+                                      "Hourly heat_price_usd_per_mwh_th column)", lo=-1000, hi=10000,
+                                      source=EST, objective_only=True, key=True)
+    price_escalation_per_year: float = inp(0.0, "fraction/yr", "Yearly change of the heat price, "
+                                           "f(y) = (1+e)^(y-1)", lo=-0.2, hi=0.3, objective_only=True)
+    mining_cooling: str = inp("air", "catalog", "Cooling of the mining containers (models/heat_recovery.csv): "
+                              "air, immersion or hydro; sets the two fields below when they are blank",
+                              catalog="heat_recovery")
+    mining_recoverable_fraction: float | None = inp(
+        None, "fraction", "Share of the containers' power recoverable as heat", lo=0, hi=1,
+        blank_means="catalog value", from_catalog="recoverable_fraction")
+    mining_heat_temp_c: float | None = inp(None, "degC", "Temperature of the recovered mining heat", lo=0,
+                                           hi=200, blank_means="catalog value", from_catalog="heat_temp_c")
+    ai_liquid_cooled: bool = inp(False, "yes/no", "AI servers are liquid-cooled (direct to chip): their heat "
+                                 "is recoverable", choices=YES_NO)
+    ai_recoverable_fraction: float = inp(
+        0.75, "fraction", "Share of the AI IT power captured by the liquid loop (the rest leaves as air)",
+        lo=0, hi=1, source="estimate: direct-to-chip cold plates capture ~70-80 % of server heat "
+                           "(docs/sources.md, Heat)")
+    ai_heat_temp_c: float = inp(45.0, "degC", "Temperature of the AI liquid loop's return", lo=0, hi=200,
+                                source="ASHRAE TC 9.9 liquid-cooling class W45 (facility water up to 45 C; "
+                                       "docs/sources.md, Heat)")
+    existing_connection_mw_th: float = inp(0.0, "MW_th", "Heat connection already built (exchangers, pumps, "
+                                           "pipe to the customer)", lo=0)
+    min_new_connection_mw_th: float = inp(0.0, "MW_th", "Smallest new heat connection", lo=0)
+    max_new_connection_mw_th: float | None = inp(50.0, "MW_th", "Largest new heat connection", lo=0,
+                                                 blank_means=NO_LIMIT)
+    connection_capex_usd_per_kw_th: float = inp(
+        300.0, "USD/kW_th", "Cost of the heat connection per kW_th it can deliver", lo=0,
+        source="estimate: plate exchangers, pumps and a short transmission pipe (docs/sources.md, Heat)",
+        typical=(10, 3000), slips=CAPEX_KW_SLIPS, objective_only=True)
+    connection_life_years: int = inp(30, "years", "Life of the heat connection", lo=1, hi=80, source=EST,
+                                     objective_only=True)
+    existing_heat_pump_mw_th: float = inp(0.0, "MW_th", "Heat pump already built (heat output)", lo=0)
+    min_new_heat_pump_mw_th: float = inp(0.0, "MW_th", "Smallest new heat pump (heat output)", lo=0)
+    max_new_heat_pump_mw_th: float | None = inp(50.0, "MW_th", "Largest new heat pump (heat output)", lo=0,
+                                                blank_means=NO_LIMIT)
+    heat_pump_cop: float = inp(3.0, "ratio", "Heat out per MWh of electricity drawn", lo=1, hi=10, lo_open=True,
+                               source="Danish Energy Agency, Technology Data for Generation of Electricity and "
+                                      "District Heating, large electric heat pumps on excess heat: COP ~3-4 "
+                                      "(estimate; docs/sources.md, Heat)")
+    heat_pump_capex_usd_per_kw_th: float = inp(
+        700.0, "USD/kW_th", "Installed cost of the heat pump per kW of heat output", lo=0,
+        source="Danish Energy Agency, Technology Data (large heat pumps ~0.6-0.9 M EUR/MW_th; estimate; "
+               "docs/sources.md, Heat)", typical=(50, 5000), slips=CAPEX_KW_SLIPS, objective_only=True)
+    heat_pump_fom_usd_per_kw_th_year: float = inp(
+        2.0, "USD/kW_th-yr", "Fixed O&M of the heat pump", lo=0,
+        source="Danish Energy Agency, Technology Data (~2 EUR/kW_th-yr; estimate; docs/sources.md, Heat)",
+        objective_only=True)
+    heat_pump_life_years: int = inp(25, "years", "Life of the heat pump", lo=1, hi=60,
+                                    source="Danish Energy Agency, Technology Data (25 years)", objective_only=True)
+
+@dataclass
+class Carbon(Section):
+    """A carbon price on the emissions of grid import (an hourly grid carbon intensity)."""
+
+    HOURLY = (HourlyColumn("grid_carbon_t_per_mwh", "tCO2/MWh", "Carbon intensity of grid import (blank = 0)",
+                           0, 3, required=None, blank_means="0 tCO2/MWh", objective_only=True),)
+
+    enabled: bool = inp(False, "yes/no", "Count (and price) the emissions of grid import", choices=YES_NO)
+    grid_carbon_price_usd_per_t_co2: float = inp(
+        0.0, "USD/tCO2", "Carbon price paid per tonne of CO2 of grid import (0: emissions reported only)", lo=0,
+        hi=10000, source="0: no price; e.g. EU ETS ~70-90 EUR/t in 2024-25 (docs/sources.md, Carbon)",
+        objective_only=True)
+
+
 def sheet(name: str, cls: type) -> Any:
     """A section of the Scenario: its input sheet's name and dataclass."""
     return dataclasses.field(default_factory=cls, metadata={"sheet": name})
@@ -748,6 +850,8 @@ class Sections:
     ai: AI = sheet("AI", AI)
     mining: Mining = sheet("Mining", Mining)
     reserves: Reserves = sheet("Reserves", Reserves)
+    heat: Heat = sheet("Heat", Heat)
+    carbon: Carbon = sheet("Carbon", Carbon)
 
 
 # attribute of Scenario -> sheet name, and sheet name -> section class, in workbook order

@@ -80,12 +80,15 @@ def template_scenario() -> Scenario:
 
 
 def load_site_hourly(site_id: str) -> pd.DataFrame:
-    """The processed hourly CSV of a bundled example site, as the Hourly table (with weights); an optional column
-    the CSV does not hold (blanks allowed, e.g. a tariff's) is its blank value in every hour."""
+    """The processed hourly CSV of a bundled example site, as the Hourly table (with weights).
+
+    A declared column the CSV does not hold (one added after the data were built, e.g. heat demand) is
+    blank in every hour: its blank value.
+    """
     df = pd.read_csv(DATA_DIR / f"{site_id}.csv", parse_dates=["timestamp"])
-    for c in HOURLY_COLUMNS:
-        if c.name not in df and c.required is None and c.fill is None:
-            df[c.name] = c.blank_value
+    for col in HOURLY_COLUMNS:
+        if col.name not in df:
+            df[col.name] = col.blank_value
     df["weight"] = 1.0
     return df
 

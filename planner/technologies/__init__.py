@@ -15,9 +15,11 @@ from planner.scenario.scenario import Scenario
 from planner.technologies import (
     ai,
     battery,
+    carbon,
     gas,
     geothermal,
     grid,
+    heat,
     hydro,
     mining,
     nuclear,
@@ -25,7 +27,7 @@ from planner.technologies import (
     site_load,
     wind,
 )
-from planner.technologies.spec import DEMAND, SUPPLY, Decision, Flow, Limit, Size, Stream, Technology
+from planner.technologies.spec import DEMAND, SUPPLY, Decision, Emissions, Flow, Limit, Size, Stream, Technology
 
 REGISTRY: tuple[Technology, ...] = (
     pv.TECHNOLOGY,
@@ -39,6 +41,8 @@ REGISTRY: tuple[Technology, ...] = (
     site_load.TECHNOLOGY,
     ai.TECHNOLOGY,
     mining.TECHNOLOGY,
+    heat.TECHNOLOGY,  # after mining and AI: it reads their power
+    carbon.TECHNOLOGY,  # after the grid: it prices its import
 )
 
 # the model's own flow: what no use takes (the one slack of the balance)
@@ -116,3 +120,17 @@ def unlimited(sc: Scenario) -> list[str]:
 def firm_labels() -> list[str]:
     """Technologies that can carry a firm load through the night (for messages)."""
     return [t.label for t in REGISTRY if t.firm]
+
+
+def emissions(sc: Scenario, d) -> Emissions:
+    """Every enabled technology's emissions and avoided emissions (tCO2e/yr) by source, with their totals."""
+    emitted: dict[str, float] = {}
+    avoided: dict[str, float] = {}
+    for t in active(sc):
+        if t.emissions is not None:
+            e = t.emissions(sc, d)
+            emitted.update(e.emitted)
+            avoided.update(e.avoided)
+    emitted["total"] = float(sum(emitted.values()))
+    avoided["total"] = float(sum(avoided.values()))
+    return Emissions(emitted, avoided)

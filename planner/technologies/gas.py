@@ -1,7 +1,8 @@
 """Gas gensets on stranded/flared gas: integer units, heat rate, hourly and annual fuel limits.
 
-Gas not burned is flared (reported with its CO2e); an optional carbon credit rewards each MMBtu
-burned in the gensets instead of the flare.
+Gas not burned is flared or vented, as in the stated baseline (reported with its CO2e); an optional
+carbon credit rewards each MMBtu burned in the gensets instead: the baseline's CO2e per MMBtu minus the
+gensets' CO2, times the credit price (docs/formulation.md, (C1)-(C4)).
 """
 
 from __future__ import annotations
@@ -21,15 +22,27 @@ NEW = "gas_new_units"
 
 
 def flare_co2e_t_per_mmbtu(g: Gas) -> float:
-    """tCO2e released by flaring one MMBtu: CO2 of the burned share + methane slip x GWP."""
+    """tCO2e released by the baseline per MMBtu (C1): flaring = CO2 of the burned share + methane slip x GWP;
+    venting = all the methane x GWP."""
+    if g.credit_baseline == "venting":
+        return g.methane_kg_per_mmbtu * g.methane_gwp / 1000.0
     return (g.co2_kg_per_mmbtu * g.flare_efficiency
             + g.methane_kg_per_mmbtu * (1 - g.flare_efficiency) * g.methane_gwp) / 1000.0
 
 
+def genset_co2_t_per_mmbtu(g: Gas) -> float:
+    """tCO2 a genset emits per MMBtu burned (complete combustion, C2)."""
+    return g.co2_kg_per_mmbtu / 1000.0
+
+
+def avoided_t_per_mmbtu(g: Gas) -> float:
+    """tCO2e avoided per MMBtu burned in a genset instead of the baseline (C3)."""
+    return flare_co2e_t_per_mmbtu(g) - genset_co2_t_per_mmbtu(g)
+
+
 def credit_usd_per_mmbtu(g: Gas) -> float:
-    """Carbon credit for burning one MMBtu in an engine instead of the flare."""
-    avoided_t = flare_co2e_t_per_mmbtu(g) - g.co2_kg_per_mmbtu / 1000.0
-    return g.carbon_credit_usd_per_t_co2e * avoided_t
+    """Carbon credit for burning one MMBtu in an engine instead of the baseline (C4)."""
+    return g.carbon_credit_usd_per_t_co2e * avoided_t_per_mmbtu(g)
 
 
 def fuel_cost_usd_per_mwh(g: Gas) -> float:
@@ -87,9 +100,16 @@ def gas_report(sc: Scenario, d: pd.DataFrame) -> dict[str, float]:
         "gas_burned_mmbtu": burned,
         "gas_flared_mmbtu": flared,
         "flared_co2e_t": flared * flare_co2e_t_per_mmbtu(g),
-        "genset_co2_t": burned * g.co2_kg_per_mmbtu / 1000.0,
-        "co2e_avoided_vs_flaring_t": burned * (flare_co2e_t_per_mmbtu(g) - g.co2_kg_per_mmbtu / 1000.0),
+        "genset_co2_t": burned * genset_co2_t_per_mmbtu(g),
+        "co2e_avoided_vs_flaring_t": burned * avoided_t_per_mmbtu(g),
     }
+
+
+def gas_emissions(sc: Scenario, d: pd.DataFrame) -> spec.Emissions:
+    """The gensets' CO2, the baseline's CO2e of the gas they do not burn, and the CO2e their burning avoids."""
+    r = gas_report(sc, d)
+    return spec.Emissions(emitted={"gas_gensets": r["genset_co2_t"], "gas_not_burned": r["flared_co2e_t"]},
+                          avoided={"gas_methane_destroyed": r["co2e_avoided_vs_flaring_t"]})
 
 
 TECHNOLOGY = spec.Technology(
@@ -115,8 +135,13 @@ TECHNOLOGY = spec.Technology(
         spec.Figure("gas_supply_mmbtu", "Gas available", "MMBtu/yr"),
         spec.Figure("gas_burned_mmbtu", "Gas burned in the gensets", "MMBtu/yr"),
         spec.Figure("gas_flared_mmbtu", "Gas still flared", "MMBtu/yr"),
-        spec.Figure("flared_co2e_t", "CO2e of the gas still flared", "tCO2e/yr"),
+        spec.Figure("flared_co2e_t", "CO2e of the gas still flared (or vented, as in the baseline)", "tCO2e/yr"),
         spec.Figure("genset_co2_t", "CO2 of the gensets", "tCO2/yr"),
-        spec.Figure("co2e_avoided_vs_flaring_t", "CO2e avoided versus flaring", "tCO2e/yr"),
+        spec.Figure("co2e_avoided_vs_flaring_t", "CO2e avoided versus the baseline (flaring or venting)",
+                    "tCO2e/yr"),
+        spec.Figure("gas_gensets", "Gensets (CO2 of the gas burned)", "tCO2e/yr"),
+        spec.Figure("gas_not_burned", "Gas not burned (flared or vented, as in the baseline)", "tCO2e/yr"),
+        spec.Figure("gas_methane_destroyed", "Methane destroyed in the gensets instead of the baseline", "tCO2e/yr"),
     ),
+    emissions=gas_emissions,
 )

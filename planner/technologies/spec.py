@@ -155,6 +155,14 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Emissions:
+    """Greenhouse gases of the representative year (tCO2e/yr) by source key, and those the plan avoids."""
+
+    emitted: dict[str, float]
+    avoided: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Technology:
     """Everything the planner knows about one technology, declared in its module."""
 
@@ -175,7 +183,8 @@ class Technology:
     extra_energy: Callable[[pd.DataFrame], dict[str, float]] | None = None  # derived energy_mwh entries
     for_typical_days: Callable[[Any], None] | None = None  # make its series aggregatable, in place (sc -> None)
     structural: Callable[[Any], set[str]] = lambda _sc: set()  # objective-only names it makes structural
-    figures: tuple[Figure, ...] = ()  # labels of the keys its extra_energy and report produce
+    figures: tuple[Figure, ...] = ()  # labels of the keys its extra_energy, report and emissions produce
+    emissions: Callable[[Any, pd.DataFrame], Emissions] | None = None  # its tCO2e/yr by source, and avoided
     generation: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
