@@ -122,6 +122,43 @@ def test_missing_hourly_column(broken):
     assert any(p.startswith("Hourly!1:1: column 'pv_cf' is missing") for p in ps)
 
 
+def test_a_workbook_from_the_older_template_reads_its_new_features_as_off(broken, template_path):
+    """Sheets, rows and Hourly columns added after the first template with an 'off' default (Reserves, Heat,
+    Carbon; the tariff charges; their hourly columns) may be absent: each is named in a warning and read as its
+    default, so the scenario equals the full template's. A required one absent stays an error (above)."""
+    from planner.scenario.inputs import SECTIONS
+    from planner.scenario.reader import HOURLY_COLUMNS
+
+    absent_sheets = [name for name, cls in SECTIONS.items() if cls.MAY_BE_ABSENT]
+    absent_rows = [(sheet, f.name) for sheet, cls in SECTIONS.items() for f in dataclasses.fields(cls)
+                   if f.metadata["info"].may_be_absent and sheet not in absent_sheets]
+    full = read_workbook(template_path)
+    # the optional columns the template leaves blank (the new features' series): an older workbook has none
+    absent_cols = [c.name for c in HOURLY_COLUMNS if not full.column_required(c.name) and c.fill is None
+                   and (full.hourly[c.name] == c.blank_value).all()]
+    assert {"Reserves", "Heat", "Carbon"} <= set(absent_sheets) and len(absent_rows) >= 3
+    assert {"coincident_peak", "import_tariff_usd_per_mwh", "grid_carbon_t_per_mwh"} <= set(absent_cols)
+
+    def edit(wb):
+        for name in absent_sheets:
+            wb.remove(wb[name])
+        for sheet, name in absent_rows:
+            wb[sheet].delete_rows(field_row(wb[sheet], name))
+        ws = wb["Hourly"]
+        for j in sorted((c.column for c in ws[1] if c.value in absent_cols), reverse=True):
+            ws.delete_cols(j)
+    sc = read_workbook(broken(edit))
+    for name in absent_sheets:
+        assert any(w.startswith(f"{name}: sheet is missing (a workbook from an older template)") for w in sc.warnings)
+    for sheet, name in absent_rows:
+        assert any(w.startswith(f"{sheet}: row for field {name!r} is missing") for w in sc.warnings)
+    for name in absent_cols:
+        assert any(w.startswith(f"Hourly!1:1: column {name!r} is missing") for w in sc.warnings)
+    for attr in SECTION_ATTR:
+        assert getattr(sc, attr) == getattr(full, attr), attr
+    assert sc.hourly[absent_cols].equals(full.hourly[absent_cols])
+
+
 def test_missing_field_row(broken):
     def edit(wb):
         ws = wb["Mining"]

@@ -30,6 +30,8 @@ class FieldInfo:
     from_catalog: str | None = None  # a blank is filled from this column of the sheet's catalog model
     objective_only: bool = False  # changing it only re-prices a built model (no constraint changes)
     key: bool = False  # a key assumption, shown on the report's first page
+    # added after the first template, its default switching nothing on: a workbook without its row reads the default
+    may_be_absent: bool = False
 
 
 def inp(default: Any, unit: str, note: str, **kw: Any) -> Any:

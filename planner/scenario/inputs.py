@@ -59,6 +59,8 @@ class Section:
     """What every input sheet can say about itself besides its fields."""
 
     HOURLY: ClassVar[tuple[HourlyColumn, ...]] = ()  # the Hourly columns this sheet's inputs use
+    # a feature sheet added after the first template, off by default: a workbook without it reads it as off
+    MAY_BE_ABSENT: ClassVar[bool] = False
 
     def active(self) -> bool:
         """Is this part of the site in the model at all (its enable flag)?"""
@@ -275,7 +277,7 @@ class Gas(Section):
         "What happens to the gas without the gensets (the credit's baseline, and the fate of gas not burned): "
         "flaring = burned in a flare that destroys flare_efficiency of the methane; venting = released unburned",
         choices=("flaring", "venting"),
-        source="baseline choice of methane-destruction protocols (docs/formulation.md, Carbon)")
+        source="baseline choice of methane-destruction protocols (docs/formulation.md, Carbon)", may_be_absent=True)
     carbon_credit_usd_per_t_co2e: float = inp(0.0, "USD/tCO2e",
                                               "Credit per tonne CO2e avoided by burning the gas in the gensets "
                                               "instead of the baseline (flaring or venting)",
@@ -468,12 +470,12 @@ class Grid(Section):
     demand_charge_usd_per_kw_month: float = inp(
         0.0, "USD/kW-month", "Demand charge on the highest hourly import of each calendar month (0 = none)", lo=0,
         source="0: no demand charge (a tariff's own figure; docs/sources.md, Grid)", typical=(0, 50),
-        slips=((1e3, "USD/MW-month"),), objective_only=True)
+        slips=((1e3, "USD/MW-month"),), objective_only=True, may_be_absent=True)
     coincident_peak_charge_usd_per_kw_year: float = inp(
         0.0, "USD/kW-yr", "Coincident-peak transmission charge on the average import over the intervals flagged in "
         "Hourly coincident_peak (ERCOT 4CP style; 0 = none)", lo=0,
         source="0: no charge (ERCOT 4CP: docs/sources.md, Grid)", typical=(0, 300),
-        slips=((1e3, "USD/MW-yr"),), objective_only=True)
+        slips=((1e3, "USD/MW-yr"),), objective_only=True, may_be_absent=True)
 
     def active(self) -> bool:
         return self.connected
@@ -688,6 +690,8 @@ class Reserves(Section):
     and AI do not offer reserves (docs/formulation.md, (10a)-(10b)).
     """
 
+    MAY_BE_ABSENT = True
+
     HOURLY = tuple(HourlyColumn(f"reserve_{k}_price_usd_per_mw_h", "USD/MW-h",
                                 f"Capacity price of reserve product {k} per MW held for one hour", 0, 100000,
                                 used=_reserve_price_used(k), required=None, blank_means="0 (not paid)",
@@ -745,6 +749,8 @@ class Heat(Section):
     recoverable fraction; a source at or above supply_temp_c is sold directly, a colder one only through the
     heat pump, which draws heat_out / heat_pump_cop of electricity (docs/formulation.md, Waste heat).
     """
+
+    MAY_BE_ABSENT = True
 
     HOURLY = (
         HourlyColumn("heat_demand_mwh_th", "MWh_th", "Heat the customer takes in this hour (the most that can be "
@@ -816,6 +822,8 @@ class Heat(Section):
 @dataclass
 class Carbon(Section):
     """A carbon price on the emissions of grid import (an hourly grid carbon intensity)."""
+
+    MAY_BE_ABSENT = True
 
     HOURLY = (HourlyColumn("grid_carbon_t_per_mwh", "tCO2/MWh", "Carbon intensity of grid import (blank = 0)",
                            0, 3, required=None, blank_means="0 tCO2/MWh", objective_only=True),)

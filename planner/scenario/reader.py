@@ -60,6 +60,12 @@ class Problems:
         self.warnings.append(msg)
 
 
+def _off_by_default(sc: Scenario, attr: str) -> bool:
+    """May this sheet be absent: a feature added after the first template, switched off unless asked for?"""
+    section = getattr(sc, attr)
+    return type(section).MAY_BE_ABSENT and getattr(section, "enabled", True) is False
+
+
 def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     """Read, validate and resolve a workbook; raises InputError listing every problem found."""
     path = Path(path)
@@ -68,6 +74,10 @@ def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     sheets = _load_sheets(path, p)
     sc = Scenario()
     for attr, sheet in SECTION_ATTR.items():
+        if sheet not in sheets and _off_by_default(sc, attr):
+            p.warn(f"{sheet}: sheet is missing (a workbook from an older template); taken as switched off "
+                   f"(enabled = no). `planner template` writes a workbook with every sheet")
+            continue
         if sheet not in sheets:
             p.error(f"{sheet}: sheet is missing (expected a sheet named {sheet!r}; "
                     f"found sheets {', '.join(sheets) or 'none'})")
@@ -229,6 +239,10 @@ def _read_section(rows: list[tuple], sheet: str, cls: type, p: Problems, cells: 
     kwargs = {}
     names = {f.name for f in dataclasses.fields(cls)}
     for f in dataclasses.fields(cls):
+        if f.name not in found and info(f).may_be_absent:
+            p.warn(f"{sheet}: row for field {f.name!r} is missing (a workbook from an older template); taken as "
+                   f"its default, {f.default!r}")
+            continue
         if f.name not in found:
             p.error(f"{sheet}: row for field {f.name!r} is missing (expected the name in column A, "
                     f"the value in column C)")
@@ -417,7 +431,12 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
                     f"{col_letter(pos[h] + 1)})")
         pos.setdefault(h, j)
     expected = [TIMESTAMP_COL_NAME] + [c.name for c in HOURLY_COLUMNS]
-    missing = [n for n in expected if n not in pos]
+    absent = [n for n in expected if n not in pos]
+    missing = [n for n in absent if n == TIMESTAMP_COL_NAME or sc.column_required(n)]
+    for n in absent:
+        if n not in missing:  # a column that may be blank in every hour may also be absent (an older template)
+            p.warn(f"{HOURLY_SHEET}!1:1: column {n!r} is missing from the header row; read as blank in every hour "
+                   f"({next(c for c in HOURLY_COLUMNS if c.name == n).blank_means or 'its blank value'})")
     for n in missing:
         p.error(f"{HOURLY_SHEET}!1:1: column {n!r} is missing from the header row (expected columns: "
                 f"{', '.join(expected)}; found: {', '.join(h for h in header if h) or 'none'})")
@@ -439,7 +458,7 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
     df = pd.DataFrame({TIMESTAMP_COL_NAME: ts})
     filled_later = []
     for c in HOURLY_COLUMNS:
-        j = pos[c.name]
+        j = pos.get(c.name, len(header) + HOURLY_COLUMNS.index(c))  # an absent optional column: blank
         letter = col_letter(j + 1)
         raw = [r[j] if j < len(r) else None for r in data]
         values = np.full(n, np.nan)
