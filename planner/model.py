@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.finance import CapitalItem, capital_pv_per_unit, stream_pwf, trajectories
 from planner.scenario.scenario import Scenario
