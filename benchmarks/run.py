@@ -35,8 +35,89 @@ def synthetic(hours: int, techs: str):
     return synthetic_site(hours, techs)
 
 
+IMPORTS = ("import planner.cli\n"  # what `planner run` imports before it reads the workbook
+           "from planner.run import optimise, write_outputs\n"
+           "from planner.scenario.reader import read_workbook\n"
+           "from planner.solve import SolveOptions\n"
+           "from planner.report import write_reports\n")
+
+
+def imports_s() -> float:
+    """CPU seconds of `planner run`'s imports in a fresh interpreter (the median of three)."""
+    code = "import time\nt = time.process_time()\n" + IMPORTS + "print(time.process_time() - t)"
+    runs = sorted(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                                       check=True).stdout.split()[-1]) for _ in range(3))
+    return runs[1]
+
+
+def lp_relaxation_s(mps: str) -> float:
+    """The LP relaxation of the model read back from MPS by a fresh HiGHS instance: the yardstick."""
+    import highspy
+    import numpy as np
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(mps)
+    n = h.getNumCol()
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
+    t = time.perf_counter()
+    h.run()
+    return time.perf_counter() - t
+
+
+def measure_example(name: str) -> dict:
+    """Every stage of `planner run` on one example, as the command runs it (marginal units, baseline, reports).
+
+    Stages: imports (fresh interpreter, CPU), read, build + hand-over, solve, duals, marginal units, baseline,
+    outputs + reports; then the LP relaxation alone (fresh HiGHS from MPS) and the ratios against it.
+    """
+    from planner.model import build
+    from planner.report import write_reports
+    from planner.run import optimise, write_outputs
+    from planner.scenario.reader import read_workbook
+    from planner.solve import HighsModel, SolveOptions
+
+    row: dict = {"case": name, "kind": "example", "typical_days": "", "imports_s": imports_s()}
+    t = time.perf_counter()
+    sc = read_workbook(ROOT / "inputs" / "examples" / f"{name}.xlsx")
+    row["read_s"] = time.perf_counter() - t
+    opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
+    result = optimise(sc, opts, marginals=True, baseline=True)
+    ts = result.extra["timings_s"]
+    row["build_handover_s"] = ts["build"] + ts["transfer"]
+    row["solve_s"] = ts["solve"]
+    row["extract_s"] = ts["extract"]
+    row["duals_s"] = ts.get("duals", 0.0)
+    row["marginal_units_s"] = ts.get("marginal_units", 0.0)
+    row["baseline_s"] = ts.get("baseline", 0.0)
+    row["strategy"] = result.solver.solver
+    row["status"], row["mip_gap"], row["nodes"] = result.solver.status, result.solver.mip_gap, result.solver.nodes
+    row["npv_usd"] = result.npv_usd
+    row["sizes"] = json.dumps({k: round(v, 6) for k, v in result.new_sizes.items()})
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        write_outputs(result, Path(tmp) / "out", extra_writers=[lambda _r, f: write_reports(f)])
+        row["outputs_reports_s"] = time.perf_counter() - t
+        mps = os.path.join(tmp, "model.mps")
+        hm = HighsModel(build(sc).m)
+        row["rows"], row["cols"], row["integers"] = hm.n_rows, hm.n_cols, len(hm.integer_cols)
+        hm.h.writeModel(mps)
+        row["lp_relaxation_s"] = lp_relaxation_s(mps)
+    row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lp = max(row["lp_relaxation_s"], 1e-9)
+    row["end_to_end_s"] = sum(row[k] for k in ("imports_s", "read_s", "build_handover_s", "solve_s", "extract_s",
+                                                "duals_s", "marginal_units_s", "baseline_s", "outputs_reports_s"))
+    row["mip_over_lp"] = row["solve_s"] / lp
+    row["end_to_end_over_lp"] = row["end_to_end_s"] / lp
+    row["end_to_end_target_s"] = 1.6 * lp + 2.0  # issue 20: end to end <= 1.6 x the LP + 2 s
+    row["marginal_share_of_solve"] = row["marginal_units_s"] / max(row["solve_s"], 1e-9)
+    return row
+
+
 def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days: int | None = None) -> dict:
     """Time every stage of one case in this process (called in a subprocess by main)."""
+    if kind == "example" and not typical_days:
+        return measure_example(name)
     import highspy
     import numpy as np
 
@@ -53,13 +134,7 @@ def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days:
     else:
         sc = synthetic(hours, techs)
     row["read_s"] = time.perf_counter() - t
-    # one-off per process: Pyomo's standard-form compiler pulls in SciPy, and Pyomo's SciPy hook imports
-    # scipy.stats (~0.5 s); timed apart so that build and hand-over show what scales with the model
-    t = time.perf_counter()
-    from pyomo.common.dependencies import scipy
-
-    scipy.sparse.csc_array  # noqa: B018 (resolves Pyomo's deferred import)
-    row["imports_s"] = time.perf_counter() - t
+    row["imports_s"] = imports_s()
     opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     if typical_days:
         from planner.run import optimise
@@ -143,6 +218,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="smaller set")
     ap.add_argument("--only", nargs="+", help="run only cases whose name contains one of these strings; the "
                     "other rows of the existing results file are kept")
+    ap.add_argument("--examples-only", action="store_true", help="only the examples' full-year runs")
     ap.add_argument("--one", nargs="+", help=argparse.SUPPRESS)  # internal: measure one case in this process
     args = ap.parse_args()
     if args.one:
@@ -156,10 +232,20 @@ def main() -> None:
             cases.append(("synthetic", f"synthetic-{techs}-{hours}h", hours, techs, 0))
     examples = ["west_texas", "nuclear_ai"] if args.quick else ["west_texas", "permian_gas", "remote_hydro",
                                                                  "factory", "iceland", "middle_east", "nuclear_ai"]
+    if args.examples_only:
+        cases = []
     for ex in examples:
         cases.append(("example", ex, 0, "", 0))
-        cases.append(("example", ex, 0, "", 48))
+        if not args.examples_only:
+            cases.append(("example", ex, 0, "", 48))
     rows = []
+    if args.examples_only and (RESULTS / "pipeline.csv").exists():  # the other rows of the results file are kept
+        import pandas as pd
+
+        prev = pd.read_csv(RESULTS / "pipeline.csv", keep_default_na=False)
+        keep = ~((prev["kind"] == "example") & (prev["typical_days"].astype(str) == ""))
+        rows = [{k: _number(v) for k, v in r.items() if v != "" or k == "typical_days"}
+                for r in prev[keep].to_dict("records")]
     if args.only:
         cases = [c for c in cases if any(o in c[1] for o in args.only)]
         old = RESULTS / "pipeline.csv"
@@ -195,6 +281,26 @@ def markdown(df) -> str:
     return "\n".join(out)
 
 
+def _seconds(v) -> float:
+    """A stage's seconds from a results row: blank or missing counts 0."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if x != x else x
+
+
+def sensitivity_ratios() -> dict[str, float]:
+    """Per example: median cold seconds over median warm seconds per re-priced case (bench_sensitivity)."""
+    import pandas as pd
+
+    path = RESULTS / "sensitivity_cases.csv"
+    if not path.exists():
+        return {}
+    df = pd.read_csv(path)
+    return {site: float(g["speedup"].iloc[0]) for site, g in df.groupby("site")}
+
+
 def write(rows: list[dict]) -> None:
     import pandas as pd
 
@@ -208,7 +314,24 @@ def write(rows: list[dict]) -> None:
                         "extract_s", "write_s", "nodes", "lp_relaxation_s", "mip_over_lp", "highs_alone_s",
                         "highs_mip_over_lp", "overhead_ratio", "peak_rss_mb", "status",
                         "mip_gap", "npv_usd") if c in df]
-    lines.append(markdown(df[df["typical_days"].astype(str) == ""][cols]))
+    synthetic_rows = df[(df["typical_days"].astype(str) == "") & (df["kind"] == "synthetic")]
+    if len(synthetic_rows):
+        lines += ["## Synthetic scaling family", "", markdown(synthetic_rows[cols]), ""]
+    examples = df[(df["typical_days"].astype(str) == "") & (df["kind"] == "example")].copy()
+    if len(examples):
+        warm_cold = sensitivity_ratios()
+        examples["warm_cold_speedup"] = [warm_cold.get(c, float("nan")) for c in examples["case"]]
+        stage_cols = [c for c in ("case", "rows", "integers", "strategy", "imports_s", "read_s", "build_handover_s",
+                                  "solve_s", "duals_s", "marginal_units_s", "baseline_s", "outputs_reports_s",
+                                  "end_to_end_s", "lp_relaxation_s", "mip_over_lp", "end_to_end_over_lp",
+                                  "end_to_end_target_s", "marginal_share_of_solve", "warm_cold_speedup",
+                                  "peak_rss_mb", "status", "npv_usd") if c in examples]
+        lines += ["## Examples: every stage of `planner run` (full year, gap 0.5 %)", "",
+                  "imports: CPU s in a fresh interpreter (median of 3); the other stages wall s in one process. "
+                  "end_to_end: the sum of the stages; target (issue 20): 1.6 x lp_relaxation + 2 s. "
+                  "warm_cold_speedup: cold over warm per re-priced sensitivity case "
+                  "(benchmarks/results/sensitivity_cases.csv, `python -m benchmarks.bench_sensitivity`).", "",
+                  markdown(examples[stage_cols]), ""]
     td = df[df["typical_days"].astype(str) != ""]
     if len(td):
         lines += ["", "## Typical days (48 + extreme days) vs full year", "",
@@ -219,8 +342,8 @@ def write(rows: list[dict]) -> None:
             if r.case not in full.index:
                 continue
             f = full.loc[r.case]
-            total_full = sum(float(f.get(k, 0) or 0) for k in ("read_s", "build_s", "handover_s", "solve_s",
-                                                                  "extract_s"))
+            total_full = sum(_seconds(f.get(k)) for k in ("read_s", "build_s", "handover_s", "build_handover_s",
+                                                           "solve_s", "extract_s"))
             lines.append(f"| {r.case} | {total_full:.1f} | {r.total_s + r.read_s:.1f} | "
                          f"{total_full / (r.total_s + r.read_s):.1f}x | {f['npv_usd']:,.0f} | {r.npv_usd:,.0f} | "
                          f"{100 * (r.npv_usd - f['npv_usd']) / abs(f['npv_usd']):+.3f} % | "

@@ -141,9 +141,10 @@ def params(workbook: Path) -> None:
 @click.option("--solver-log", is_flag=True, help="Show HiGHS's own log.")
 @click.option("--typical-days", type=click.IntRange(min=1), default=None,
               help="Size the plant on K typical days (+ extreme days), then re-dispatch the full year.")
-@click.option("--mip-strategy", type=click.Choice(["bnb", "highs"]), default="bnb", show_default=True,
-              help="bnb: branch and bound over the sizing integers, each node a warm-started HiGHS LP; "
-                   "highs: HiGHS's own MIP solver (docs/performance.md).")
+@click.option("--mip-strategy", type=click.Choice(["auto", "bnb", "highs"]), default="auto", show_default=True,
+              help="auto: HiGHS's MIP solver for a model with one integer fleet, else bnb; bnb: branch and bound "
+                   "over the sizing integers, each node a warm-started HiGHS LP; highs: HiGHS's own MIP solver "
+                   "(docs/performance.md).")
 def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, node_limit: int | None,
         threads: int | None, force: bool, no_marginals: bool, no_report: bool, solver_log: bool,
         typical_days: int | None, mip_strategy: str) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import asdict, dataclass
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model import SITE_LIMITS, Built
 from planner.scenario.fields import info

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.expr.visitor import identify_variables
 
 from planner.errors import SolveError

@@ -137,7 +137,7 @@ def _solve_cold(job: Job, sc: Scenario):
 
 def _solve_warm(job: Job, sc: Scenario):
     """Re-price the cached base model in place and re-solve, starting from the base plan."""
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     from planner.model import build
     from planner.solve import HighsModel, reprice, solve_model

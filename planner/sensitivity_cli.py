@@ -51,8 +51,9 @@ def _bracket(text: str) -> tuple[float, float]:
 @click.option("--cold", is_flag=True, help="Rebuild the model for every case (no in-place re-pricing).")
 @click.option("--gap", type=click.FloatRange(0, 1), default=0.005, show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=1), default=1800, show_default=True)
-@click.option("--mip-strategy", type=click.Choice(["bnb", "highs"]), default="bnb", show_default=True,
-              help="As for planner run: the planner's branch and bound, or HiGHS's MIP solver.")
+@click.option("--mip-strategy", type=click.Choice(["auto", "bnb", "highs"]), default="auto", show_default=True,
+              help="As for planner run: chosen from the model, the planner's branch and bound, or "
+                   "HiGHS's MIP solver.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default outputs/<site>/sensitivity/).")
 @click.option("--force", is_flag=True, help="Replace an existing sensitivity folder the planner wrote (never another).")

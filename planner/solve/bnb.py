@@ -40,6 +40,13 @@ INT_TOL = 1e-6
 DEVEX = 1  # HiGHS simplex_dual_edge_weight_strategy
 CHOOSE = -1
 CONTINUE = "continue"  # a job's basis: go on from the instance's own state (factorisation, basis)
+# a hot start that needs more dual simplex iterations than this fraction of the rows is abandoned for a solve
+# from scratch with presolve (a from-scratch solve of an example takes 0.55-0.85 x its rows in iterations)
+HOT_ITERATIONS_PER_ROW = 0.25
+# the same for the base design and the root LP of a re-priced model going on from the held basis: they either
+# stay near the base plan (a few thousand iterations) or re-plan the year, and then a solve from
+# scratch with presolve is faster (west_texas: warm 0.83x cold with the 0.25 cap, 2026-12-01)
+HELD_ITERATIONS_PER_ROW = 0.05
 _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kInfeasible: "infeasible",
            highspy.HighsModelStatus.kTimeLimit: "time_limit", highspy.HighsModelStatus.kUnbounded: "unbounded",
            highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible_or_unbounded"}
@@ -67,9 +74,13 @@ class _Lp:
         n = len(cols)
         h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
 
-    def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None) -> _Solved:
+    def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None, cap: int | None = None) -> _Solved:
         """The LP under these integer bounds: hot-started from `basis`, from scratch (None, with presolve),
-        or (CONTINUE) from what this instance holds, e.g. its last plan before the model was re-priced."""
+        or (CONTINUE) from what this instance holds, e.g. its last plan before the model was re-priced.
+
+        `cap`: a hot start that has not finished within this many simplex iterations is abandoned and the LP
+        solved from scratch instead (an iteration count, not a time: the choice is the same on every run).
+        """
         remaining = self.deadline - time.perf_counter()
         if remaining <= 0:
             return _Solved("time_limit")
@@ -85,7 +96,18 @@ class _Lp:
             h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
             h.setBasis(basis)
             h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
-        run_highs(h)  # Interrupted if a stop was requested (planner/solve/stop.py)
+        hot_capped = cap is not None and basis is not None
+        if hot_capped:
+            h.setOptionValue("simplex_iteration_limit", int(cap))
+        try:
+            run_highs(h)  # Interrupted if a stop was requested (planner/solve/stop.py)
+        finally:
+            if hot_capped:
+                h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+        if hot_capped and h.getModelStatus() == highspy.HighsModelStatus.kIterationLimit:
+            h.clearSolver()  # the hot start went far from its basis: from scratch, with presolve
+            h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
+            run_highs(h)
         ms = h.getModelStatus()
         status = _STATUS.get(ms, h.modelStatusToString(ms))
         if status != "optimal":
@@ -111,6 +133,8 @@ class _Pool:
         self.sign = 1.0 if hm.maximize else -1.0  # work in "larger is better"
         self.opts, self.deadline, self.workers = opts, deadline, max(1, workers)
         self.lps = [_Lp(hm.h, self.cols, self.sign, opts, deadline)]
+        self.hot_cap = max(1000, int(HOT_ITERATIONS_PER_ROW * hm.n_rows))  # iterations (HOT_ITERATIONS_PER_ROW)
+        self.held_cap = max(1000, int(HELD_ITERATIONS_PER_ROW * hm.n_rows))
         self.solved = 0
         self._executor: ThreadPoolExecutor | None = None
 
@@ -121,9 +145,9 @@ class _Pool:
             h.passModel(self.lps[0].h.getLp())  # a copy of instance 0; every job sets its own bounds
             self.lps.append(_Lp(h, self.cols, self.sign, self.opts, self.deadline))
 
-    def run(self, jobs: list[tuple[np.ndarray, np.ndarray, object]]) -> list[_Solved]:
-        """Solve (lb, ub, basis) jobs on up to `workers` threads, each job on a free instance; results in
-        the order of the jobs (so the search does not depend on which finishes first)."""
+    def run(self, jobs: list[tuple]) -> list[_Solved]:
+        """Solve (lb, ub, basis[, cap]) jobs on up to `workers` threads, each job on a free instance; results
+        in the order of the jobs (so the search does not depend on which finishes first)."""
         self.solved += len(jobs)
         if len(jobs) == 1 or self.workers == 1:
             return [self.lps[0].solve(*job) for job in jobs]
@@ -167,18 +191,26 @@ def default_workers(opts: SolveOptions) -> int:
     return int(opts.threads) if opts.threads else max(1, min(2, os.cpu_count() or 1))
 
 
-def evaluate_designs(hm: HighsModel, cols: np.ndarray, designs: list[np.ndarray], opts: SolveOptions
-                     ) -> list[float | None]:
+def evaluate_designs(hm: HighsModel, cols: np.ndarray, designs: list[np.ndarray], opts: SolveOptions,
+                     basis=None, workers: int | None = None) -> list[float | None]:
     """Objective (USD) of the LP with the columns `cols` fixed at each design (None: no solution).
 
-    Each is solved from scratch (presolve removes what the fixed sizes make trivial), in parallel.
+    Each is solved from scratch (presolve removes what the fixed sizes make trivial) or, given a `basis`
+    (e.g. the plan's, `held_basis`), hot-started from it, falling back to from scratch past the iteration
+    cap (HOT_ITERATIONS_PER_ROW); in parallel on `workers` instances (default: two).
     """
-    pool = _Pool(hm, cols, opts, time.perf_counter() + opts.time_limit_s, default_workers(opts))
+    pool = _Pool(hm, cols, opts, time.perf_counter() + opts.time_limit_s, workers or default_workers(opts))
     try:
-        results = pool.run([(d, d, None) for d in designs])
+        results = pool.run([(d, d, basis, pool.hot_cap) for d in designs])
     finally:
         pool.close()
     return [pool.sign * r.obj / hm.scale if r.status == "optimal" else None for r in results]
+
+
+def held_basis(hm: HighsModel):
+    """The basis the model's own instance holds (after a solve, e.g. the duals' LP: the plan's), or None."""
+    basis = hm.h.getBasis()
+    return basis if basis.valid else None
 
 
 def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
@@ -187,7 +219,8 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
 
     `start` (values of the integer columns, e.g. the base case's design in a sensitivity run) is
     evaluated first as the incumbent, so that nodes which cannot beat it are never branched. If the
-    instance holds a basis (a model re-priced in place), `start` and the root LP are hot-started from it.
+    instance holds a basis (a model re-priced in place), `start` and the root LP are hot-started from it,
+    each within `HELD_ITERATIONS_PER_ROW` x rows simplex iterations, else solved from scratch (with presolve).
     """
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
@@ -235,7 +268,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
             queue_design(np.asarray(start, dtype=float))
             if held is CONTINUE:  # alone, on the instance that holds the basis (instance 0), before the root
                 d, _ = designs.pop(0)
-                r = pool.run([(d, d, CONTINUE)])[0]
+                r = pool.run([(d, d, CONTINUE, pool.held_cap)])[0]
                 if r.status == "optimal":
                     keep_if_better(r)
         while heap or designs:
@@ -247,7 +280,9 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
             evaluate = designs[:pool.workers]
             del designs[:len(evaluate)]
             # nodes first (they take longest); the designs' incumbents are taken first all the same
-            results = pool.run([(n[2], n[3], n[4]) for n in nodes] + [(d, d, b) for d, b in evaluate])
+            # the root of a re-priced model goes on from the held basis, within the cap (else from scratch)
+            results = pool.run([(n[2], n[3], n[4], pool.held_cap if n[4] is CONTINUE else None) for n in nodes]
+                               + [(d, d, b, pool.hot_cap) for d, b in evaluate])
             for r in results[len(nodes):]:
                 if r.status == "optimal":
                     keep_if_better(r)

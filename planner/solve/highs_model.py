@@ -15,11 +15,37 @@ from __future__ import annotations
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+import pyomo.core as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
 INF = highspy.kHighsInf
 OBJ_SCALE = 1e-6  # HiGHS sees an NPV objective in million USD
+
+
+def _compiler() -> LinearStandardFormCompiler:
+    """Pyomo's standard-form compiler, its sparse-matrix hooks set to scipy.sparse imported here.
+
+    Pyomo registers an import hook for SciPy (pyomo/common/dependencies.py: `_finalize_scipy`) that imports
+    scipy.stats, scipy.integrate and scipy.spatial as soon as anything imports scipy (~0.6 s, none of them
+    used here). scipy.sparse is imported with that hook set aside, and handed to the compiler through the
+    class attributes it declares for others to set (pyomo/repn/plugins/standard_form.py), which it fills
+    from Pyomo's deferred `scipy` only while they are unset. Pyomo's deferred `scipy` stays unresolved: code
+    that uses it later still gets it, hook and all.
+    """
+    impl = _LinearStandardFormCompiler_impl
+    if impl._to_vector is None:
+        from pyomo.common.dependencies import DeferredImportCallbackFinder
+
+        hooks = DeferredImportCallbackFinder._callbacks
+        held = hooks.pop("scipy", None)
+        try:
+            import scipy.sparse
+        finally:
+            if held is not None:
+                hooks["scipy"] = held
+        impl._csc_matrix, impl._csr_matrix = scipy.sparse.csc_array, scipy.sparse.csr_array
+        impl._to_vector = np.fromiter
+    return LinearStandardFormCompiler()
 
 
 class HighsModel:
@@ -27,7 +53,7 @@ class HighsModel:
 
     def __init__(self, m: pyo.ConcreteModel, scale: float = OBJ_SCALE):
         self.scale = scale  # HiGHS's objective = scale x the Pyomo objective
-        info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+        info = _compiler().write(m, mixed_form=True, set_sense=None)
         self.columns = info.columns
         self.col_index = {id(v): i for i, v in enumerate(self.columns)}
         self.row_index: dict[int, list[int]] = {}  # id(constraint data) -> its rows (a ranged constraint has two)

@@ -26,7 +26,9 @@ class SolveOptions:
     threads: int | None = None
     log: bool = False  # HiGHS's own log to the console
     progress_every_s: float = 2.0
-    strategy: str = "bnb"  # MILPs: "bnb" (planner/solve/bnb.py) or "highs" (HiGHS's MIP solver)
+    # MILPs: "auto" (chosen from the model, planner/solve: choose_strategy), "bnb" (planner/solve/bnb.py) or
+    # "highs" (HiGHS's MIP solver)
+    strategy: str = "auto"
     node_limit: int | None = None  # stop after this many nodes (bnb: LPs solved; highs: mip_max_nodes)
 
 

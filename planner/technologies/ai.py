@@ -82,7 +82,7 @@ def add(ctx: Ctx) -> None:
 
 def firm_message(sc: Scenario, ctx: Ctx, short: np.ndarray, when: str) -> str:
     """Why an elastic firm-AI slack stayed positive, in the user's terms."""
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     it = float(pyo.value(ctx.sizes["ai_it_mw"]))
     hours = int((short > 1e-5).sum())

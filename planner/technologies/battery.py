@@ -8,7 +8,7 @@ when energy has negative value (see docs/formulation.md).
 from __future__ import annotations
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.finance import CapitalItem
 from planner.scenario.scenario import Scenario

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.finance import CapitalItem
 from planner.scenario.inputs import Gas
