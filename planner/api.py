@@ -47,7 +47,7 @@ def read_workbook(path: str | Path) -> Scenario:
 
 def optimise(scenario: Scenario, *, gap: float = 0.005, time_limit: float = 1800.0, node_limit: int | None = None,
              threads: int | None = None, typical_days: int | None = None, marginals: bool = True,
-             baseline: bool = True, mip_strategy: str = "bnb",
+             baseline: bool = True, mip_strategy: str = "auto",
              progress: Callable[[dict], None] | None = None) -> Result:
     """Optimise `scenario` as `planner run` does and return its Result; prints nothing.
 
@@ -56,7 +56,8 @@ def optimise(scenario: Scenario, *, gap: float = 0.005, time_limit: float = 1800
     parallel LPs (default up to 2); typical_days: size the plant on that many typical days (plus extreme days),
     then re-dispatch the full year; marginals: value one integer unit more and less of each fleet and the
     binding limits (extra solves); baseline: value the do-nothing plan and the investment over it (one LP);
-    mip_strategy: "bnb" (the planner's branch and bound) or "highs" (HiGHS's MIP); progress: called with the
+    mip_strategy: "auto" (as `planner run`: HiGHS's MIP for a model with one integer fleet, else "bnb"), "bnb"
+    (the planner's branch and bound) or "highs" (HiGHS's MIP); progress: called with the
     solver's progress dicts (elapsed_s, incumbent and bound NPV, gap), e.g. to show them in a notebook.
     Raises planner.errors.SolveError (with a diagnosis in plain words) when there is no plan.
     """
@@ -64,8 +65,8 @@ def optimise(scenario: Scenario, *, gap: float = 0.005, time_limit: float = 1800
     from planner.run import optimise as _optimise
     from planner.solve import SolveOptions
 
-    if mip_strategy not in ("bnb", "highs"):
-        raise UsageError(f"mip_strategy must be 'bnb' or 'highs', not {mip_strategy!r}")
+    if mip_strategy not in ("auto", "bnb", "highs"):
+        raise UsageError(f"mip_strategy must be 'auto', 'bnb' or 'highs', not {mip_strategy!r}")
     if not 0 <= gap <= 1:
         raise UsageError(f"gap must be a fraction between 0 and 1 (0.005 = 0.5 %), not {gap!r}")
     if time_limit <= 0:
@@ -89,21 +90,11 @@ def load_results(folder: str | Path) -> Result:
     import pandas as pd
 
     from planner.errors import UsageError
-    from planner.outputs import RUN, read_marker
+    from planner.outputs import require_run_folder
 
     folder = Path(folder)
-    if not folder.is_dir():
-        raise UsageError(f"{folder}: no such folder (expected a planner output folder, e.g. outputs/<site>/)")
-    marker = read_marker(folder)
-    if marker is None:
-        raise UsageError(f"{folder}: not a planner output folder (no .planner-output marker and no planner "
-                         f"summary.json); `planner run WORKBOOK` writes one")
-    if marker["kind"] != RUN:
-        raise UsageError(f"{folder}: holds planner {marker['kind']} results, not a run's output folder")
     dispatch_file = "dispatch.parquet" if (folder / "dispatch.parquet").is_file() else "dispatch.csv"
-    missing = [n for n in ("summary.json", dispatch_file, "cashflow.csv") if not (folder / n).is_file()]
-    if missing:
-        raise UsageError(f"{folder}: not a complete planner output folder (missing {', '.join(missing)})")
+    require_run_folder(folder, ("summary.json", dispatch_file, "cashflow.csv"))
     try:
         summary = json.loads((folder / "summary.json").read_text())
         inputs = json.loads((folder / "scenario.json").read_text()) if (folder / "scenario.json").is_file() else {}

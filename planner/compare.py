@@ -18,7 +18,7 @@ from pathlib import Path
 
 from planner.errors import UsageError
 from planner.labels import Labels
-from planner.outputs import COMPARE, OUTPUTS_ROOT, RUN, read_marker
+from planner.outputs import COMPARE, OUTPUTS_ROOT, read_marker, require_run_folder
 
 NEEDED = ("summary.json", "scenario.json")
 SHAPES = {"solver": dict, "investment": dict, "sizes_new": dict, "energy_mwh": dict, "labels": dict, "flows": list,
@@ -125,19 +125,7 @@ def _number(x) -> float | None:
 def read_run(folder: Path) -> Run:
     """One run's output folder; UsageError (exit 2) naming the folder if it is not one."""
     folder = Path(folder)
-    if not folder.exists():
-        raise UsageError(f"{folder}: no such folder (planner compare reads run output folders, e.g. outputs/<site>/)")
-    if not folder.is_dir():
-        raise UsageError(f"{folder}: not a folder (planner compare reads run output folders, e.g. outputs/<site>/)")
-    marker = read_marker(folder)
-    if marker is None:
-        raise UsageError(f"{folder}: not a planner output folder (no .planner-output marker and no planner "
-                         f"summary.json); `planner run WORKBOOK` writes one")
-    if marker["kind"] != RUN:
-        raise UsageError(f"{folder}: holds planner {marker['kind']} results, not a run's output folder")
-    missing = [n for n in NEEDED if not (folder / n).is_file()]
-    if missing:
-        raise UsageError(f"{folder}: not a complete planner output folder (missing {', '.join(missing)})")
+    require_run_folder(folder, NEEDED)
     try:
         summary = json.loads((folder / "summary.json").read_text())
         scenario = json.loads((folder / "scenario.json").read_text())

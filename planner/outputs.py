@@ -121,6 +121,26 @@ def add_to_marker(folder: Path, names: list[str]) -> None:
     (Path(folder) / MARKER).write_text(json.dumps(marker, indent=2) + "\n")
 
 
+def require_run_folder(folder: Path, needed: tuple[str, ...]) -> dict:
+    """A run's output folder holding `needed` files, else UsageError (exit 2) naming the folder; its marker."""
+    from planner.errors import UsageError
+
+    if not folder.exists():
+        raise UsageError(f"{folder}: no such folder (expected a run's output folder, e.g. outputs/<site>/)")
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder (expected a run's output folder, e.g. outputs/<site>/)")
+    marker = read_marker(folder)
+    if marker is None:
+        raise UsageError(f"{folder}: not a planner output folder (no .planner-output marker and no planner "
+                         f"summary.json); `planner run WORKBOOK` writes one")
+    if marker["kind"] != RUN:
+        raise UsageError(f"{folder}: holds planner {marker['kind']} results, not a run's output folder")
+    missing = [n for n in needed if not (folder / n).is_file()]
+    if missing:
+        raise UsageError(f"{folder}: not a complete planner output folder (missing {', '.join(missing)})")
+    return marker
+
+
 def read_marker(folder: Path) -> dict | None:
     """What the planner wrote in `folder`: its marker, or for a folder of an older version (no marker) one
     reconstructed from its summary.json / sensitivity.json; None if the planner did not write it."""
