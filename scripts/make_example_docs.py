@@ -340,9 +340,11 @@ def with_without(n: dict, lab: Labels) -> str:
     rows = []
     for v in n["without"]:
         amount = sum(revenue.get(k, 0.0) for k in v["streams"])
-        changed = [f"{lab.label('sizes', k)} {fmt.size(s['sizes_new'].get(k, 0.0), lab.unit('sizes', k))} -> "
-                   f"{fmt.size(x, lab.unit('sizes', k))}" for k, x in v["sizes_new"].items()
-                   if abs(x - s["sizes_new"].get(k, 0.0)) > 1e-6 * max(1.0, abs(x))]
+        keys = list(s["sizes_new"]) + [k for k in v["sizes_new"] if k not in s["sizes_new"]]  # a size may be in one
+        with_, without_ = ({k: d.get(k, 0.0) for k in keys} for d in (s["sizes_new"], v["sizes_new"]))
+        changed = [f"{lab.label('sizes', k)} {fmt.size(with_[k], lab.unit('sizes', k))} -> "
+                   f"{fmt.size(without_[k], lab.unit('sizes', k))}" for k in keys
+                   if abs(without_[k] - with_[k]) > 1e-6 * max(1.0, abs(without_[k]))]
         rows.append(f"| {v['label']} | {fmt.money(amount)} | {fmt.money(v['npv_usd'])} | "
                     f"{fmt.money(s['npv_usd'] - v['npv_usd'])} | {'; '.join(changed) or 'no'} |")
     streams = "\n".join(f"| {lab.label('streams', k)} | {fmt.money(x)} |"
