@@ -62,10 +62,11 @@ def fix_sizes(m: pyo.ConcreteModel, fixed: dict[str, float]) -> None:
             continue  # hourly rows always hold hourly variables
         if any(not v.fixed for v in identify_variables(con.body, include_fixed=True)):
             continue
-        body, tol = pyo.value(con.body), FIXED_ROW_TOL * max(1.0, abs(pyo.value(con.body)))
-        lo, up = con.lb, con.ub
-        if (lo is not None and body < lo - tol) or (up is not None and body > up + tol):
-            bound = f"at least {lo:.6g}" if lo is not None and body < lo - tol else f"at most {up:.6g}"
+        body = pyo.value(con.body)
+        tol = FIXED_ROW_TOL * max(1.0, abs(body))
+        below, above = con.lb is not None and body < con.lb - tol, con.ub is not None and body > con.ub + tol
+        if below or above:
+            bound = f"at least {con.lb:.6g}" if below else f"at most {con.ub:.6g}"
             raise SolveError("No feasible plan exists for this design:",
                              [f"the fixed sizes give {con.name} = {body:.6g}, which must be {bound}"])
         con.deactivate()

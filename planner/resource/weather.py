@@ -242,17 +242,22 @@ def read_wtk(path: str | Path) -> Weather:
                    longitude_deg=_meta_float(meta, "Longitude", path.name), site_utc_offset_h=site_tz)
 
 
+def _pvlib_read(path: Path, reader: str, what: str, **kw):
+    """(data, meta) from one of pvlib's iotools readers; a file it cannot parse is an InputError naming it."""
+    iotools = require("pvlib.iotools", f"reading {what}")
+    try:
+        return getattr(iotools, reader)(path, **kw)
+    except (ValueError, IndexError, KeyError, TypeError) as e:
+        raise InputError([f"{path.name}: cannot be read as {what} ({type(e).__name__}: {e})"]) from None
+
+
 # ------------------------------------------------------------------------------------------- PVGIS
 
 def read_pvgis_tmy(path: str | Path) -> Weather:
     """A PVGIS TMY CSV (pvlib's reader): UTC rows, G(h), Gb(n), Gd(h), T2m, WS10m (10 m), SP."""
     path = Path(path)
     _head(path)
-    iotools = require("pvlib.iotools", "reading a PVGIS file")
-    try:
-        data, meta = iotools.read_pvgis_tmy(path, pvgis_format="csv", map_variables=True)
-    except (ValueError, IndexError, KeyError, TypeError) as e:
-        raise InputError([f"{path.name}: cannot be read as a PVGIS TMY CSV ({type(e).__name__}: {e})"]) from None
+    data, meta = _pvlib_read(path, "read_pvgis_tmy", "a PVGIS TMY CSV", pvgis_format="csv", map_variables=True)
     inputs = meta.get("inputs", meta)
     _need(data, ["ghi", "dni", "dhi", "temp_air", "wind_speed"], path.name, 17)
     stamps = pd.DatetimeIndex(data.index).tz_convert("UTC").tz_localize(None).floor("h")
@@ -269,11 +274,8 @@ def read_pvgis_hourly(path: str | Path) -> Weather:
     Gd(i) + Gr(i), DHI = Gd(i), DNI = Gb(i) / sin(sun elevation H_sun); UTC rows; WS10m at 10 m."""
     path = Path(path)
     _head(path)
-    iotools = require("pvlib.iotools", "reading a PVGIS file")
-    try:
-        data, meta = iotools.read_pvgis_hourly(path, pvgis_format="csv", map_variables=True)
-    except (ValueError, IndexError, KeyError, TypeError) as e:
-        raise InputError([f"{path.name}: cannot be read as a PVGIS hourly CSV ({type(e).__name__}: {e})"]) from None
+    data, meta = _pvlib_read(path, "read_pvgis_hourly", "a PVGIS hourly CSV", pvgis_format="csv",
+                             map_variables=True)
     inputs = meta.get("inputs", {})
     slope = str(inputs.get("Slope", "0")).split()[0]
     needed = ["poa_direct", "poa_sky_diffuse", "solar_elevation", "temp_air", "wind_speed"]
@@ -304,11 +306,7 @@ def read_epw(path: str | Path) -> Weather:
     00:00-01:00; wind at 10 m; pressure from the file."""
     path = Path(path)
     _head(path)
-    iotools = require("pvlib.iotools", "reading an EPW file")
-    try:
-        data, meta = iotools.read_epw(path)
-    except (ValueError, IndexError, KeyError, TypeError) as e:
-        raise InputError([f"{path.name}: cannot be read as an EPW file ({type(e).__name__}: {e})"]) from None
+    data, meta = _pvlib_read(path, "read_epw", "an EPW file")
     stamps = pd.DatetimeIndex(data.index).tz_localize(None)
     w = Weather(path, EPW, stamps, float(meta["TZ"]), np.arange(len(data)) + 9,
                 ghi=_col(data, "ghi"), dni=_col(data, "dni"), dhi=_col(data, "dhi"),

@@ -39,7 +39,7 @@ from planner.scenario.layout import (
 )
 from planner.scenario.numbers import HOURLY_MAX, magnitude_problem, parse_text_number
 from planner.scenario.params import numeric_param_names, suggest
-from planner.scenario.scenario import Scenario, SensitivityRow, fill_from_catalog
+from planner.scenario.scenario import Scenario, SensitivityRow, column_info, fill_from_catalog
 from planner.scenario.xlsx import SheetLimit, bounded_rows, check_file, check_parts, declared_range_problem
 
 MAX_LISTED = 5  # how many offending rows to name in one hourly message
@@ -436,7 +436,7 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
     for n in absent:
         if n not in missing:  # a column that may be blank in every hour may also be absent (an older template)
             p.warn(f"{HOURLY_SHEET}!1:1: column {n!r} is missing from the header row; read as blank in every hour "
-                   f"({next(c for c in HOURLY_COLUMNS if c.name == n).blank_means or 'its blank value'})")
+                   f"({column_info(n).blank_means or 'its blank value'})")
     for n in missing:
         p.error(f"{HOURLY_SHEET}!1:1: column {n!r} is missing from the header row (expected columns: "
                 f"{', '.join(expected)}; found: {', '.join(h for h in header if h) or 'none'})")
@@ -458,9 +458,9 @@ def _read_hourly(rows: list[tuple], sc: Scenario, p: Problems) -> pd.DataFrame:
     df = pd.DataFrame({TIMESTAMP_COL_NAME: ts})
     filled_later = []
     for c in HOURLY_COLUMNS:
-        j = pos.get(c.name, len(header) + HOURLY_COLUMNS.index(c))  # an absent optional column: blank
-        letter = col_letter(j + 1)
-        raw = [r[j] if j < len(r) else None for r in data]
+        j = pos.get(c.name)  # None: an optional column the sheet does not have, blank in every hour
+        letter = col_letter(j + 1) if j is not None else "(absent)"
+        raw = [None] * n if j is None else [r[j] if j < len(r) else None for r in data]
         values = np.full(n, np.nan)
         bad_text, blanks, nonfinite, out_of_range, as_text = [], [], [], [], []
         hi = c.hi if c.hi is not None else HOURLY_MAX  # numbers.py: beyond any site in every hourly unit
