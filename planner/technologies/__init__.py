@@ -117,6 +117,20 @@ def unlimited(sc: Scenario) -> list[str]:
     return [f"{t.name}.{d.max_field}" for t, d in decisions(sc) if getattr(section(sc, t), d.max_field) is None]
 
 
+def hedges(sc: Scenario) -> list[tuple[Technology, list[str]]]:
+    """The enabled flexible technologies (`hedge`) that may build something new, each with its decision names."""
+    out = []
+    for t in active(sc):
+        if not t.hedge:
+            continue
+        s = section(sc, t)
+        free = [d.var for d in t.decisions(sc) if getattr(s, d.max_field) is None
+                or getattr(s, d.max_field) > getattr(s, d.min_field)]
+        if free:
+            out.append((t, [d.var for d in t.decisions(sc)]))
+    return out
+
+
 def firm_labels() -> list[str]:
     """Technologies that can carry a firm load through the night (for messages)."""
     return [t.label for t in REGISTRY if t.firm]

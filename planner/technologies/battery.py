@@ -110,6 +110,7 @@ def losses(d: pd.DataFrame) -> dict[str, float]:
 
 TECHNOLOGY = spec.Technology(
     name="battery",
+    hedge=True,
     label="Battery",
     add=add,
     decisions=lambda sc: [spec.Decision(NEW_MW, "MW", "min_new_mw", "max_new_mw"),

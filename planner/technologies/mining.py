@@ -141,6 +141,7 @@ def streams(sc: Scenario) -> list[spec.Stream]:
 
 TECHNOLOGY = spec.Technology(
     name="mining",
+    hedge=True,
     label="Bitcoin mining",
     add=add,
     decisions=lambda sc: [spec.Decision(NEW, "containers", "min_new_containers", "max_new_containers", integer=True,

@@ -179,6 +179,7 @@ class Technology:
     limits: tuple[Limit, ...] = ()  # limits of its own that its sheet's fields set (binding limits, planner/limits.py)
     price_path: Callable[[Any], np.ndarray] | None = None  # its own stream kind (named like it), years 1..N
     firm: bool = False  # dispatchable supply that can carry a firm load through the night
+    hedge: bool = False  # flexible: the stochastic plan reports its value as a hedge (with and without new builds)
     report: Callable[[Any, pd.DataFrame], dict] | None = None  # extra summary figures (summary[name])
     extra_energy: Callable[[pd.DataFrame], dict[str, float]] | None = None  # derived energy_mwh entries
     for_typical_days: Callable[[Any], None] | None = None  # make its series aggregatable, in place (sc -> None)

@@ -1,0 +1,326 @@
+"""Two-stage stochastic sizing: one design for all price scenarios, each scenario its own dispatch.
+
+The extensive form (docs/formulation.md, (S1)-(S4)) holds one copy of the deterministic model per scenario
+(planner/model.py: build, on that scenario's inputs), each a Pyomo block with its objective switched off. The
+first scenario's new-size variables are the first-stage decisions; every other scenario's are tied to them
+(S1) and made continuous, so the branch and bound still sees only the few sizing integers. The objective is
+(1 - lambda) E[NPV] + lambda CVaR_alpha[NPV] (S2), CVaR in Rockafellar and Uryasev's linear form (S3, S4).
+Dispatch is second stage: each scenario runs its own hours, so mining can stop where its prices say so.
+
+The answer is valued as the deterministic path values a typical-day design: each scenario's full year is
+re-dispatched with the design fixed (an LP per scenario; one model built and re-priced in place when the
+scenarios change only prices). The same is done for the expected-value design (the deterministic optimum of
+the mean scenario) and for each scenario's own optimum (perfect information), which give VSS and EVPI;
+and for the stochastic optimum without new builds of each flexible technology (`spec.Technology.hedge`),
+which gives its value as a hedge. Conventions: docs/uncertainty.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pyomo.core as pyo
+
+from planner import risk
+from planner.errors import SolveError
+from planner.model import Built, build, fix_sizes
+from planner.scenario.params import get_param, set_param
+from planner.scenario.scenario import Scenario
+from planner.solve import HighsModel, SolveOptions, diagnose, reprice, solve_model
+from planner.technologies import decisions, for_typical_days, hedges, reprice_only, section
+
+DEFAULT_TYPICAL_DAYS = 48  # the stochastic model's days per scenario when none are asked for (docs/uncertainty.md)
+Progress = Callable[[str], None]
+
+
+class ScenarioLike(Protocol):
+    """A scenario of the uncertainty (planner/scenario/uncertainty.py: UncertainScenario)."""
+
+    name: str
+    probability: float
+    changes: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the stochastic plan is chosen and what is valued besides it."""
+
+    risk_aversion: float = 0.0  # lambda of (S2): 0 = expected NPV, 1 = CVaR only
+    cvar_alpha: float = 0.1  # the worst share of outcomes whose mean is the CVaR
+    typical_days: int | None = DEFAULT_TYPICAL_DAYS  # None: every scenario over the full year
+    expected_value: bool = True  # value the expected-value design (VSS)
+    perfect_information: bool = True  # solve each scenario alone (EVPI)
+    flexibility: bool = True  # re-solve without each flexible technology (value as a hedge)
+
+
+@dataclass
+class Extensive:
+    """The built extensive form: the parent model, one Built block per scenario, the probabilities."""
+
+    m: pyo.ConcreteModel
+    blocks: list[Built]
+    probabilities: list[float]
+
+
+@dataclass
+class DesignValue:
+    """One design valued over the scenarios (full-year NPV each) and its distribution's figures."""
+
+    new_sizes: dict[str, float]
+    npv_usd: list[float]
+    figures: dict[str, float] = field(default_factory=dict)
+    sizes: dict[str, float] = field(default_factory=dict)
+    sizes_new: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {**self.figures, "new_sizes": self.new_sizes, "sizes": self.sizes, "sizes_new": self.sizes_new}
+
+
+def scenario_inputs(base: Scenario, scens: list[ScenarioLike]) -> list[Scenario]:
+    """A copy of `base` per scenario with its changes applied (planner/scenario/params.py: set_param)."""
+    out = []
+    for s in scens:
+        sc = base.copy()
+        for name, value in s.changes.items():
+            set_param(sc, name, value)
+        out.append(sc)
+    return out
+
+
+def build_extensive(scs: list[Scenario], probabilities: list[float], risk_aversion: float = 0.0,
+                    cvar_alpha: float = 0.1, hold: dict[str, float] | None = None) -> Extensive:
+    """The extensive form over these scenario inputs (S1)-(S4); `hold`: new sizes fixed in every scenario."""
+    m = pyo.ConcreteModel(name="stochastic")
+    blocks = []
+    for k, sc in enumerate(scs):
+        b = build(sc)
+        b.m.objective.deactivate()
+        m.add_component(f"scenario_{k}", b.m)
+        blocks.append(b)
+    first = blocks[0].ctx.new
+    pairs = []
+    for k, b in enumerate(blocks[1:], start=1):
+        for name, var in b.ctx.new.items():
+            var.domain = pyo.NonNegativeReals  # integral through (S1): the first stage carries the integer
+            pairs.append((k, name))
+    m.nonanticipativity = pyo.Constraint(  # (S1)
+        pairs, rule=lambda _m, k, name: blocks[k].ctx.new[name] == first[name])
+    for b in blocks:
+        fix_sizes(b.m, hold or {})
+    npv = [b.m.npv_usd for b in blocks]
+    expected = pyo.quicksum(p * v for p, v in zip(probabilities, npv, strict=True))
+    if risk_aversion > 0:
+        n = len(blocks)
+        m.var_npv_usd = pyo.Var()  # eta of (S3): the NPV at the alpha quantile, at the optimum
+        m.shortfall_usd = pyo.Var(range(n), domain=pyo.NonNegativeReals)
+        m.shortfall = pyo.Constraint(range(n), rule=lambda _m, k: m.shortfall_usd[k] >= m.var_npv_usd - npv[k])  # (S4)
+        cvar = m.var_npv_usd - 1.0 / cvar_alpha * pyo.quicksum(p * m.shortfall_usd[k]
+                                                              for k, p in enumerate(probabilities))  # (S3)
+        m.objective = pyo.Objective(expr=(1 - risk_aversion) * expected + risk_aversion * cvar,
+                                    sense=pyo.maximize)  # (S2)
+    else:
+        m.objective = pyo.Objective(expr=expected, sense=pyo.maximize)  # (S2), lambda = 0
+    return Extensive(m=m, blocks=blocks, probabilities=list(probabilities))
+
+
+def solve_extensive(ext: Extensive, opts: SolveOptions, progress=None):
+    """Solve the extensive form; (design: new-size variable -> value, solver stats, NPV of each block)."""
+    hm = HighsModel(ext.m)
+    stats = solve_model(hm, opts, progress)
+    if stats.objective is None:
+        sc = ext.blocks[0].ctx.sc
+        if stats.status in ("infeasible", "infeasible_or_unbounded"):
+            raise SolveError("No feasible plan exists for the scenarios:", diagnose(sc, opts) or [
+                "a design that serves every scenario does not exist; no single requirement could be named"])
+        raise SolveError(f"The stochastic model has no plan: {stats.status} ({stats.termination})")
+    first = ext.blocks[0]
+    design = {}
+    for name, var in first.ctx.new.items():
+        value = float(pyo.value(var))
+        design[name] = float(round(value)) if var.is_integer() else value
+    return design, stats, [float(pyo.value(b.m.npv_usd)) for b in ext.blocks]
+
+
+def value_design(base: Scenario, design: dict[str, float], scs: list[Scenario], opts: SolveOptions) -> list[float]:
+    """Full-year NPV of the design in each scenario (an LP each, the design fixed).
+
+    When every scenario differs from `base` by prices only (planner/technologies: reprice_only), one model is
+    built with the design fixed and re-priced in place for each scenario, each LP going on from the last
+    basis; otherwise each scenario is built and solved on its own. A scenario the design cannot serve raises
+    SolveError naming it.
+    """
+    from planner.run import optimise
+
+    out = []
+    changed = [_changed(base, sc) for sc in scs]
+    if all(reprice_only(n, base) for names in changed for n in names):
+        built = build(base.copy())
+        fix_sizes(built.m, design)
+        hm = HighsModel(built.m)
+        for k, sc in enumerate(scs):
+            reprice(built, hm, sc)
+            stats = solve_model(hm, opts)
+            if stats.objective is None or stats.status != "optimal":
+                raise _unserved(k, stats.status)
+            out.append(float(stats.objective))
+        return out
+    for k, sc in enumerate(scs):
+        try:
+            out.append(optimise(sc, opts, marginals=False, fixed=design).npv_usd)
+        except SolveError as e:
+            raise _unserved(k, str(e)) from None
+    return out
+
+
+def _changed(base: Scenario, sc: Scenario) -> list[str]:
+    """Dotted names in which `sc` differs from `base` (sections' fields and scaled hourly series)."""
+    names = [f"{attr}.{f}" for attr, _sheet, s in base.sections()
+             for f in vars(s) if getattr(getattr(sc, attr), f) != getattr(s, f)]
+    scale = sc.hourly.attrs.get("scale", {})
+    base_scale = base.hourly.attrs.get("scale", {})
+    return names + [f"hourly.{c}" for c, v in scale.items() if v != base_scale.get(c, 1.0)]
+
+
+def _unserved(k: int, why: str) -> SolveError:
+    return SolveError(f"The design cannot serve the full year of scenario {k + 1}:", [
+        f"its re-dispatch ended '{why}'; solve the scenarios over the full year (no --typical-days) or on more "
+        f"typical days"])
+
+
+def sizing_inputs(base: Scenario, scens: list[ScenarioLike], typical_days: int | None) -> list[Scenario]:
+    """Each scenario's inputs for the extensive form: on `base`'s typical days (one selection for all), or the
+    full year. The changes are applied after the aggregation (docs/uncertainty.md)."""
+    if typical_days:
+        from planner.scenario.typical import aggregate
+
+        return scenario_inputs(aggregate(for_typical_days(base), typical_days), scens)
+    return scenario_inputs(base, scens)
+
+
+def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Settings, opts: SolveOptions,
+                    progress: Progress | None = None) -> dict:
+    """Size `base` under the scenarios and value the answer (the summary.json "stochastic" block).
+
+    Returns the block; its "design" holds the stochastic design's new sizes (the caller re-dispatches it over
+    the workbook's own year for the plan's pages).
+    """
+    say = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    probs = [float(s.probability) for s in scens]
+    full = scenario_inputs(base, scens)
+    timings: dict[str, float] = {}
+
+    def stochastic_design(hold: dict[str, float] | None = None):
+        t = time.perf_counter()
+        scs = sizing_inputs(base, scens, settings.typical_days)
+        ext = build_extensive(scs, probs, settings.risk_aversion, settings.cvar_alpha, hold)
+        design, stats, block_npv = solve_extensive(ext, opts)
+        timings["extensive_form"] = timings.get("extensive_form", 0.0) + time.perf_counter() - t
+        t = time.perf_counter()
+        npv = block_npv if settings.typical_days is None else value_design(base, design, full, opts)
+        timings["evaluation"] = timings.get("evaluation", 0.0) + time.perf_counter() - t
+        return DesignValue(design, npv, risk.figures(npv, probs, settings.cvar_alpha)), stats
+
+    say(f"stochastic: {len(scens)} scenario(s), "
+        f"{'the full year' if settings.typical_days is None else f'{settings.typical_days} typical days'} each ...")
+    sto, stats = stochastic_design()
+    block = {"risk_aversion": settings.risk_aversion, "cvar_alpha": settings.cvar_alpha,
+             "typical_days": settings.typical_days, "full_year_check": True, **sto.figures,
+             "design": sto.to_dict(), "solver": {"status": stats.status, "mip_gap": stats.mip_gap,
+                                                 "seconds": stats.seconds}}
+    ev = pi = None
+    if settings.expected_value:
+        say("stochastic: the expected-value design (the mean scenario's deterministic optimum) ...")
+        ev = expected_value_design(base, scens, probs, settings, opts, full, timings)
+        ev.figures = risk.figures(ev.npv_usd, probs, settings.cvar_alpha)
+    if settings.perfect_information:
+        say("stochastic: each scenario's own optimum (perfect information) ...")
+        t = time.perf_counter()
+        pi = [_own_optimum(sc, settings, opts) for sc in full]
+        timings["perfect_information"] = time.perf_counter() - t
+    block["ev_design"] = None if ev is None else ev.to_dict()
+    block["vss_usd"] = None if ev is None else sto.figures["expected_npv_usd"] - ev.figures["expected_npv_usd"]
+    block["evpi_usd"] = None if pi is None else risk.expected(pi, probs) - sto.figures["expected_npv_usd"]
+    flex: dict[str, float | None] = {t.name: None for t in _hedge_technologies()}
+    if settings.flexibility:
+        for tech, names in hedges(base):
+            say(f"stochastic: the design without new {tech.label.lower()} ...")
+            s = section(base, tech)
+            hold = {d.var: float(getattr(s, d.min_field)) for t, d in decisions(base) if d.var in names and t is tech}
+            without, _ = stochastic_design(hold)
+            flex[tech.name] = sto.figures["expected_npv_usd"] - without.figures["expected_npv_usd"]
+    block["value_of_flexibility_usd"] = flex
+    block["scenarios"] = [
+        {"name": s.name, "probability": p, "changes": dict(s.changes), "npv_usd": sto.npv_usd[k],
+         "ev_design_npv_usd": None if ev is None else ev.npv_usd[k],
+         "perfect_information_npv_usd": None if pi is None else pi[k]}
+        for k, (s, p) in enumerate(zip(scens, probs, strict=True))]
+    block["timings_s"] = {**timings, "total": time.perf_counter() - t0}
+    return block
+
+
+def expected_value_design(base: Scenario, scens: list[ScenarioLike], probs: list[float], settings: Settings,
+                          opts: SolveOptions, full: list[Scenario], timings: dict[str, float]) -> DesignValue:
+    """The deterministic optimum of the mean scenario (every changed input at its probability-weighted mean),
+    valued over the scenarios."""
+    from planner.run import optimise
+
+    t = time.perf_counter()
+    mean = expected_changes(base, scens, probs)
+    sc = scenario_inputs(base, [_Changes(mean)])[0]
+    r = optimise(sc, opts, marginals=False, typical_days=settings.typical_days)
+    timings["expected_value"] = time.perf_counter() - t
+    t = time.perf_counter()
+    npv = value_design(base, r.new_sizes, full, opts)
+    timings["evaluation"] = timings.get("evaluation", 0.0) + time.perf_counter() - t
+    return DesignValue(dict(r.new_sizes), npv, sizes=dict(r.sizes), sizes_new=dict(r.sizes_new))
+
+
+def expected_changes(base: Scenario, scens: list[ScenarioLike], probs: list[float]) -> dict[str, float]:
+    """The probability-weighted mean of every input a scenario changes; a scenario that leaves it alone counts
+    with `base`'s value (1 for an hourly multiplier)."""
+    names = sorted({n for s in scens for n in s.changes})
+    return {n: sum(p * s.changes.get(n, get_param(base, n)) for s, p in zip(scens, probs, strict=True))
+            for n in names}
+
+
+@dataclass
+class _Changes:
+    changes: dict[str, float]
+    name: str = "expected value"
+    probability: float = 1.0
+
+
+def _own_optimum(sc: Scenario, settings: Settings, opts: SolveOptions) -> float:
+    """A scenario's deterministic optimum, full-year NPV (its typical-day design re-dispatched)."""
+    from planner.run import optimise
+
+    return optimise(sc, opts, marginals=False, typical_days=settings.typical_days).npv_usd
+
+
+def _hedge_technologies():
+    from planner.technologies import REGISTRY
+
+    return [t for t in REGISTRY if t.hedge]
+
+
+
+
+def optimise_stochastic(sc: Scenario, scens: list[ScenarioLike], settings: Settings, opts: SolveOptions,
+                        progress: Progress | None = None):
+    """The stochastic plan as a Result: its design re-dispatched over the workbook's own year (the plan's pages,
+    dispatch.csv, the pro-forma and the do-nothing baseline), with summary.json's "stochastic" block."""
+    from planner.run import optimise
+
+    block = stochastic_plan(sc, scens, settings, opts, progress)
+    result = optimise(sc, opts, marginals=False, fixed=block["design"]["new_sizes"], baseline=True)
+    block["design"] = {**block["design"], "sizes": dict(result.sizes), "sizes_new": dict(result.sizes_new)}
+    result.extra["stochastic"] = block
+    return result
+
+
+__all__ = ["DEFAULT_TYPICAL_DAYS", "Settings", "build_extensive", "expected_changes", "optimise_stochastic",
+           "scenario_inputs", "solve_extensive", "stochastic_plan", "value_design"]

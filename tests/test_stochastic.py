@@ -1,0 +1,112 @@
+"""Two-stage stochastic sizing (planner/stochastic.py) on hand cases whose answers have a closed form.
+
+The newsvendor-like case: a mining-only site with 3 MW of free energy in every hour (existing PV, capacity
+factor 1, no O&M) and a flat grid import price c. Two equally likely hashprices: in A mining pays even on
+imported energy (r_A > c), in B only on the free energy (r_B < c). A container's value is linear in the fleet
+with a kink at the free 3 MW, so the optimum is at the kink or at the maximum, decided by hand below.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from helpers import annuity, pv_of_years, small_scenario
+
+from planner import risk
+from planner.run import optimise
+from planner.solve import SolveOptions
+from planner.stochastic import Settings, build_extensive, scenario_inputs, solve_extensive, stochastic_plan
+
+OPTS = SolveOptions(mip_gap=1e-9)
+D, N_YEARS = 0.08, 20
+FREE_MW, MAX_CONTAINERS, IMPORT_USD = 3, 10, 60.0
+MWH_PER_TH = 1000 / 20.0  # TH/s per MW at 20 J/TH
+R_A, R_B = 100.0, 10.0  # revenue per MWh mined in A and B
+
+
+def hashprice(revenue_usd_per_mwh: float) -> float:
+    """The hashprice (USD/PH/day) that gives this revenue per MWh: r = h / 24 x 50 PH/MW x (1 - 2 % fee)."""
+    return revenue_usd_per_mwh * 24 / (MWH_PER_TH * 0.98)
+
+
+@dataclass
+class Sc:
+    name: str
+    probability: float
+    changes: dict = field(default_factory=dict)
+
+
+def site():
+    sc = small_scenario(24, pv_cf=1.0, import_price_usd_per_mwh=IMPORT_USD)
+    sc.pv.enabled, sc.pv.existing_mw_ac, sc.pv.max_new_mw_ac = True, float(FREE_MW), 0.0
+    sc.pv.fom_usd_per_kw_year, sc.pv.degradation_per_year = 0.0, 0.0
+    sc.grid.connected, sc.grid.max_new_export_mw, sc.grid.import_limit_mw = True, 0.0, 100.0
+    mn = sc.mining
+    mn.enabled, mn.max_new_containers = True, MAX_CONTAINERS
+    mn.container_mw, mn.container_pue, mn.availability = 1.0, 1.0, 1.0
+    mn.asic_efficiency_j_per_th, mn.asic_price_usd_per_th, mn.asic_price_decline_per_year = 20.0, 5.0, 0.0
+    mn.container_capex_usd_per_mw, mn.infrastructure_life_years, mn.asic_life_years = 100000.0, 10, 4
+    mn.fom_usd_per_mw_year, mn.pool_fee = 10000.0, 0.02
+    mn.network_hashrate_growth_per_year, mn.btc_price_growth_per_year = 0.0, 0.0
+    mn.next_halving_year = 2099.0
+    mn.hashprice_usd_per_ph_day = hashprice(0.5 * (R_A + R_B))
+    return sc
+
+
+SCENARIOS = [Sc("A", 0.5, {"mining.hashprice_usd_per_ph_day": hashprice(R_A)}),
+             Sc("B", 0.5, {"mining.hashprice_usd_per_ph_day": hashprice(R_B)})]
+A = 8760 * annuity(D, N_YEARS)  # PV of one MW running every hour for the life, per USD/MWh of margin
+K = 250000 * pv_of_years(D, [0, 4, 8, 12, 16]) + 100000 * pv_of_years(D, [0, 10]) + 10000 * annuity(D, N_YEARS)
+
+
+def npv(n: int, r: float) -> float:
+    """One scenario's NPV of n containers: the free MW always mined, imports only where r > c."""
+    free = min(n, FREE_MW)
+    imported = max(0, n - FREE_MW) if r > IMPORT_USD else 0
+    return A * (r * free + (r - IMPORT_USD) * imported) - K * n
+
+
+def test_the_hand_case_has_the_shape_the_closed_form_needs():
+    mean = 0.5 * (R_A + R_B)
+    assert A * mean > K  # below the kink every container pays in expectation
+    assert A * (mean - IMPORT_USD) < K  # the mean scenario would not mine on imports
+    assert 0.5 * A * (R_A - IMPORT_USD) > K  # but with recourse (B stops importing) the expectation pays
+    assert A * R_B < K  # B alone builds nothing
+
+
+def test_stochastic_fleet_npv_vss_evpi_and_mining_hedge_value_equal_the_closed_form():
+    block = stochastic_plan(site(), SCENARIOS, Settings(typical_days=None), OPTS)
+    e_sto = 0.5 * (npv(MAX_CONTAINERS, R_A) + npv(MAX_CONTAINERS, R_B))
+    e_ev = 0.5 * (npv(FREE_MW, R_A) + npv(FREE_MW, R_B))  # the mean scenario builds to the kink
+    e_pi = 0.5 * (npv(MAX_CONTAINERS, R_A) + npv(0, R_B))
+    assert block["design"]["new_sizes"]["mining_new_containers"] == MAX_CONTAINERS
+    assert block["ev_design"]["new_sizes"]["mining_new_containers"] == FREE_MW
+    assert block["expected_npv_usd"] == pytest.approx(e_sto, rel=1e-7)
+    assert [s["npv_usd"] for s in block["scenarios"]] == pytest.approx(
+        [npv(MAX_CONTAINERS, R_A), npv(MAX_CONTAINERS, R_B)], rel=1e-7)
+    assert block["ev_design"]["expected_npv_usd"] == pytest.approx(e_ev, rel=1e-7)
+    assert block["vss_usd"] == pytest.approx(e_sto - e_ev, rel=1e-6) and block["vss_usd"] > 0
+    assert block["evpi_usd"] == pytest.approx(e_pi - e_sto, rel=1e-6) and block["evpi_usd"] > 0
+    assert block["value_of_flexibility_usd"]["mining"] == pytest.approx(e_sto, rel=1e-7)  # without: nothing
+    assert block["value_of_flexibility_usd"]["battery"] is None  # no battery on this site
+    assert block["cvar_usd"] == pytest.approx(risk.cvar([npv(10, R_A), npv(10, R_B)], [0.5, 0.5], 0.1))
+    assert block["probability_of_loss"] == pytest.approx(0.5)  # B loses money with 10 containers
+
+
+def test_full_cvar_aversion_builds_no_more_than_risk_neutral_and_its_objective_is_the_worst_case():
+    sc = site()
+    scs = scenario_inputs(sc, SCENARIOS)
+    neutral, _, _ = solve_extensive(build_extensive(scs, [0.5, 0.5]), OPTS)
+    ext = build_extensive(scs, [0.5, 0.5], risk_aversion=1.0, cvar_alpha=0.5)
+    averse, stats, block_npv = solve_extensive(ext, OPTS)
+    # CVaR of the worst half = B's NPV, which falls with every container (A r_B < K): none are built
+    assert averse["mining_new_containers"] == 0 <= neutral["mining_new_containers"] == MAX_CONTAINERS
+    assert stats.objective == pytest.approx(min(block_npv), abs=1e-3)
+
+
+def test_one_scenario_equals_the_deterministic_model():
+    sc = site()
+    det = optimise(sc, OPTS, marginals=False)
+    design, stats, block_npv = solve_extensive(build_extensive(scenario_inputs(sc, [Sc("only", 1.0)]), [1.0]), OPTS)
+    assert design == pytest.approx(det.new_sizes, abs=1e-9)
+    assert stats.objective == pytest.approx(det.npv_usd, rel=1e-9)
+    assert block_npv[0] == pytest.approx(det.npv_usd, rel=1e-9)
