@@ -15,7 +15,7 @@ import click
 
 from planner import fmt
 from planner.cli_progress import print_solver_progress
-from planner.errors import InputError, PlannerError
+from planner.errors import InputError, PlannerError, UsageError
 from planner.outputs import describe_os_error
 from planner.version import __version__
 
@@ -145,9 +145,22 @@ def params(workbook: Path) -> None:
               help="auto: HiGHS's MIP solver for a model with one integer fleet, else bnb; bnb: branch and bound "
                    "over the sizing integers, each node a warm-started HiGHS LP; highs: HiGHS's own MIP solver "
                    "(docs/performance.md).")
+@click.option("--stochastic", is_flag=True,
+              help="Size for the scenarios of the Uncertainty sheet (two-stage: one design, a dispatch per scenario) "
+                   "on --typical-days (default 48) each, and value it against the expected-value design "
+                   "(docs/uncertainty.md).")
+@click.option("--scenarios", "n_scenarios", type=click.IntRange(min=1, max=200), default=None,
+              help="With --stochastic: scenarios to solve (overrides Uncertainty.scenarios).")
+@click.option("--risk-aversion", type=click.FloatRange(0, 1), default=None,
+              help="With --stochastic: lambda of (1-lambda) E[NPV] + lambda CVaR (overrides "
+                   "Uncertainty.risk_aversion).")
+@click.option("--cvar-alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="With --stochastic: the worst share of outcomes the CVaR averages, e.g. 0.1 (overrides "
+                   "Uncertainty.cvar_alpha).")
 def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, node_limit: int | None,
         threads: int | None, force: bool, no_marginals: bool, no_report: bool, solver_log: bool,
-        typical_days: int | None, mip_strategy: str) -> None:
+        typical_days: int | None, mip_strategy: str, stochastic: bool, n_scenarios: int | None,
+        risk_aversion: float | None, cvar_alpha: float | None) -> None:
     """Optimise the site in WORKBOOK and write the results and reports."""
     from planner.outputs import RUN, check_destination, default_run_dir, required_free_bytes
     from planner.run import optimise, write_outputs
@@ -165,8 +178,13 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
                f"time limit {time_limit:g} s); results to {out_dir}/")
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
                         strategy=mip_strategy, node_limit=node_limit)
-    result = optimise(sc, opts, progress=print_solver_progress, marginals=not no_marginals, typical_days=typical_days,
-                      baseline=True)
+    if stochastic:
+        result = _run_stochastic(sc, opts, typical_days, n_scenarios, risk_aversion, cvar_alpha)
+    else:
+        if n_scenarios is not None or risk_aversion is not None or cvar_alpha is not None:
+            raise UsageError("--scenarios, --risk-aversion and --cvar-alpha need --stochastic")
+        result = optimise(sc, opts, progress=print_solver_progress, marginals=not no_marginals,
+                          typical_days=typical_days, baseline=True)
     writers = []
     if not no_report:
         from planner.report import write_reports
@@ -174,6 +192,42 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
         writers.append(lambda _result, folder: write_reports(folder))
     write_outputs(result, out_dir, force=force, extra_writers=writers)
     _print_summary(result, out_dir)
+
+
+def _run_stochastic(sc, opts, typical_days: int | None, n_scenarios: int | None, risk_aversion: float | None,
+                    cvar_alpha: float | None):
+    """The stochastic plan of `planner run --stochastic`, its figures printed (planner/stochastic.py)."""
+    from planner.scenario.uncertainty import scenarios
+    from planner.stochastic import DEFAULT_TYPICAL_DAYS, Settings, optimise_stochastic
+
+    u = sc.uncertainty
+    settings = Settings(risk_aversion=u.risk_aversion if risk_aversion is None else risk_aversion,
+                        cvar_alpha=u.cvar_alpha if cvar_alpha is None else cvar_alpha,
+                        typical_days=typical_days or DEFAULT_TYPICAL_DAYS)
+    scens = scenarios(sc, n_scenarios)
+    result = optimise_stochastic(sc, scens, settings, opts, progress=click.echo)
+    _print_stochastic(result.extra["stochastic"])
+    return result
+
+
+def _print_stochastic(b: dict) -> None:
+    """The stochastic design's distribution against the expected-value design's, VSS, EVPI and hedge values."""
+    ev = b.get("ev_design") or {}
+    share = f"worst {100 * b['cvar_alpha']:g} %"
+    click.echo(f"\nstochastic design over {len(b['scenarios'])} scenarios (solver {b['solver']['status']}, "
+               f"gap {fmt.gap(b['solver']['mip_gap'] or 0.0)}):")
+    click.echo(f"  {'':26s}{'stochastic':>14s}{'expected-value':>16s}")
+    for key, label in (("expected_npv_usd", "expected NPV"), ("cvar_usd", f"CVaR ({share})"), ("p10_usd", "P10"),
+                       ("p50_usd", "P50"), ("p90_usd", "P90")):
+        click.echo(f"  {label:26s}{fmt.money(b[key]):>14s}{fmt.money(ev[key]) if key in ev else 'n/a':>16s}")
+    click.echo(f"  {'probability of a loss':26s}{fmt.percent(b['probability_of_loss']):>14s}"
+               f"{fmt.percent(ev['probability_of_loss']) if ev else 'n/a':>16s}")
+    for key, label in (("vss_usd", "value of the stochastic solution (VSS)"),
+                       ("evpi_usd", "expected value of perfect information (EVPI)")):
+        click.echo(f"  {label}: {'n/a' if b[key] is None else fmt.money(b[key])}")
+    for tech, value in b["value_of_flexibility_usd"].items():
+        if value is not None:
+            click.echo(f"  value of new {tech} as a hedge: {fmt.money(value)}")
 
 
 @cli.command()

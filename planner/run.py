@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -17,6 +19,7 @@ from planner.solve import (
     HighsModel,
     ProgressFn,
     SolveOptions,
+    SolverStats,
     YearCheck,
     diagnose,
     evaluate_designs,
@@ -157,12 +160,21 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     return result
 
 
+class Sizing(Protocol):
+    """What the typical-day loop needs of a sizing solve (a Result has it all)."""
+
+    new_sizes: dict[str, float]
+    integer_new_sizes: list[str]
+    npv_usd: float
+    solver: SolverStats
+
+
 MAX_ADD_ROUNDS = 4  # rounds of "add the days the design could not serve" before repairing on the full year
 SERVED_TOL_MW = 1e-6  # an hour whose elastic shortfall is above this is not served
 
 
 def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: ProgressFn | None,
-                     marginals: bool) -> Result:
+                     marginals: bool, size: Callable[[Scenario], Sizing] | None = None) -> Result:
     """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV.
 
     If the real year cannot be served with the typical-day design, an elastic full-year LP with the sizes
@@ -171,6 +183,10 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     before, for storage) join the reduced model as real days of their own and the plant is sized again.
     After MAX_ADD_ROUNDS the full year is solved with the integer fleets capped at their typical-day sizes,
     and as a last resort in full.
+
+    `size`: how a design is chosen on the reduced scenario (default: its deterministic optimum; the stochastic
+    plan passes its extensive form over the scenarios, planner/stochastic.py). With a `size` of its own there is
+    no full-year repair: a design that cannot serve the year after MAX_ADD_ROUNDS raises SolveError.
     """
     from planner.scenario.typical import HOURS_PER_DAY, aggregate
 
@@ -194,7 +210,7 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
         if not own_days:
             aggregate_periods = reduced.periods.n_clusters
         t1 = time.perf_counter()
-        sizing = _optimise(reduced, opts, progress, marginals=False)
+        sizing = size(reduced) if size is not None else _optimise(reduced, opts, progress, marginals=False)
         timings["sizing"] += time.perf_counter() - t1
         t1 = time.perf_counter()
         try:
@@ -223,6 +239,10 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     added = reduced.periods.n_clusters - aggregate_periods
     if added and result is not None:
         design = f"fixed, after adding {added} real day(s) the first designs could not serve"
+    if result is None and size is not None:
+        raise SolveError(f"The design sized on {n_days} typical days cannot serve the real year:", [
+            f"after adding {reduced.periods.n_clusters - aggregate_periods} real day(s) it still falls short; "
+            f"size on more typical days, or over the full year"])
     if result is None:
         try:  # the full year with each integer fleet at most its typical-day size, everything else free
             caps = {k: sizing.new_sizes[k] for k in sizing.integer_new_sizes}

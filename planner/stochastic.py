@@ -201,11 +201,12 @@ def sizing_inputs(base: Scenario, scens: list[ScenarioLike], typical_days: int |
 
 
 def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Settings, opts: SolveOptions,
-                    progress: Progress | None = None) -> dict:
-    """Size `base` under the scenarios and value the answer (the summary.json "stochastic" block).
+                    progress: Progress | None = None):
+    """Size `base` under the scenarios and value the answer: (the summary.json "stochastic" block, the design
+    re-dispatched over `base`'s own year when sized on typical days, else None).
 
-    Returns the block; its "design" holds the stochastic design's new sizes (the caller re-dispatches it over
-    the workbook's own year for the plan's pages).
+    On typical days the extensive form takes the place of the deterministic sizing in the typical-day loop
+    (planner/run.py: optimise_typical), so days the design cannot serve join the model as they do there.
     """
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
@@ -214,19 +215,37 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
     timings: dict[str, float] = {}
 
     def stochastic_design(hold: dict[str, float] | None = None):
+        """The extensive form's design valued over the scenarios' full years, its solver stats, and (on typical
+        days) the design re-dispatched over `base`'s year."""
         t = time.perf_counter()
-        scs = sizing_inputs(base, scens, settings.typical_days)
-        ext = build_extensive(scs, probs, settings.risk_aversion, settings.cvar_alpha, hold)
-        design, stats, block_npv = solve_extensive(ext, opts)
+        if settings.typical_days is None:
+            design, stats, npv = solve_extensive(
+                build_extensive(full, probs, settings.risk_aversion, settings.cvar_alpha, hold), opts)
+            timings["extensive_form"] = timings.get("extensive_form", 0.0) + time.perf_counter() - t
+            return DesignValue(design, npv, risk.figures(npv, probs, settings.cvar_alpha)), stats, None
+        from planner.run import optimise_typical
+
+        solved = []
+
+        def size(reduced: Scenario) -> _Sizing:
+            ext = build_extensive(scenario_inputs(reduced, scens), probs, settings.risk_aversion, settings.cvar_alpha,
+                                  hold)
+            design, stats, _npv = solve_extensive(ext, opts)
+            solved.append(stats)
+            ints = [k for k, v in ext.blocks[0].ctx.new.items() if v.is_integer()]
+            return _Sizing(design, ints, float(stats.objective), stats)
+
+        on_base = optimise_typical(base, settings.typical_days, opts, None, marginals=False, size=size)
         timings["extensive_form"] = timings.get("extensive_form", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
-        npv = block_npv if settings.typical_days is None else value_design(base, design, full, opts)
+        design = dict(on_base.new_sizes)
+        npv = value_design(base, design, full, opts)
         timings["evaluation"] = timings.get("evaluation", 0.0) + time.perf_counter() - t
-        return DesignValue(design, npv, risk.figures(npv, probs, settings.cvar_alpha)), stats
+        return DesignValue(design, npv, risk.figures(npv, probs, settings.cvar_alpha)), solved[-1], on_base
 
     say(f"stochastic: {len(scens)} scenario(s), "
         f"{'the full year' if settings.typical_days is None else f'{settings.typical_days} typical days'} each ...")
-    sto, stats = stochastic_design()
+    sto, stats, on_base = stochastic_design()
     block = {"risk_aversion": settings.risk_aversion, "cvar_alpha": settings.cvar_alpha,
              "typical_days": settings.typical_days, "full_year_check": True, **sto.figures,
              "design": sto.to_dict(), "solver": {"status": stats.status, "mip_gap": stats.mip_gap,
@@ -250,7 +269,7 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
             say(f"stochastic: the design without new {tech.label.lower()} ...")
             s = section(base, tech)
             hold = {d.var: float(getattr(s, d.min_field)) for t, d in decisions(base) if d.var in names and t is tech}
-            without, _ = stochastic_design(hold)
+            without, _, _ = stochastic_design(hold)
             flex[tech.name] = sto.figures["expected_npv_usd"] - without.figures["expected_npv_usd"]
     block["value_of_flexibility_usd"] = flex
     block["scenarios"] = [
@@ -259,7 +278,7 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
          "perfect_information_npv_usd": None if pi is None else pi[k]}
         for k, (s, p) in enumerate(zip(scens, probs, strict=True))]
     block["timings_s"] = {**timings, "total": time.perf_counter() - t0}
-    return block
+    return block, on_base
 
 
 def expected_value_design(base: Scenario, scens: list[ScenarioLike], probs: list[float], settings: Settings,
@@ -288,6 +307,16 @@ def expected_changes(base: Scenario, scens: list[ScenarioLike], probs: list[floa
 
 
 @dataclass
+class _Sizing:
+    """The extensive form's answer as the typical-day loop reads a sizing (planner/run.py: Sizing)."""
+
+    new_sizes: dict[str, float]
+    integer_new_sizes: list[str]
+    npv_usd: float
+    solver: object
+
+
+@dataclass
 class _Changes:
     changes: dict[str, float]
     name: str = "expected value"
@@ -313,10 +342,12 @@ def optimise_stochastic(sc: Scenario, scens: list[ScenarioLike], settings: Setti
                         progress: Progress | None = None):
     """The stochastic plan as a Result: its design re-dispatched over the workbook's own year (the plan's pages,
     dispatch.csv, the pro-forma and the do-nothing baseline), with summary.json's "stochastic" block."""
-    from planner.run import optimise
+    from planner.run import add_baseline, optimise
 
-    block = stochastic_plan(sc, scens, settings, opts, progress)
-    result = optimise(sc, opts, marginals=False, fixed=block["design"]["new_sizes"], baseline=True)
+    block, result = stochastic_plan(sc, scens, settings, opts, progress)
+    if result is None:
+        result = optimise(sc, opts, marginals=False, fixed=block["design"]["new_sizes"])
+    add_baseline(result, sc, opts)
     block["design"] = {**block["design"], "sizes": dict(result.sizes), "sizes_new": dict(result.sizes_new)}
     result.extra["stochastic"] = block
     return result

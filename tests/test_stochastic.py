@@ -74,7 +74,7 @@ def test_the_hand_case_has_the_shape_the_closed_form_needs():
 
 
 def test_stochastic_fleet_npv_vss_evpi_and_mining_hedge_value_equal_the_closed_form():
-    block = stochastic_plan(site(), SCENARIOS, Settings(typical_days=None), OPTS)
+    block, _ = stochastic_plan(site(), SCENARIOS, Settings(typical_days=None), OPTS)
     e_sto = 0.5 * (npv(MAX_CONTAINERS, R_A) + npv(MAX_CONTAINERS, R_B))
     e_ev = 0.5 * (npv(FREE_MW, R_A) + npv(FREE_MW, R_B))  # the mean scenario builds to the kink
     e_pi = 0.5 * (npv(MAX_CONTAINERS, R_A) + npv(0, R_B))
