@@ -54,6 +54,8 @@ class Settings:
     expected_value: bool = True  # value the expected-value design (VSS)
     perfect_information: bool = True  # solve each scenario alone (EVPI)
     flexibility: bool = True  # re-solve without each flexible technology (value as a hedge)
+    workers: int = 1  # local processes for the scenarios' own optima (planner/sensitivity.py: run_cases)
+    dask: str | None = None  # or a Dask scheduler's address for them
 
 
 @dataclass
@@ -258,8 +260,10 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
     if settings.perfect_information:
         say("stochastic: each scenario's own optimum (perfect information) ...")
         t = time.perf_counter()
-        pi = [_own_optimum(sc, settings, opts) for sc in full]
+        pi, why = own_optima(base, scens, settings, opts)
         timings["perfect_information"] = time.perf_counter() - t
+        if why:
+            block["evpi_not_computed"] = why
     block["ev_design"] = None if ev is None else ev.to_dict()
     block["vss_usd"] = None if ev is None else sto.figures["expected_npv_usd"] - ev.figures["expected_npv_usd"]
     block["evpi_usd"] = None if pi is None else risk.expected(pi, probs) - sto.figures["expected_npv_usd"]
@@ -323,11 +327,18 @@ class _Changes:
     probability: float = 1.0
 
 
-def _own_optimum(sc: Scenario, settings: Settings, opts: SolveOptions) -> float:
-    """A scenario's deterministic optimum, full-year NPV (its typical-day design re-dispatched)."""
-    from planner.run import optimise
+def own_optima(base: Scenario, scens: list[ScenarioLike], settings: Settings, opts: SolveOptions):
+    """Each scenario's deterministic optimum (its typical-day design re-dispatched over its full year), in
+    parallel processes or on Dask (planner/sensitivity.py: run_cases); (NPVs, None) or (None, why not)."""
+    from planner.sensitivity import Case, run_cases
 
-    return optimise(sc, opts, marginals=False, typical_days=settings.typical_days).npv_usd
+    cases = [Case(k, dict(s.changes), s.name) for k, s in enumerate(scens)]
+    results = run_cases(base, cases, opts, workers=settings.workers, dask=settings.dask,
+                        typical_days=settings.typical_days, warm=False)
+    failed = [r for r in results if r.status != "ok" or r.npv_usd is None]
+    if failed:
+        return None, f"scenario {failed[0].label!r} has no optimum of its own: {failed[0].reason}"
+    return [float(r.npv_usd) for r in results], None
 
 
 def _hedge_technologies():
