@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import pyomo.core as pyo
 
 from planner import risk
@@ -54,6 +55,7 @@ class Settings:
     expected_value: bool = True  # value the expected-value design (VSS)
     perfect_information: bool = True  # solve each scenario alone (EVPI)
     flexibility: bool = True  # re-solve without each flexible technology (value as a hedge)
+    method: str = "extensive"  # extensive | benders: how the two-stage model is solved (docs/stochastic.md)
     workers: int = 1  # local processes for the scenarios' own optima (planner/sensitivity.py: run_cases)
     dask: str | None = None  # or a Dask scheduler's address for them
 
@@ -146,6 +148,50 @@ def solve_extensive(ext: Extensive, opts: SolveOptions, progress=None):
     return design, stats, [float(pyo.value(b.m.npv_usd)) for b in ext.blocks]
 
 
+def two_stage(scs: list[Scenario], probs: list[float], settings: Settings, opts: SolveOptions,
+              hold: dict[str, float] | None = None):
+    """The two-stage model solved by the settings' method: (design, solver stats, each scenario's NPV)."""
+    if settings.method == "benders":
+        return solve_decomposed(scs, probs, opts, settings.risk_aversion, settings.cvar_alpha, hold)
+    return solve_extensive(build_extensive(scs, probs, settings.risk_aversion, settings.cvar_alpha, hold), opts)
+
+
+def integer_decisions(sc: Scenario) -> list[str]:
+    """The new-size decisions that are integer fleets."""
+    return [d.var for _t, d in decisions(sc) if d.integer]
+
+
+def solve_decomposed(scs: list[Scenario], probabilities: list[float], opts: SolveOptions, risk_aversion: float = 0.0,
+                     cvar_alpha: float = 0.1, hold: dict[str, float] | None = None):
+    """The two-stage model by Benders decomposition (planner/solve/benders.py), one LP per scenario; the same
+    return as solve_extensive. A design some scenario cannot serve falls back to the extensive form."""
+    from planner.solve import SolverStats
+    from planner.solve.benders import Scenario as Sub
+    from planner.solve.benders import solve_benders
+    from planner.solve.highs_model import INF
+
+    builds = [build(sc) for sc in scs]
+    for b in builds:
+        fix_sizes(b.m, hold or {})
+    hms = [HighsModel(b.m) for b in builds]
+    free = [k for k, v in builds[0].ctx.new.items() if not v.fixed]
+    first = [builds[0].ctx.new[k] for k in free]
+    lb = np.array([-INF if v.lb is None else v.lb for v in first], dtype=float)
+    ub = np.array([INF if v.ub is None else v.ub for v in first], dtype=float)
+    integer = np.array([v.is_integer() for v in first], dtype=bool)
+    subs = [Sub(hm.h, np.array([hm.col_index[id(b.ctx.new[k])] for k in free], dtype=np.int32), hm.scale)
+            for b, hm in zip(builds, hms, strict=True)]
+    r = solve_benders(subs, probabilities, lb, ub, integer, opts, risk_aversion, cvar_alpha)
+    if r.status in ("not_complete_recourse", "infeasible"):
+        return solve_extensive(build_extensive(scs, probabilities, risk_aversion, cvar_alpha, hold), opts)
+    design = {k: float(getattr(v, "value", None) or 0.0) for k, v in builds[0].ctx.new.items() if v.fixed}
+    design.update({k: float(x) for k, x in zip(free, r.x, strict=True)})
+    stats = SolverStats(status=r.status, termination=f"Benders decomposition, {r.iterations} iterations",
+                        objective=r.objective_usd, bound=r.bound_usd, mip_gap=r.mip_gap, seconds=r.seconds,
+                        nodes=r.iterations, solver="HiGHS (LP) + planner Benders decomposition")
+    return design, stats, r.values_usd
+
+
 def value_design(base: Scenario, design: dict[str, float], scs: list[Scenario], opts: SolveOptions) -> list[float]:
     """Full-year NPV of the design in each scenario (an LP each, the design fixed).
 
@@ -221,8 +267,7 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
         days) the design re-dispatched over `base`'s year."""
         t = time.perf_counter()
         if settings.typical_days is None:
-            design, stats, npv = solve_extensive(
-                build_extensive(full, probs, settings.risk_aversion, settings.cvar_alpha, hold), opts)
+            design, stats, npv = two_stage(full, probs, settings, opts, hold)
             timings["extensive_form"] = timings.get("extensive_form", 0.0) + time.perf_counter() - t
             return DesignValue(design, npv, risk.figures(npv, probs, settings.cvar_alpha)), stats, None
         from planner.run import optimise_typical
@@ -230,12 +275,9 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
         solved = []
 
         def size(reduced: Scenario) -> _Sizing:
-            ext = build_extensive(scenario_inputs(reduced, scens), probs, settings.risk_aversion, settings.cvar_alpha,
-                                  hold)
-            design, stats, _npv = solve_extensive(ext, opts)
+            design, stats, _npv = two_stage(scenario_inputs(reduced, scens), probs, settings, opts, hold)
             solved.append(stats)
-            ints = [k for k, v in ext.blocks[0].ctx.new.items() if v.is_integer()]
-            return _Sizing(design, ints, float(stats.objective), stats)
+            return _Sizing(design, integer_decisions(reduced), float(stats.objective), stats)
 
         on_base = optimise_typical(base, settings.typical_days, opts, None, marginals=False, size=size)
         timings["extensive_form"] = timings.get("extensive_form", 0.0) + time.perf_counter() - t

@@ -110,3 +110,16 @@ def test_one_scenario_equals_the_deterministic_model():
     assert design == pytest.approx(det.new_sizes, abs=1e-9)
     assert stats.objective == pytest.approx(det.npv_usd, rel=1e-9)
     assert block_npv[0] == pytest.approx(det.npv_usd, rel=1e-9)
+
+
+@pytest.mark.parametrize("risk_aversion", [0.0, 0.5])
+def test_benders_gives_the_extensive_forms_design_and_objective(risk_aversion):
+    from planner.stochastic import solve_decomposed
+
+    scs = scenario_inputs(site(), SCENARIOS)
+    ext_design, ext_stats, ext_npv = solve_extensive(build_extensive(scs, [0.5, 0.5], risk_aversion, 0.5), OPTS)
+    design, stats, npv_s = solve_decomposed(scs, [0.5, 0.5], OPTS, risk_aversion, 0.5)
+    assert stats.status == "optimal" and "Benders" in stats.termination
+    assert design == pytest.approx(ext_design, abs=1e-6)
+    assert stats.objective == pytest.approx(ext_stats.objective, rel=1e-7)
+    assert npv_s == pytest.approx(ext_npv, rel=1e-7)
