@@ -141,6 +141,23 @@ def test_weighted_percentile_cdf_cvar_and_loss_by_hand():
             bad()
 
 
+def excel_shows(x: float, number_format: str) -> str:
+    """The text Excel displays for x under one of the planner's money formats (a thousands separator, one or no
+    decimal, a comma per 1000 of scaling, a quoted unit, the second section for negatives)."""
+    section = number_format.split(";")[1 if x < 0 else 0].replace("[Red]", "")
+    body, unit = section.split('"')[0], section.split('"')[1]
+    scale = 1000 ** (len(body) - len(body.rstrip(",")))
+    decimals = len(body.rstrip(",").split(".")[1]) if "." in body else 0
+    return f"{'-' if x < 0 else ''}{abs(x) / scale:,.{decimals}f}{unit}"
+
+
+@pytest.mark.parametrize("usd, text", [(640.0, "640 USD"), (812_400.0, "812.4 k USD"), (999_960.0, "1.0 M USD"),
+                                        (11.1e6, "11.1 M USD"), (-3e6, "-3.0 M USD"), (12.34e9, "12.3 B USD")])
+def test_excel_money_format_displays_what_fmt_money_writes(usd, text):
+    assert fmt.money(usd) == text
+    assert excel_shows(usd, fmt.excel_money(usd)) == text
+
+
 # ------------------------------------------------------------------------------------------ report.xlsx
 
 def test_uncertainty_sheet_only_with_the_block_and_other_sheets_exactly_as_today(base_dir, stoch_dir, tmp_path):
@@ -213,7 +230,7 @@ def test_uncertainty_figures_builds_and_scenarios_equal_summary_json(stoch_dir):
     # the parameter legend: the input's note and unit from scenario.json
     _, legend = table(ws, "Parameters the scenarios change (blank: the workbook's value)")
     assert "(USD/PH/day)" in legend[PARAMS[0]][1].value and legend[PARAMS[2]][1].value == PARAMS[2]
-    notes = " ".join(str(ws.cell(r, 1).value) for r in range(2, 6))
+    notes = " ".join(str(ws.cell(r, 1).value) for r in range(2, table(ws, "NPV over the scenarios")[0]))
     assert "0.75 x expected NPV + 0.25 x CVaR" in notes and "48 typical days" in notes
     assert "full-year re-dispatch" in notes
 

@@ -486,6 +486,9 @@ def inputs_sheet(ws, data: ReportData, lay: Layout) -> None:
 
 # ------------------------------------------------- uncertainty: the stochastic design (docs/report.md, Uncertainty)
 
+CDF_COLOURS = ("3B8EA5", "7F3C8D")  # planner/report/svg.py: step_cdf draws the designs in PALETTE[1], PALETTE[2]
+
+
 def _money_cell(ws, r: int, c: int, usd: float | None, missing: str = fmt.NA) -> None:
     """An amount in full USD shown as fmt.money writes it (the HTML's text), or `missing` for None."""
     put(ws, r, c, missing if usd is None else usd, fmt.excel_money(usd))
@@ -495,6 +498,7 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
     """The two designs' NPV figures side by side, VSS, EVPI, the value of flexibility, both builds, every scenario
     and a chart of both NPV distributions (step CDFs) with the points it plots below it."""
     st = u.block(data)
+    header_rows: list[int] = []  # each table's header row (the column widths fit them)
     lab = data.labels
     put(ws, 1, 1, f"Uncertainty: one build for {len(st['scenarios'])} scenarios: {data.site}").font = TITLE
     r = 1
@@ -502,6 +506,7 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
         r += 1
         put(ws, r, 1, note)
     r += 2
+    header_rows.append(r)
     header(ws, r, ["NPV over the scenarios", u.STOCHASTIC, u.EV])
     for f in u.figures(data):
         r += 1
@@ -515,6 +520,7 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
         r += 1
         put(ws, r, 1, f"The expected-value design was {u.NOT_COMPUTED}.")
     r += 2
+    header_rows.append(r)
     header(ws, r, ["Value of", "Amount", "In words"])
     for v in u.values(data):
         r += 1
@@ -522,6 +528,7 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
         _money_cell(ws, r, 2, v.usd, u.NOT_COMPUTED)
         put(ws, r, 3, v.text)
     r += 2
+    header_rows.append(r)
     header(ws, r, ["Build (new, recommended)", "Unit", "Existing", u.STOCHASTIC, u.EV])
     for b in u.build(data):
         r += 1
@@ -538,6 +545,7 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
         put(ws, r, 2, f"{p.note} ({p.unit})" if p.unit else p.note)
     r += 2
     npv_keys = ("npv_usd", "ev_design_npv_usd", "perfect_information_npv_usd")
+    header_rows.append(r)
     header(ws, r, [lab.label("stochastic", "name"), lab.label("stochastic", "probability"), *[p.name for p in params],
                    *[lab.label("stochastic", k) for k in npv_keys]])
     for s in st["scenarios"]:
@@ -560,6 +568,7 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
     heads = []
     for name in cdfs:
         heads += [f"NPV, {name.lower()} (USD)", "Cumulative probability"]
+    header_rows.append(r)
     header(ws, r, heads)
     top, ch = r + 1, ScatterChart()
     for i, (name, (xs, ys)) in enumerate(cdfs.items()):
@@ -571,17 +580,22 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
                         Reference(ws, min_col=1 + 2 * i, min_row=top, max_row=bottom), title=name)
         series.marker.symbol = "none"
         series.smooth = False
+        series.graphicalProperties.line.solidFill = CDF_COLOURS[i % len(CDF_COLOURS)]  # the HTML's colours
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
         ch.series.append(series)
     r = top + max(len(xs) for xs, _ in cdfs.values()) - 1
-    ch.title = "NPV distribution over the scenarios (cumulative probability)"
+    ch.title = "NPV distribution (cumulative probability)"
     ch.style, ch.scatterStyle = 13, "line"
     ch.x_axis.title, ch.y_axis.title = "NPV (USD)", "probability of an NPV at most this"
-    ch.x_axis.number_format, ch.y_axis.number_format = fmt.XL_MUSD, "0%"
+    ch.x_axis.number_format, ch.y_axis.number_format = '#,##0.0,," M USD";-#,##0.0,," M USD"', "0%"
     ch.y_axis.scaling.min, ch.y_axis.scaling.max = 0.0, 1.0
+    ch.y_axis.crosses = "min"  # the probability axis at the left, not at an NPV of zero
     ch.x_axis.delete = ch.y_axis.delete = False
     ch.height, ch.width = 10, 24
-    widths(ws, {"A": 44, "B": 22, "C": 22, "D": 22, "E": 22})
-    for j in range(6, 6 + len(params) + 3):
-        ws.column_dimensions[get_column_letter(j)].width = 18
+    widths(ws, {"A": 44, "B": 22})
+    for j in range(3, max(ws.max_column, 5) + 1):  # wide enough for each header (a dotted parameter name)
+        longest = max((len(str(ws.cell(r, j).value)) for r in header_rows if ws.cell(r, j).value is not None),
+                      default=0)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(18, longest + 2), 40)
     lay.chart(ch, r + 2)
     ws.freeze_panes = "A2"

@@ -271,6 +271,11 @@ def _cell(v, unit: str, missing: str = fmt.NA, id_: str = "") -> str:
     return f"<td class='n'{ident} data-value={quoteattr(repr(v))}>{escape(text)}</td>"
 
 
+def _breakable(text: str) -> str:
+    """Escaped text that may wrap after a dot or an underscore (a long dotted parameter name in a header)."""
+    return escape(text).replace(".", ".<wbr>").replace("_", "_<wbr>")
+
+
 def uncertainty_section(data: ReportData) -> list[str]:
     """A stochastic run's section (planner/report/uncertainty.py): the figures of both designs, VSS, EVPI, the
     value of flexibility, the NPV distributions (step CDFs), both builds and every scenario; [] otherwise."""
@@ -280,6 +285,7 @@ def uncertainty_section(data: ReportData) -> list[str]:
     lab = data.labels
     out = [f"<section id='uncertainty'><h2>Uncertainty: one build for {len(st['scenarios'])} scenarios</h2>"]
     out += [f"<p class='sub'>{escape(n)}</p>" for n in u.notes(data)]
+    out.append("<h3>NPV of each design over the scenarios</h3>")
     out.append(f"<table id='uncertainty-figures'><tr><th>NPV over the scenarios</th><th>{u.STOCHASTIC}</th>"
                f"<th>{u.EV}</th></tr>")
     for f in u.figures(data):
@@ -288,6 +294,7 @@ def uncertainty_section(data: ReportData) -> list[str]:
     out.append("</table>")
     if not st.get("ev_design"):
         out.append(f"<p class='sub'>The expected-value design was {u.NOT_COMPUTED}.</p>")
+    out.append("<h3>What choosing under uncertainty, knowing the future and flexibility are worth</h3>")
     out.append("<table id='uncertainty-values'><tr><th>Value of</th><th>Amount</th><th>In words</th></tr>")
     for v in u.values(data):
         out.append(f"<tr><td>{escape(v.label)}</td>{_cell(v.usd, 'USD', u.NOT_COMPUTED, f'unc-{v.key}')}"
@@ -309,10 +316,10 @@ def uncertainty_section(data: ReportData) -> list[str]:
                    + "; ".join(f"<b>{escape(p.name)}</b>: {escape(p.note)}{f' ({escape(p.unit)})' if p.unit else ''}"
                                for p in params) + ".</p>")
     out.append("<table id='uncertainty-scenarios'><tr>"
-               + "".join(f"<th>{escape(h)}</th>" for h in [lab.label("stochastic", "name"),
-                                                           lab.label("stochastic", "probability"),
-                                                           *[p.name for p in params],
-                                                           *[lab.label("stochastic", k) for k in npv_keys]])
+               + "".join(f"<th>{_breakable(h)}</th>" for h in [lab.label("stochastic", "name"),
+                                                               lab.label("stochastic", "probability"),
+                                                               *[p.name for p in params],
+                                                               *[lab.label("stochastic", k) for k in npv_keys]])
                + "</tr>")
     for s in st["scenarios"]:
         changes = s.get("changes") or {}

@@ -157,7 +157,8 @@ def step_cdf(series: dict[str, tuple[list[float], list[float]]], title: str, wid
                      f'{_nice(x)}</text>')
     if lo < 0 < hi:  # the line of a zero NPV: the step's height there is the probability of a loss
         parts.append(f'<line x1="{px(0):.1f}" x2="{px(0):.1f}" y1="{pad_t}" y2="{pad_t + ph}" stroke="#999" '
-                     f'stroke-dasharray="4 3"/>')
+                     f'stroke-dasharray="4 3"/><text x="{px(0):.1f}" y="{height - pad_b + 14}" class="ax" '
+                     f'text-anchor="middle">0</text>')
     parts.append(f'<text x="{pad_l + pw / 2:.1f}" y="{height - 6}" class="ax" text-anchor="middle">NPV (USD); '
                  f'height: probability of an NPV at most this</text>')
     for i, (name, (x, p)) in enumerate(series.items()):

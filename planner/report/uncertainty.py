@@ -71,18 +71,17 @@ def values(data: ReportData) -> list[Value]:
     vss, evpi = st.get("vss_usd"), st.get("evpi_usd")
     out = [Value("vss_usd", data.label("stochastic", "vss_usd"), vss,
                  NOT_COMPUTED if vss is None else
-                 f"Choosing the build for all {len(st['scenarios'])} scenarios rather than for the expected one adds "
-                 f"{fmt.money(vss)} of expected NPV (E[NPV | stochastic design] - E[NPV | expected-value design])."),
+                 f"Choosing one build for all {len(st['scenarios'])} scenarios, not for the expected one, adds "
+                 f"{fmt.money(vss)} of expected NPV."),
            Value("evpi_usd", data.label("stochastic", "evpi_usd"), evpi,
                  NOT_COMPUTED if evpi is None else
-                 f"Knowing which scenario comes before building would add {fmt.money(evpi)} of expected NPV (the "
-                 f"expected NPV with perfect information minus the stochastic optimum's).")]
+                 f"Knowing the scenario before building would add {fmt.money(evpi)} of expected NPV.")]
     for tech, usd in (st.get("value_of_flexibility_usd") or {}).items():
         name = data.label("technologies", tech)
         out.append(Value(f"value_of_flexibility_usd.{tech}", f"{data.label('stochastic', 'value_of_flexibility_usd')}"
                          f": {name}", usd, NOT_COMPUTED if usd is None else
-                         f"{name} as a hedge is worth {fmt.money(usd)} here (the stochastic optimum's expected NPV "
-                         f"with {name} allowed minus without)."))
+                         f"{name} as a hedge is worth {fmt.money(usd)} here (expected NPV with it allowed minus "
+                         f"without)."))
     return out
 
 
@@ -154,14 +153,17 @@ def notes(data: ReportData) -> list[str]:
                  f"{fmt.round_significant(1 - lam, 3):g} x expected NPV + {fmt.round_significant(lam, 3):g} x CVaR "
                  f"(the mean NPV of the worst {alpha} of the probability)")
     days = st.get("typical_days")
-    out = [f"One build chosen for {len(st['scenarios'])} scenarios at once (two-stage stochastic programme): it "
-           f"maximises {objective}; each scenario is then dispatched with that build.",
+    out = [f"One build chosen for {len(st['scenarios'])} scenarios at once (a two-stage stochastic programme); each "
+           f"scenario is then dispatched with that build.",
+           f"The build maximises {objective}.",
            "The expected-value design is the build chosen for the probability-weighted mean scenario, evaluated "
-           "over the same scenarios. P10 is the NPV that 10 % of the probability lies at or below (the lowest "
-           "scenario NPV whose cumulative probability reaches 10 %), P50 and P90 likewise.",
+           "over the same scenarios.",
+           "VSS = E[NPV | stochastic design] - E[NPV | expected-value design]; EVPI = the expected NPV with "
+           "perfect information minus the stochastic optimum's.",
+           "P10 is the lowest scenario NPV whose cumulative probability reaches 10 % (P50 and P90 likewise).",
            (f"The build was sized on {days} typical days per scenario" if days else
             "The build was sized on the full year of every scenario")
-           + ("; every scenario NPV shown is a full-year re-dispatch of the design." if st.get("full_year_check")
+           + ("; every scenario NPV is a full-year re-dispatch of the design." if st.get("full_year_check")
               else "; the scenario NPVs are those of the sizing model (no full-year re-dispatch).")]
     sol = st.get("solver") or {}
     if sol:
