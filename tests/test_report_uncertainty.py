@@ -290,7 +290,8 @@ def test_uncertainty_sheet_prints_as_the_others_and_holds_no_formula(stoch_dir):
 
 def test_not_computed_figures_and_no_ev_design_give_one_series_and_say_so(base_dir, tmp_path):
     def edit(block):
-        block.update(ev_design=None, vss_usd=None, evpi_usd=None, value_of_flexibility_usd={"mining": None})
+        block.update(ev_design=None, vss_usd=None, evpi_usd=None, value_of_flexibility_usd={"mining": None},
+                     risk_aversion=0.0, typical_days=None, full_year_check=False)
         for s in block["scenarios"]:
             s["ev_design_npv_usd"] = s["perfect_information_npv_usd"] = None
 
@@ -302,6 +303,9 @@ def test_not_computed_figures_and_no_ev_design_give_one_series_and_say_so(base_d
     assert [r[1].value for r in val.values()] == ["not computed"] * 3
     (chart,) = ws._charts
     assert len(chart.series) == 1
+    notes = " ".join(str(ws.cell(r, 1).value) for r in range(2, table(ws, "NPV over the scenarios")[0]))
+    assert "The build maximises the expected NPV." in notes
+    assert "sized on the full year of every scenario; the scenario NPVs are those of the sizing model" in notes
     page = (folder / "report.html").read_text()
     assert page.count("not computed") >= 3 + 2 * 3  # 3 values, 2 NPVs of each of 3 scenarios
     assert "The expected-value design was not computed." in page

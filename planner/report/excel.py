@@ -583,7 +583,7 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
         series.graphicalProperties.line.solidFill = CDF_COLOURS[i % len(CDF_COLOURS)]  # the HTML's colours
         series.graphicalProperties.line.width = 28575  # 2.25 pt
         ch.series.append(series)
-    r = top + max(len(xs) for xs, _ in cdfs.values()) - 1
+    r = top + max((len(xs) for xs, _ in cdfs.values()), default=1) - 1
     ch.title = "NPV distribution (cumulative probability)"
     ch.style, ch.scatterStyle = 13, "line"
     ch.x_axis.title, ch.y_axis.title = "NPV (USD)", "probability of an NPV at most this"
@@ -597,5 +597,6 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
         longest = max((len(str(ws.cell(r, j).value)) for r in header_rows if ws.cell(r, j).value is not None),
                       default=0)
         ws.column_dimensions[get_column_letter(j)].width = min(max(18, longest + 2), 40)
-    lay.chart(ch, r + 2)
+    if cdfs:
+        lay.chart(ch, r + 2)
     ws.freeze_panes = "A2"

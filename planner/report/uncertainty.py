@@ -142,6 +142,8 @@ def scenario_npvs(data: ReportData) -> dict[str, list[float]]:
 def cdfs(data: ReportData) -> dict[str, tuple[list[float], list[float]]]:
     """Design -> the points of its NPV's step CDF (planner/distribution.py: weighted_cdf, cdf_steps)."""
     p = [float(s["probability"]) for s in block(data)["scenarios"]]
+    if not p:  # no scenario: nothing to draw
+        return {}
     return {name: distribution.cdf_steps(*distribution.weighted_cdf(v, p)) for name, v in scenario_npvs(data).items()}
 
 
