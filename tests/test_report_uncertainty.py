@@ -19,7 +19,8 @@ import openpyxl
 import pytest
 from helpers import CHROMIUM, open_in_chromium, small_scenario
 
-from planner import distribution, fmt
+from planner import fmt, risk
+from planner.report import uncertainty as u
 from planner.report import write_reports
 from planner.report.excel import UNCERTAINTY_SHEET
 from planner.run import add_baseline, optimise, write_outputs
@@ -117,28 +118,28 @@ def table(ws, title: str) -> tuple[int, dict[str, list]]:
 
 # ------------------------------------------------------------------------------ the statistics, by hand
 
-def test_weighted_percentile_cdf_cvar_and_loss_by_hand():
-    x, cum = distribution.weighted_cdf(NPV_S, P)
+def test_weighted_percentile_cdf_cvar_loss_and_cdf_steps_of_the_three_scenarios_by_hand():
+    """planner/risk.py (the stochastic model's and this section's statistics) on this file's three scenarios."""
+    x, cum = risk.weighted_cdf(NPV_S, P)
     assert x.tolist() == [-3e6, 12e6, 30e6] and cum.tolist() == pytest.approx([0.3, 0.8, 1.0], abs=1e-15)
-    pct = {p: distribution.weighted_percentile(NPV_S, P, p) for p in (0.0, 0.1, 0.3, 0.30001, 0.5, 0.8, 0.9, 1.0)}
-    assert pct == {0.0: -3e6, 0.1: -3e6, 0.3: -3e6, 0.30001: 12e6, 0.5: 12e6, 0.8: 12e6, 0.9: 30e6, 1.0: 30e6}
+    pct = {q: risk.weighted_percentile(NPV_S, P, q) for q in (0, 10, 30, 30.001, 50, 80, 90, 100)}
+    assert pct == {0: -3e6, 10: -3e6, 30: -3e6, 30.001: 12e6, 50: 12e6, 80: 12e6, 90: 30e6, 100: 30e6}
     # 0.1 + 0.2 is 0.30000000000000004 in floating point: P30 still reaches the second value, not the third
-    assert distribution.weighted_percentile([1.0, 2.0, 3.0], [0.1, 0.2, 0.7], 0.3) == 2.0
-    # unnormalised probabilities are normalised; equal values merge into one step
-    x, cum = distribution.weighted_cdf([2.0, 1.0, 1.0], [5, 2, 3])
-    assert x.tolist() == [1.0, 2.0] and cum.tolist() == pytest.approx([0.5, 1.0])
-    assert distribution.cdf_steps([1.0, 2.0], [0.5, 1.0]) == ([1.0, 1.0, 2.0, 2.0], [0.0, 0.5, 0.5, 1.0])
-    assert distribution.expected(NPV_S, P) == pytest.approx(E_S) == pytest.approx(11.1e6)
-    assert distribution.cvar(NPV_S, P, 0.1) == pytest.approx(-3e6)  # the worst 10 % lies inside the crash
+    assert risk.weighted_percentile([1.0, 2.0, 3.0], [0.1, 0.2, 0.7], 30) == 2.0
+    assert risk.expected(NPV_S, P) == pytest.approx(E_S) == pytest.approx(11.1e6)
+    assert risk.cvar(NPV_S, P, 0.1) == pytest.approx(-3e6)  # the worst 10 % lies inside the crash
     # the worst 40 %: all 0.3 of the crash and 0.1 of the 12 M USD scenario
-    assert distribution.cvar(NPV_S, P, 0.4) == pytest.approx((0.3 * -3e6 + 0.1 * 12e6) / 0.4)
-    assert distribution.cvar(NPV_S, P, 1.0) == pytest.approx(E_S)
-    assert distribution.probability_of_loss(NPV_S, P) == pytest.approx(0.3)
-    for bad in (lambda: distribution.weighted_percentile([1.0], [1.0], 1.5),
-                lambda: distribution.weighted_cdf([1.0, 2.0], [0.5]),
-                lambda: distribution.weighted_cdf([1.0], [-1.0]), lambda: distribution.cvar([1.0], [1.0], 0.0)):
-        with pytest.raises(ValueError):
-            bad()
+    assert risk.cvar(NPV_S, P, 0.4) == pytest.approx((0.3 * -3e6 + 0.1 * 12e6) / 0.4)
+    assert risk.probability_of_loss(NPV_S, P) == pytest.approx(0.3)
+    # the block's figures are these (stochastic_block writes them by hand)
+    assert risk.figures(NPV_S, P, 0.1) == pytest.approx({k: v for k, v in stochastic_block(
+        {"sizes": {"mining_containers": 0.0, "battery_mw": 0.0}, "sizes_new": {"mining_containers": 0.0,
+                                                                             "battery_mw": 0.0}}).items()
+        if k in ("expected_npv_usd", "cvar_usd", "p10_usd", "p50_usd", "p90_usd", "probability_of_loss")})
+    assert risk.figures(NPV_EV, P, 0.1)["expected_npv_usd"] == pytest.approx(E_EV)
+    # the corners the charts draw: each NPV at the probability below it and at it
+    assert u.cdf_steps(*risk.weighted_cdf(NPV_S, P)) == ([-3e6, -3e6, 12e6, 12e6, 30e6, 30e6],
+                                                         pytest.approx([0.0, 0.3, 0.3, 0.8, 0.8, 1.0]))
 
 
 def excel_shows(x: float, number_format: str) -> str:
@@ -256,6 +257,21 @@ def test_cdf_chart_plots_both_designs_step_points_from_the_right_ranges(stoch_di
         assert ws.cell(last + 1, 1 + 2 * i).value is None
         titles.append(s.tx.v)
     assert titles == ["Stochastic design", "Expected-value design"]
+    # the second curve dashed over the first, wider one: two designs with one distribution stay both visible
+    lines = [s.graphicalProperties.line for s in chart.series]
+    assert lines[0].w > lines[1].w and lines[0].prstDash in (None, "solid") and lines[1].prstDash == "dash"
+
+
+def test_two_designs_with_the_same_build_are_said_to_coincide(base_dir, stoch_dir, tmp_path):
+    def same(block):
+        block["ev_design"].update(sizes=block["design"]["sizes"], sizes_new=block["design"]["sizes_new"])
+
+    folder, _ = with_block(base_dir, tmp_path / "same", same)
+    note = "Both designs are the same build here, so their figures and curves coincide."
+    assert note in (folder / "report.html").read_text()
+    assert note not in (stoch_dir[0] / "report.html").read_text()
+    ws = openpyxl.load_workbook(folder / "report.xlsx")[UNCERTAINTY_SHEET]
+    assert note in [ws.cell(r, 1).value for r in range(2, table(ws, "NPV over the scenarios")[0])]
 
 
 def test_uncertainty_sheet_prints_as_the_others_and_holds_no_formula(stoch_dir):
@@ -291,7 +307,8 @@ def test_uncertainty_sheet_prints_as_the_others_and_holds_no_formula(stoch_dir):
 def test_not_computed_figures_and_no_ev_design_give_one_series_and_say_so(base_dir, tmp_path):
     def edit(block):
         block.update(ev_design=None, vss_usd=None, evpi_usd=None, value_of_flexibility_usd={"mining": None},
-                     risk_aversion=0.0, typical_days=None, full_year_check=False)
+                     risk_aversion=0.0, typical_days=None, full_year_check=False,
+                     evpi_not_computed="scenario crash: its own optimum hit the time limit")
         for s in block["scenarios"]:
             s["ev_design_npv_usd"] = s["perfect_information_npv_usd"] = None
 
@@ -301,6 +318,8 @@ def test_not_computed_figures_and_no_ev_design_give_one_series_and_say_so(base_d
     assert fig["Expected NPV"][1].value == E_S and fig["Expected NPV"][2].value == "n/a"
     _, val = table(ws, "Value of")
     assert [r[1].value for r in val.values()] == ["not computed"] * 3
+    assert val["Expected value of perfect information (EVPI)"][2].value == (
+        "not computed: scenario crash: its own optimum hit the time limit")
     (chart,) = ws._charts
     assert len(chart.series) == 1
     notes = " ".join(str(ws.cell(r, 1).value) for r in range(2, table(ws, "NPV over the scenarios")[0]))

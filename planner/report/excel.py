@@ -580,8 +580,11 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
                         Reference(ws, min_col=1 + 2 * i, min_row=top, max_row=bottom), title=name)
         series.marker.symbol = "none"
         series.smooth = False
-        series.graphicalProperties.line.solidFill = CDF_COLOURS[i % len(CDF_COLOURS)]  # the HTML's colours
-        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        line = series.graphicalProperties.line
+        line.solidFill = CDF_COLOURS[i % len(CDF_COLOURS)]  # the HTML's colours; the first wide, the next dashed
+        line.width = 50800 if i == 0 else 25400  # 4 pt, 2 pt (EMU): curves that coincide all stay visible
+        if i:
+            line.prstDash = "dash"
         ch.series.append(series)
     r = top + max((len(xs) for xs, _ in cdfs.values()), default=1) - 1
     ch.title = "NPV distribution (cumulative probability)"

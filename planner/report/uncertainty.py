@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner import distribution, fmt
+from planner import fmt, risk
 from planner.report.data import ReportData
 
 FIGURES = ("expected_npv_usd", "cvar_usd", "p10_usd", "p50_usd", "p90_usd", "probability_of_loss")
@@ -74,7 +74,8 @@ def values(data: ReportData) -> list[Value]:
                  f"Choosing one build for all {len(st['scenarios'])} scenarios, not for the expected one, adds "
                  f"{fmt.money(vss)} of expected NPV."),
            Value("evpi_usd", data.label("stochastic", "evpi_usd"), evpi,
-                 NOT_COMPUTED if evpi is None else
+                 (f"{NOT_COMPUTED}: {st['evpi_not_computed']}" if st.get("evpi_not_computed") else NOT_COMPUTED)
+                 if evpi is None else
                  f"Knowing the scenario before building would add {fmt.money(evpi)} of expected NPV.")]
     for tech, usd in (st.get("value_of_flexibility_usd") or {}).items():
         name = data.label("technologies", tech)
@@ -139,12 +140,22 @@ def scenario_npvs(data: ReportData) -> dict[str, list[float]]:
     return out
 
 
+def cdf_steps(x, cum) -> tuple[list[float], list[float]]:
+    """The corners of a step CDF drawn as a line: (x1, 0), (x1, F1), (x2, F1), (x2, F2), ..."""
+    xs, ys, last = [], [], 0.0
+    for xi, fi in zip(x, cum, strict=True):
+        xs += [float(xi), float(xi)]
+        ys += [last, float(fi)]
+        last = float(fi)
+    return xs, ys
+
+
 def cdfs(data: ReportData) -> dict[str, tuple[list[float], list[float]]]:
-    """Design -> the points of its NPV's step CDF (planner/distribution.py: weighted_cdf, cdf_steps)."""
+    """Design -> the corners of its NPV's step CDF (planner/risk.py: weighted_cdf)."""
     p = [float(s["probability"]) for s in block(data)["scenarios"]]
     if not p:  # no scenario: nothing to draw
         return {}
-    return {name: distribution.cdf_steps(*distribution.weighted_cdf(v, p)) for name, v in scenario_npvs(data).items()}
+    return {name: cdf_steps(*risk.weighted_cdf(v, p)) for name, v in scenario_npvs(data).items()}
 
 
 def notes(data: ReportData) -> list[str]:
@@ -167,6 +178,9 @@ def notes(data: ReportData) -> list[str]:
             "The build was sized on the full year of every scenario")
            + ("; every scenario NPV is a full-year re-dispatch of the design." if st.get("full_year_check")
               else "; the scenario NPVs are those of the sizing model (no full-year re-dispatch).")]
+    rows = build(data)
+    if st.get("ev_design") and rows and all(b.stochastic == b.ev for b in rows):
+        out.append("Both designs are the same build here, so their figures and curves coincide.")
     sol = st.get("solver") or {}
     if sol:
         out.append(f"Solver: {sol.get('status', fmt.NA)}, MIP gap {fmt.gap(sol.get('mip_gap'))}, "
