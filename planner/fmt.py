@@ -193,3 +193,18 @@ def excel_format(unit: str, x: float | None = None) -> str:
     if unit.startswith("MW") or unit in ("PH/s", "ha"):
         return '#,##0.00' if x is None or abs(x) < 10 else '#,##0.0'
     return "General"
+
+
+XL_KUSD = '#,##0.0," k USD";[Red]-#,##0.0," k USD"'
+XL_BUSD = '#,##0.0,,," B USD";[Red]-#,##0.0,,," B USD"'
+XL_WHOLE_USD = '#,##0" USD";[Red]-#,##0" USD"'
+
+
+def excel_money(x: float | None) -> str:
+    """The number format that shows an amount in USD as `money` writes it (B from 10 B, M, k, whole dollars)."""
+    if not _finite(x):
+        return XL_MUSD
+    for (smallest, _divisor, _prefix), xl in zip(SCALES, (XL_BUSD, XL_MUSD, XL_KUSD), strict=True):
+        if abs(x) >= smallest:
+            return xl
+    return XL_WHOLE_USD

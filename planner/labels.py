@@ -5,7 +5,7 @@ Two parts, merged into one table by `planner/results.py: labels` and written to 
 - what the technologies declare (planner/technologies: each size, dispatch column, energy figure, stream,
   capacity factor, its capital and its extra figures), so a new technology brings its own labels;
 - the planner's own keys, here (STATIC): the key results, the solver statistics, the cash-flow rows that
-  are not a stream, the dispatch table's own columns, the typical-day and the sensitivity figures.
+  are not a stream, the dispatch table's own columns, the typical-day, sensitivity and stochastic figures.
 
 `Labels` reads the table back (report/ from summary.json, the CLI from the Result). Pyomo-free and
 technology-free: report/ and the command line import it.
@@ -95,6 +95,29 @@ STATIC: dict[str, dict[str, tuple[str, str]]] = {
         "message": ("Result", ""),
         "breakeven": ("Break-even", ""),
         "monte_carlo": ("Monte Carlo", ""),
+    },
+    "stochastic": {  # summary.json "stochastic": the two-stage stochastic design (docs/report.md, Uncertainty)
+        "expected_npv_usd": ("Expected NPV", "USD"),
+        "cvar_usd": ("CVaR", "USD"),
+        "p10_usd": ("NPV, P10 (low)", "USD"),
+        "p50_usd": ("NPV, P50 (median)", "USD"),
+        "p90_usd": ("NPV, P90 (high)", "USD"),
+        "probability_of_loss": ("Probability of a loss (NPV < 0)", "fraction"),
+        "vss_usd": ("Value of the stochastic solution (VSS)", "USD"),
+        "evpi_usd": ("Expected value of perfect information (EVPI)", "USD"),
+        "value_of_flexibility_usd": ("Value of flexibility", "USD"),
+        "risk_aversion": ("Risk aversion (weight of CVaR in the objective)", ""),
+        "cvar_alpha": ("Share of the worst outcomes in the CVaR", "fraction"),
+        "typical_days": ("Typical days per scenario", "count"),
+        "scenarios": ("Scenarios", "count"),
+        "name": ("Scenario", ""),
+        "probability": ("Probability", "fraction"),
+        "npv_usd": ("NPV, stochastic design", "USD"),
+        "ev_design_npv_usd": ("NPV, expected-value design", "USD"),
+        "perfect_information_npv_usd": ("NPV, best design for this scenario alone", "USD"),
+        "design": ("Stochastic design", ""),
+        "ev_design": ("Expected-value design", ""),
+        "full_year_check": ("Scenario NPVs from full-year re-dispatches", ""),
     },
 }
 

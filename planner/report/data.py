@@ -40,6 +40,19 @@ class ReportData:
                 return row["value"]
         return None
 
+    def input_info(self, name: str) -> tuple[str, str]:
+        """(note, unit) of the input of this dotted name (finance.discount_rate) from scenario.json; a name that
+        is no single input (hourly.export_price_usd_per_mwh, a scale of a column) gets its label-table entry or
+        itself."""
+        attrs = {sheet: attr for attr, sheet in (self.scenario.get("attributes") or {}).items()}
+        for sheet, rows in self.scenario["inputs"].items():
+            for row in rows:
+                if f"{attrs.get(sheet, sheet.lower())}.{row['field']}" == name:
+                    return row["note"], row["unit"]
+        if self.labels.has("assumptions", name):
+            return self.label("assumptions", name), self.unit("assumptions", name)
+        return name, ""
+
     def flows(self, role: str) -> dict[str, str]:
         """Dispatch column -> label of every flow with this role (supply: sources, demand: uses)."""
         return {f["column"]: f["label"] for f in self.summary["flows"] if f["role"] == role}

@@ -1,6 +1,6 @@
-"""report.xlsx: Summary, Sizing, Cash flow (with live NPV/IRR formulas), Revenue, Monthly energy, Typical
-weeks, Assumptions (a live cash-flow model) and Inputs, with native Excel charts (openpyxl.chart), laid out
-for printing (planner/report/pages.py). The hourly dispatch is in dispatch.csv, not here.
+"""report.xlsx: Summary, Uncertainty (a stochastic run only), Sizing, Cash flow (with live NPV/IRR formulas),
+Revenue, Monthly energy, Typical weeks, Assumptions (a live cash-flow model) and Inputs, with native Excel charts
+(openpyxl.chart), laid out for printing (planner/report/pages.py). The hourly dispatch is in dispatch.csv, not here.
 
 Every cell is written through planner.safe_text: text is stored as text (a site name or source that starts
 with "=" is never a formula); the only formulas are the planner's own: NPV and IRR on the Cash flow sheet and
@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner import fmt
 from planner.labels import CAPEX_ROW
+from planner.report import uncertainty as u
 from planner.report.data import NONZERO_USD, ReportData, monthly_energy, typical_weeks
 from planner.report.pages import Layout, rows_per_page
 from planner.safe_text import formula, put
@@ -36,6 +37,7 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 CASHFLOW_SHEET = "Cash flow"
 WEEKS_SHEET = "Typical weeks"
 ASSUMPTIONS_SHEET = "Assumptions"
+UNCERTAINTY_SHEET = "Uncertainty"
 HOURLY_NOTE = ("The hourly dispatch of every flow (8760 rows for a full year) is in dispatch.csv in this folder "
                "(and dispatch.parquet where written); this workbook keeps the monthly totals and two typical weeks.")
 
@@ -63,6 +65,9 @@ def write_excel(data: ReportData, path: Path) -> Path:
               (wb.create_sheet(CASHFLOW_SHEET), cashflow_sheet), (wb.create_sheet("Revenue and cost"), revenue_sheet),
               (wb.create_sheet("Monthly energy"), monthly_sheet), (wb.create_sheet(WEEKS_SHEET), weeks_sheet),
               (wb.create_sheet(ASSUMPTIONS_SHEET), assumptions_sheet), (wb.create_sheet("Inputs"), inputs_sheet)]
+    if data.summary.get("stochastic"):  # a stochastic run: the uncertainty sheet follows the Summary
+        sheet = wb.create_sheet(UNCERTAINTY_SHEET, 1)
+        sheets.insert(1, (sheet, uncertainty_sheet))
     for sheet, write in sheets:
         lay = Layout(sheet)
         write(sheet, data, lay)
@@ -476,4 +481,125 @@ def inputs_sheet(ws, data: ReportData, lay: Layout) -> None:
         put(ws, r, 1, item)
         put(ws, r, 2, src)
     widths(ws, {"A": 14, "B": 34, "C": 20, "D": 14, "E": 90})
+    ws.freeze_panes = "A2"
+
+
+# ------------------------------------------------- uncertainty: the stochastic design (docs/report.md, Uncertainty)
+
+CDF_COLOURS = ("3B8EA5", "7F3C8D")  # planner/report/svg.py: step_cdf draws the designs in PALETTE[1], PALETTE[2]
+
+
+def _money_cell(ws, r: int, c: int, usd: float | None, missing: str = fmt.NA) -> None:
+    """An amount in full USD shown as fmt.money writes it (the HTML's text), or `missing` for None."""
+    put(ws, r, c, missing if usd is None else usd, fmt.excel_money(usd))
+
+
+def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
+    """The two designs' NPV figures side by side, VSS, EVPI, the value of flexibility, both builds, every scenario
+    and a chart of both NPV distributions (step CDFs) with the points it plots below it."""
+    st = u.block(data)
+    header_rows: list[int] = []  # each table's header row (the column widths fit them)
+    lab = data.labels
+    put(ws, 1, 1, f"Uncertainty: one build for {len(st['scenarios'])} scenarios: {data.site}").font = TITLE
+    r = 1
+    for note in u.notes(data):
+        r += 1
+        put(ws, r, 1, note)
+    r += 2
+    header_rows.append(r)
+    header(ws, r, ["NPV over the scenarios", u.STOCHASTIC, u.EV])
+    for f in u.figures(data):
+        r += 1
+        put(ws, r, 1, f.label)
+        for j, v in ((2, f.stochastic), (3, f.ev)):
+            if f.unit == "USD":
+                _money_cell(ws, r, j, v)
+            else:
+                put(ws, r, j, fmt.NA if v is None else v, fmt.excel_format(f.unit, v))
+    if not st.get("ev_design"):
+        r += 1
+        put(ws, r, 1, f"The expected-value design was {u.NOT_COMPUTED}.")
+    r += 2
+    header_rows.append(r)
+    header(ws, r, ["Value of", "Amount", "In words"])
+    for v in u.values(data):
+        r += 1
+        put(ws, r, 1, v.label)
+        _money_cell(ws, r, 2, v.usd, u.NOT_COMPUTED)
+        put(ws, r, 3, v.text)
+    r += 2
+    header_rows.append(r)
+    header(ws, r, ["Build (new, recommended)", "Unit", "Existing", u.STOCHASTIC, u.EV])
+    for b in u.build(data):
+        r += 1
+        put(ws, r, 1, b.label)
+        put(ws, r, 2, b.unit)
+        for j, v in ((3, b.existing), (4, b.stochastic), (5, b.ev)):
+            put(ws, r, j, fmt.NA if v is None else v, fmt.excel_format(b.unit, v))
+    params = u.parameters(data)
+    r += 2
+    put(ws, r, 1, "Parameters the scenarios change (blank: the workbook's value)").font = Font(bold=True)
+    for p in params:
+        r += 1
+        put(ws, r, 1, p.name)
+        put(ws, r, 2, f"{p.note} ({p.unit})" if p.unit else p.note)
+    r += 2
+    npv_keys = ("npv_usd", "ev_design_npv_usd", "perfect_information_npv_usd")
+    header_rows.append(r)
+    header(ws, r, [lab.label("stochastic", "name"), lab.label("stochastic", "probability"), *[p.name for p in params],
+                   *[lab.label("stochastic", k) for k in npv_keys]])
+    for s in st["scenarios"]:
+        r += 1
+        put(ws, r, 1, s["name"])
+        put(ws, r, 2, s["probability"], PCT)
+        changes = s.get("changes") or {}
+        for j, p in enumerate(params, start=3):
+            if p.name in changes:
+                v = changes[p.name]
+                number = isinstance(v, (int, float)) and not isinstance(v, bool)
+                put(ws, r, j, v, fmt.excel_format(p.unit, v) if number else None)
+        for j, k in enumerate(npv_keys, start=3 + len(params)):
+            _money_cell(ws, r, j, s.get(k), u.NOT_COMPUTED)
+    cdfs = u.cdfs(data)
+    r += 2
+    put(ws, r, 1, "The charted NPV distributions: each design's scenario NPVs ascending, each twice (the probability "
+                  "of a lower NPV, then of an NPV at most it)").font = Font(bold=True)
+    r += 1
+    heads = []
+    for name in cdfs:
+        heads += [f"NPV, {name.lower()} (USD)", "Cumulative probability"]
+    header_rows.append(r)
+    header(ws, r, heads)
+    top, ch = r + 1, ScatterChart()
+    for i, (name, (xs, ys)) in enumerate(cdfs.items()):
+        for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            put(ws, top + k, 1 + 2 * i, x, USD)
+            put(ws, top + k, 2 + 2 * i, y, PCT)
+        bottom = top + len(xs) - 1
+        series = Series(Reference(ws, min_col=2 + 2 * i, min_row=top, max_row=bottom),
+                        Reference(ws, min_col=1 + 2 * i, min_row=top, max_row=bottom), title=name)
+        series.marker.symbol = "none"
+        series.smooth = False
+        line = series.graphicalProperties.line
+        line.solidFill = CDF_COLOURS[i % len(CDF_COLOURS)]  # the HTML's colours; the first wide, the next dashed
+        line.width = 50800 if i == 0 else 25400  # 4 pt, 2 pt (EMU): curves that coincide all stay visible
+        if i:
+            line.prstDash = "dash"
+        ch.series.append(series)
+    r = top + max((len(xs) for xs, _ in cdfs.values()), default=1) - 1
+    ch.title = "NPV distribution (cumulative probability)"
+    ch.style, ch.scatterStyle = 13, "line"
+    ch.x_axis.title, ch.y_axis.title = "NPV (USD)", "probability of an NPV at most this"
+    ch.x_axis.number_format, ch.y_axis.number_format = '#,##0.0,," M USD";-#,##0.0,," M USD"', "0%"
+    ch.y_axis.scaling.min, ch.y_axis.scaling.max = 0.0, 1.0
+    ch.y_axis.crosses = "min"  # the probability axis at the left, not at an NPV of zero
+    ch.x_axis.delete = ch.y_axis.delete = False
+    ch.height, ch.width = 10, 24
+    widths(ws, {"A": 44, "B": 22})
+    for j in range(3, max(ws.max_column, 5) + 1):  # wide enough for each header (a dotted parameter name)
+        longest = max((len(str(ws.cell(r, j).value)) for r in header_rows if ws.cell(r, j).value is not None),
+                      default=0)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(18, longest + 2), 40)
+    if cdfs:
+        lay.chart(ch, r + 2)
     ws.freeze_panes = "A2"

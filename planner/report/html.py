@@ -11,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 
 from planner import fmt
 from planner.report import svg
+from planner.report import uncertainty as u
 from planner.report.data import NONZERO_MW, NONZERO_USD, ReportData, energy_totals, week
 
 CSS = """
@@ -75,6 +76,7 @@ def write_html(data: ReportData, path: Path) -> Path:
     parts += investment_table(s)
     parts += build_table(data)
     parts += binding_limits_table(s)
+    parts += uncertainty_section(data)
     capex = {lab.label("technologies", k): v for k, v in s["capex_by_technology_usd"].items() if abs(v) > NONZERO_USD}
     if capex:
         parts.append(svg.bar_chart(list(capex), list(capex.values()), "Capex by technology (USD, year 0)"))
@@ -255,4 +257,74 @@ def binding_limits_table(s: dict) -> list[str]:
                    f"<td class='n'>{'not computed' if gain is None else fmt.money(gain)}</td>"
                    f"<td>{escape(b['relaxed_by_label'])}</td><td>{escape(b['text'])}</td></tr>")
     out.append("</table>")
+    return out
+
+
+# ------------------------------------------------- uncertainty: the stochastic design (docs/report.md, Uncertainty)
+
+def _cell(v, unit: str, missing: str = fmt.NA, id_: str = "") -> str:
+    """A number cell as fmt writes it (money as fmt.money), its full value in data-value; `missing` for None."""
+    ident = f" id={quoteattr(id_)}" if id_ else ""
+    if v is None:
+        return f"<td class='n'{ident}>{escape(missing)}</td>"
+    text = fmt.money(v) if unit == "USD" else fmt.value(v, unit) if isinstance(v, (int, float)) else str(v)
+    return f"<td class='n'{ident} data-value={quoteattr(repr(v))}>{escape(text)}</td>"
+
+
+def _breakable(text: str) -> str:
+    """Escaped text that may wrap after a dot or an underscore (a long dotted parameter name in a header)."""
+    return escape(text).replace(".", ".<wbr>").replace("_", "_<wbr>")
+
+
+def uncertainty_section(data: ReportData) -> list[str]:
+    """A stochastic run's section (planner/report/uncertainty.py): the figures of both designs, VSS, EVPI, the
+    value of flexibility, the NPV distributions (step CDFs), both builds and every scenario; [] otherwise."""
+    st = u.block(data)
+    if st is None:
+        return []
+    lab = data.labels
+    out = [f"<section id='uncertainty'><h2>Uncertainty: one build for {len(st['scenarios'])} scenarios</h2>"]
+    out += [f"<p class='sub'>{escape(n)}</p>" for n in u.notes(data)]
+    out.append("<h3>NPV of each design over the scenarios</h3>")
+    out.append(f"<table id='uncertainty-figures'><tr><th>NPV over the scenarios</th><th>{u.STOCHASTIC}</th>"
+               f"<th>{u.EV}</th></tr>")
+    for f in u.figures(data):
+        out.append(f"<tr><td>{escape(f.label)}</td>{_cell(f.stochastic, f.unit, id_=f'unc-stochastic-{f.key}')}"
+                   f"{_cell(f.ev, f.unit, id_=f'unc-ev-{f.key}')}</tr>")
+    out.append("</table>")
+    if not st.get("ev_design"):
+        out.append(f"<p class='sub'>The expected-value design was {u.NOT_COMPUTED}.</p>")
+    out.append("<h3>What choosing under uncertainty, knowing the future and flexibility are worth</h3>")
+    out.append("<table id='uncertainty-values'><tr><th>Value of</th><th>Amount</th><th>In words</th></tr>")
+    for v in u.values(data):
+        out.append(f"<tr><td>{escape(v.label)}</td>{_cell(v.usd, 'USD', u.NOT_COMPUTED, f'unc-{v.key}')}"
+                   f"<td>{escape(v.text)}</td></tr>")
+    out.append("</table>")
+    out.append(svg.step_cdf(u.cdfs(data), "NPV distribution over the scenarios (cumulative probability)"))
+    out.append(f"<h3>The build of each design (new, recommended)</h3><table id='uncertainty-build'><tr><th>Item</th>"
+               f"<th>Unit</th><th>Existing</th><th>{u.STOCHASTIC}</th><th>{u.EV}</th></tr>")
+    for b in u.build(data):
+        cells = "".join(f"<td class='n'>{fmt.NA if v is None else fmt.size(v, b.unit)}</td>"
+                        for v in (b.existing, b.stochastic, b.ev))
+        out.append(f"<tr><td>{escape(b.label)}</td><td>{escape(b.unit)}</td>{cells}</tr>")
+    out.append("</table>")
+    params = u.parameters(data)
+    npv_keys = ("npv_usd", "ev_design_npv_usd", "perfect_information_npv_usd")
+    out.append("<h3>The scenarios</h3>")
+    if params:
+        out.append("<p class='sub'>Parameters the scenarios change (blank: the workbook's value): "
+                   + "; ".join(f"<b>{escape(p.name)}</b>: {escape(p.note)}{f' ({escape(p.unit)})' if p.unit else ''}"
+                               for p in params) + ".</p>")
+    out.append("<table id='uncertainty-scenarios'><tr>"
+               + "".join(f"<th>{_breakable(h)}</th>" for h in [lab.label("stochastic", "name"),
+                                                               lab.label("stochastic", "probability"),
+                                                               *[p.name for p in params],
+                                                               *[lab.label("stochastic", k) for k in npv_keys]])
+               + "</tr>")
+    for s in st["scenarios"]:
+        changes = s.get("changes") or {}
+        out.append(f"<tr><td>{escape(str(s['name']))}</td>{_cell(s['probability'], 'fraction')}"
+                   + "".join(_cell(changes[p.name], p.unit) if p.name in changes else "<td></td>" for p in params)
+                   + "".join(_cell(s.get(k), "USD", u.NOT_COMPUTED) for k in npv_keys) + "</tr>")
+    out.append("</table></section>")
     return out

@@ -128,3 +128,47 @@ def line_chart(series: dict[str, np.ndarray], title: str, unit: str = "MW", widt
         parts.append(f'<text x="{x:.1f}" y="{height - pad_b + 14}" class="ax">d{day + 1}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def step_cdf(series: dict[str, tuple[list[float], list[float]]], title: str, width: int = 730,
+             height: int = 280) -> str:
+    """Step CDFs of several distributions on one axis: each series is the (x, probability) corners of its steps
+    (planner/report/uncertainty.py: cdf_steps), drawn from probability 0 to 1 with a legend."""
+    pad_l, pad_t, pad_b, pad_r = 50, 26, 40, 190
+    xs = [x for pts, _ in series.values() for x in pts] or [0.0]
+    lo, hi = min(xs), max(xs)
+    margin = (hi - lo) * 0.05 or max(abs(hi), 1.0) * 0.05
+    lo, hi = lo - margin, hi + margin
+    pw, ph = width - pad_l - pad_r, height - pad_t - pad_b
+
+    def px(x: float) -> float:
+        return pad_l + pw * (x - lo) / (hi - lo)
+
+    def py(p: float) -> float:
+        return pad_t + ph * (1 - p)
+
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="{pad_l}" y="16" class="ct">{escape(title)}</text>',
+             f'<rect x="{pad_l}" y="{pad_t}" width="{pw}" height="{ph}" fill="none" stroke="#ccc"/>']
+    for p in (0.0, 0.5, 1.0):
+        parts.append(f'<text x="{pad_l - 4}" y="{py(p) + 4:.1f}" class="ax" text-anchor="end">{100 * p:.0f}%</text>')
+    for x in (lo + margin, hi - margin):
+        parts.append(f'<text x="{px(x):.1f}" y="{height - pad_b + 14}" class="ax" text-anchor="middle">'
+                     f'{_nice(x)}</text>')
+    if lo < 0 < hi:  # the line of a zero NPV: the step's height there is the probability of a loss
+        parts.append(f'<line x1="{px(0):.1f}" x2="{px(0):.1f}" y1="{pad_t}" y2="{pad_t + ph}" stroke="#999" '
+                     f'stroke-dasharray="4 3"/>')
+        if min(abs(px(0) - px(lo + margin)), abs(px(0) - px(hi - margin))) > 40:  # not on top of an end's label
+            parts.append(f'<text x="{px(0):.1f}" y="{height - pad_b + 14}" class="ax" text-anchor="middle">0</text>')
+    parts.append(f'<text x="{pad_l + pw / 2:.1f}" y="{height - 6}" class="ax" text-anchor="middle">NPV (USD); '
+                 f'height: probability of an NPV at most this</text>')
+    for i, (name, (x, p)) in enumerate(series.items()):
+        col = PALETTE[(i + 1) % len(PALETTE)]
+        pts = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip([lo, *x, hi], [0.0, *p, 1.0], strict=True))
+        # the first line wide, the next ones narrower and dashed: curves that coincide all stay visible
+        style = 'stroke-width="4"' if i == 0 else 'stroke-width="2" stroke-dasharray="6 4"'
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{col}" {style}/>')
+        parts.append(f'<rect x="{pad_l + pw + 10}" y="{pad_t + 16 * i}" width="10" height="10" fill="{col}"/>')
+        parts.append(f'<text x="{pad_l + pw + 24}" y="{pad_t + 9 + 16 * i}" class="ax">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
