@@ -131,6 +131,40 @@ def test_fast_forward_selection_on_a_hand_case():
     assert keep.tolist() == [0, 1, 2] and prob.tolist() == [0.2, 0.3, 0.5]
 
 
+def paper_fast_forward(values: np.ndarray, p: np.ndarray, n: int) -> tuple[list[int], list[float]]:
+    """Heitsch and Roemisch (2003), algorithm 2.4, as written: the full matrix c^[i] updated each step."""
+    x = values / values.std(axis=0, ddof=1)
+    c = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    rest, kept = list(range(len(p))), []
+    for _ in range(n):
+        if kept:
+            last = kept[-1]
+            c = np.minimum(c, c[:, [last]])  # c^[i]_ku = min(c^[i-1]_ku, c^[i-1]_k,u(i-1))
+        z = [sum(p[k] * c[k, u] for k in rest if k != u) for u in rest]
+        u = rest[int(np.argmin(z))]
+        kept.append(u)
+        rest.remove(u)
+    c0 = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    q = {j: p[j] for j in kept}
+    for i in rest:
+        q[min(kept, key=lambda j: (c0[i, j], j))] += p[i]
+    return sorted(kept), [q[j] for j in sorted(kept)]
+
+
+def test_fast_forward_equals_the_papers_algorithm_on_random_draws():
+    """The memory-light form (z_u from each draw's distance to its nearest kept draw) selects what the paper's
+    matrix recursion selects, with the same redistributed probabilities."""
+    rng = np.random.default_rng(4)
+    for trial in range(5):
+        values = rng.normal(size=(30, 3)) * [1.0, 10.0, 0.1]
+        p = rng.dirichlet(np.ones(30))
+        keep, prob = fast_forward(values, p, 6)
+        ref_keep, ref_prob = paper_fast_forward(values, p, 6)
+        assert keep.tolist() == ref_keep, trial
+        assert prob.tolist() == pytest.approx(ref_prob, rel=1e-12)
+        assert math.fsum(prob) == pytest.approx(1.0, abs=1e-12)
+
+
 def test_expected_changes_is_the_probability_weighted_mean():
     from planner.scenario.uncertainty import UncertainScenario
 
@@ -162,6 +196,33 @@ def test_listed_scenarios_are_read_with_their_values_and_probabilities(listed_wo
     assert expected_changes(scens) == pytest.approx({BTC: 0.1, EXPORT: 0.92}, rel=1e-12)
     assert any(w.startswith("Uncertainty: 2 listed scenario(s) are the scenarios") for w in sc.warnings)
     assert len(sc.uncertain) == 5  # the default uncertain inputs are read, just not sampled
+
+
+def test_listed_scenarios_from_a_small_real_workbook(tmp_path):
+    """The reader's Uncertainty tables on a workbook written with openpyxl (3 hourly rows: cheap)."""
+    from planner.scenario.reader import Problems, _read_uncertainty_tables
+
+    sc = template_scenario()
+    sc.hourly = sc.hourly.head(3)
+    sc.listed_scenarios = [ListedChange("low", 0.3, NET, 0.05), ListedChange("low", 0.3, EXPORT, 0.7),
+                           ListedChange("high", 0.7, NET, 0.45, "note")]
+    path = write_workbook(sc, tmp_path / "small.xlsx")
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = [tuple(r) for r in wb[UNCERTAINTY_SHEET].iter_rows(values_only=True)]
+    wb.close()
+    p = Problems()
+    settings, uncertain, listed_rows = _read_uncertainty_tables(rows, p)
+    assert p.errors == [] and len(p.warnings) == 1 and "2 listed scenario(s)" in p.warnings[0]
+    assert [r[0] for r in settings[2:] if r and r[0]] == ["scenarios", "samples", "seed", "risk_aversion", "cvar_alpha"]
+    assert uncertain == template_scenario().uncertain
+    assert listed_rows == sc.listed_scenarios
+    read = Scenario()
+    read.listed_scenarios = listed_rows
+    scens = scenarios(read)
+    assert [(s.name, s.probability, s.changes) for s in scens] == [
+        ("low", 0.3, {NET: 0.05, EXPORT: 0.7}), ("high", 0.7, {NET: 0.45, EXPORT: 1.0})]
+    assert expected_changes(scens) == pytest.approx({NET: 0.3 * 0.05 + 0.7 * 0.45, EXPORT: 0.3 * 0.7 + 0.7},
+                                                    rel=1e-12)
 
 
 BAD_UNCERTAIN = [UncertainRow("mining.hashprice_usd_per_ph_dy", "lognormal", 0.3),
