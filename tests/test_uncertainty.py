@@ -132,7 +132,7 @@ def test_fast_forward_selection_on_a_hand_case():
 
 
 def paper_fast_forward(values: np.ndarray, p: np.ndarray, n: int) -> tuple[list[int], list[float]]:
-    """Heitsch and Roemisch (2003), algorithm 2.4, as written: the full matrix c^[i] updated each step."""
+    """Heitsch and Roemisch (2003), fast forward selection as written: the full matrix c^[i] updated each step."""
     x = values / values.std(axis=0, ddof=1)
     c = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
     rest, kept = list(range(len(p))), []
