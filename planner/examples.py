@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 
 from planner.scenario.scenario import Scenario, SensitivityRow
-from planner.scenario.template import DEFAULT_SENSITIVITY, TEMPLATE_SOURCES, data_sources, load_site_hourly
+from planner.scenario.template import (
+    DEFAULT_SENSITIVITY,
+    DEFAULT_UNCERTAIN,
+    TEMPLATE_SOURCES,
+    data_sources,
+    load_site_hourly,
+)
 
 
 def _base(site_id: str, name: str, description: str, lat: float, lon: float) -> Scenario:
@@ -22,6 +28,7 @@ def _base(site_id: str, name: str, description: str, lat: float, lon: float) -> 
     sc.site.latitude_deg, sc.site.longitude_deg = lat, lon
     sc.hourly = load_site_hourly(site_id)
     sc.sensitivity = list(DEFAULT_SENSITIVITY)
+    sc.uncertain = list(DEFAULT_UNCERTAIN)
     sc.sources = list(TEMPLATE_SOURCES) + data_sources(site_id)
     return sc
 

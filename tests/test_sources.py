@@ -13,7 +13,7 @@ import pytest
 from planner.paths import REPO_ROOT
 from planner.scenario.fields import info
 from planner.scenario.inputs import SECTIONS
-from planner.scenario.template import DEFAULT_SENSITIVITY, TEMPLATE_SOURCES
+from planner.scenario.template import DEFAULT_SENSITIVITY, DEFAULT_UNCERTAIN, TEMPLATE_SOURCES
 
 OUTSIDE = ("../shared", "PARAMETERS.md")  # the compilation outside the repository the sources used to cite
 TEXT_SUFFIXES = {".py", ".md", ".csv", ".txt", ".json", ".toml"}
@@ -63,11 +63,11 @@ def references(text: str) -> set[str]:
 
 def test_every_cited_section_of_docs_sources_exists():
     declared = [info(f).source for cls in SECTIONS.values() for f in dataclasses.fields(cls)]
-    notes = [r.note for r in DEFAULT_SENSITIVITY] + [src for _, src in TEMPLATE_SOURCES]
+    notes = [r.note for r in DEFAULT_SENSITIVITY + DEFAULT_UNCERTAIN] + [src for _, src in TEMPLATE_SOURCES]
     files = [REPO_ROOT / "models" / "SOURCES.md", *sorted((REPO_ROOT / "models").glob("*.csv")),
              REPO_ROOT / "planner" / "examples.py"]
     cited = set().union(*(references(t) for t in declared + notes + [p.read_text() for p in files]))
-    assert {"Finance", "PV", "Mining", "AI", "Estimates"} <= cited  # the references are really found
+    assert {"Finance", "PV", "Mining", "AI", "Estimates", "Uncertainty"} <= cited  # the references are really found
     assert cited - sections() == set()
 
 

@@ -150,6 +150,9 @@ def test_a_workbook_from_the_older_template_reads_its_new_features_as_off(broken
     sc = read_workbook(broken(edit))
     for name in absent_sheets:
         assert any(w.startswith(f"{name}: sheet is missing (a workbook from an older template)") for w in sc.warnings)
+    assert any(w.startswith("Uncertainty: sheet is missing (a workbook from an older template); read as its defaults, "
+                            "with no uncertain inputs") for w in sc.warnings)
+    assert full.uncertain and sc.uncertain == [] and sc.listed_scenarios == []
     for sheet, name in absent_rows:
         assert any(w.startswith(f"{sheet}: row for field {name!r} is missing") for w in sc.warnings)
     for name in absent_cols:

@@ -7,7 +7,17 @@ import dataclasses
 from planner.scenario.fields import info
 from planner.scenario.hourly import HOURS_PER_YEAR
 from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
-from planner.scenario.layout import HOURLY_SHEET, SENSITIVITY_SHEET, SOURCES_SHEET
+from planner.scenario.layout import (
+    HOURLY_SHEET,
+    LISTED_HEADERS,
+    LISTED_TITLE,
+    SENSITIVITY_SHEET,
+    SOURCES_SHEET,
+    UNCERTAIN_HEADERS,
+    UNCERTAIN_MODELS,
+    UNCERTAIN_TITLE,
+    UNCERTAINTY_SHEET,
+)
 from planner.scenario.numbers import FAR_BEYOND_TYPICAL, HOURLY_MAX, MAX_MAGNITUDE
 from planner.scenario.reader import PARAMETER_SHEET_LIMIT, SHEET_LIMITS
 from planner.scenario.xlsx import (
@@ -66,7 +76,8 @@ def inputs_markdown() -> str:
         "  Amazon's flow, ~290 GW of fuel). The reasoning is in `planner/scenario/numbers.py`.",
         "- **Sheet sizes.** Each sheet may use at most the rows and columns it can mean:",
         f"  Hourly {hourly.rows:,} rows and {hourly.cols} columns, Sensitivity {sens.rows:,} rows and {sens.cols} "
-        f"columns, Sources {sources.rows:,} rows and {sources.cols} columns,",
+        f"columns, Sources {sources.rows:,} rows and {sources.cols} columns, Uncertainty "
+        f"{SHEET_LIMITS[UNCERTAINTY_SHEET].rows:,} rows and {SHEET_LIMITS[UNCERTAINTY_SHEET].cols} columns,",
         f"  every other sheet {PARAMETER_SHEET_LIMIT.rows} rows and {PARAMETER_SHEET_LIMIT.cols} columns. A stray "
         "cell far outside the data (in Excel, Ctrl+End",
         "  finds it) is an error naming the sheet and its used range, or the cell; sheets the planner does not",
@@ -112,6 +123,8 @@ def inputs_markdown() -> str:
             out.append(f"| `{f.name}` | {default_text(f.default)} | {i.unit} | {'; '.join(allowed)} | {i.note} | "
                        f"{i.source} |")
         out.append("")
+        if sheet == UNCERTAINTY_SHEET:
+            out += _uncertainty_tables()
     out += [
         "## Sheet `Hourly`",
         "",
@@ -151,6 +164,31 @@ def inputs_markdown() -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _uncertainty_tables() -> list[str]:
+    """The two tables below the Uncertainty settings (the reader's layout, planner/scenario/layout.py)."""
+    return [
+        f"Below the settings the sheet holds two tables, each below a title in column A (`{UNCERTAIN_TITLE}`, "
+        f"`{LISTED_TITLE}`)",
+        "and a header row; a table ends at the next title or the end of the sheet. The deterministic `planner run`",
+        "reads them only to check them; `planner run --stochastic` builds its scenarios from them (docs/uncertainty.md",
+        "has every formula).",
+        "",
+        f"- **{UNCERTAIN_TITLE}**: {', '.join(f'`{h}`' for h in UNCERTAIN_HEADERS)} (`base` and `unit` are written "
+        "for reference, not read). `parameter` is a",
+        "  numeric dotted name from `planner params WORKBOOK` (not one of this sheet's settings), each at most once;",
+        f"  `model` one of {', '.join(UNCERTAIN_MODELS)}: `gbm_growth` (a yearly growth rate, unit fraction/yr: a =",
+        "  volatility per year >= 0), `lognormal` (a level or an `hourly.*` multiplier times exp(a eps - a^2/2),",
+        "  a = sigma >= 0), `uniform` (between a and b, within the parameter's range), `normal` (mean a, standard",
+        "  deviation b >= 0, clipped to the parameter's range). Drawn values are kept within the parameter's range.",
+        f"- **{LISTED_TITLE}** (optional): {', '.join(f'`{h}`' for h in LISTED_HEADERS)}, one row per change of "
+        "a hand-typed scenario; the",
+        "  scenario's probability (0..1) is typed on each of its rows and must agree; the scenarios' probabilities",
+        "  must sum to 1 within 1e-6. When any scenario is listed, the listed scenarios are the scenarios and the",
+        "  uncertain inputs are not sampled (a warning says so).",
+        "",
+    ]
 
 
 def _sci(x: float) -> str:

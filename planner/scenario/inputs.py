@@ -835,6 +835,27 @@ class Carbon(Section):
         objective_only=True)
 
 
+@dataclass
+class Uncertainty(Section):
+    """Settings of the two-stage stochastic run (planner run --stochastic); its scenarios are the tables below."""
+
+    MAY_BE_ABSENT = True
+
+    scenarios: int = inp(10, "count", "Scenarios solved after reduction (each a copy of the dispatch sharing the "
+                         "sizes)", lo=1, hi=200, source="assumption: 10 keeps a full-year model solvable")
+    samples: int = inp(200, "count", "Draws of the uncertain inputs before reduction (samples <= scenarios: every "
+                       "draw is solved, none reduced); the reduction's time grows as samples^2 x scenarios", lo=1,
+                       hi=20000, source="assumption (docs/uncertainty.md, Reduction)")
+    seed: int = inp(1, "integer", "Seed of the random draws: identical inputs and seed give identical scenarios",
+                    lo=0, hi=1_000_000_000)
+    risk_aversion: float = inp(0.0, "fraction", "lambda of the objective (1 - lambda) E[NPV] + lambda CVaR "
+                               "(0 = risk neutral, maximise the expected NPV)", lo=0, hi=1,
+                               source="Rockafellar and Uryasev (2000), CVaR (docs/uncertainty.md)")
+    cvar_alpha: float = inp(0.1, "fraction", "Share of the worst outcomes whose mean NPV is the CVaR (0.1 = the "
+                            "mean of the worst 10 %; not the 0.9/0.95 confidence convention)", lo=0, hi=1,
+                            lo_open=True, source="docs/uncertainty.md, CVaR")
+
+
 def sheet(name: str, cls: type) -> Any:
     """A section of the Scenario: its input sheet's name and dataclass."""
     return dataclasses.field(default_factory=cls, metadata={"sheet": name})
@@ -860,6 +881,7 @@ class Sections:
     reserves: Reserves = sheet("Reserves", Reserves)
     heat: Heat = sheet("Heat", Heat)
     carbon: Carbon = sheet("Carbon", Carbon)
+    uncertainty: Uncertainty = sheet("Uncertainty", Uncertainty)
 
 
 # attribute of Scenario -> sheet name, and sheet name -> section class, in workbook order

@@ -20,6 +20,15 @@ SENSITIVITY_SHEET = "Sensitivity"
 SENSITIVITY_HEADERS = ("parameter", "low", "high", "distribution", "base", "unit", "note")
 DISTRIBUTIONS = ("none", "uniform", "triangular", "normal")
 
+# Uncertainty sheet: the settings (a key/value block from KV_FIRST_ROW), then two tables, each below a title row
+# (the title in column A) and a header row; a table's rows end at the next title or the end of the sheet
+UNCERTAINTY_SHEET = "Uncertainty"
+UNCERTAIN_TITLE = "Uncertain inputs"
+UNCERTAIN_HEADERS = ("parameter", "model", "a", "b", "base (for reference)", "unit", "note")
+UNCERTAIN_MODELS = ("gbm_growth", "lognormal", "uniform", "normal")
+LISTED_TITLE = "Listed scenarios"
+LISTED_HEADERS = ("scenario", "probability", "parameter", "value", "note")
+
 SOURCES_SHEET = "Sources"
 SOURCES_HEADERS = ("item", "source and licence")
 

@@ -10,7 +10,7 @@ import dataclasses
 import difflib
 from dataclasses import dataclass
 
-from planner.scenario.fields import info
+from planner.scenario.fields import FieldInfo, info
 from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
 from planner.scenario.scenario import Scenario
 
@@ -36,6 +36,18 @@ def all_params() -> list[ParamInfo]:
     for c in HOURLY_COLUMNS:
         out.append(ParamInfo(f"hourly.{c.name}", "multiplier", f"scales the whole series: {c.note}", True))
     return out
+
+
+# what an hourly.X parameter is: a factor on the whole series, never negative
+MULTIPLIER_INFO = FieldInfo("multiplier", "factor on the whole hourly series", lo=0)
+
+
+def param_info(name: str) -> FieldInfo:
+    """The declaration behind a numeric dotted name (unit, range); MULTIPLIER_INFO for an hourly.X multiplier."""
+    section, attr = _split(name)
+    if section == "hourly":
+        return MULTIPLIER_INFO
+    return info(next(f for f in dataclasses.fields(SECTIONS[SECTION_ATTR[section]]) if f.name == attr))
 
 
 def numeric_param_names() -> list[str]:

@@ -31,15 +31,28 @@ from planner.scenario.layout import (
     HOURLY_HEADER_ROW,
     HOURLY_SHEET,
     KV_FIRST_ROW,
+    LISTED_HEADERS,
+    LISTED_TITLE,
     SENSITIVITY_SHEET,
     SOURCES_SHEET,
     TIMESTAMP_COL_NAME,
+    UNCERTAIN_HEADERS,
+    UNCERTAIN_MODELS,
+    UNCERTAIN_TITLE,
+    UNCERTAINTY_SHEET,
     VALUE_COL,
     col_letter,
 )
 from planner.scenario.numbers import HOURLY_MAX, magnitude_problem, parse_text_number
-from planner.scenario.params import numeric_param_names, suggest
-from planner.scenario.scenario import Scenario, SensitivityRow, column_info, fill_from_catalog
+from planner.scenario.params import numeric_param_names, param_info, suggest
+from planner.scenario.scenario import (
+    ListedChange,
+    Scenario,
+    SensitivityRow,
+    UncertainRow,
+    column_info,
+    fill_from_catalog,
+)
 from planner.scenario.xlsx import SheetLimit, bounded_rows, check_file, check_parts, declared_range_problem
 
 MAX_LISTED = 5  # how many offending rows to name in one hourly message
@@ -61,9 +74,18 @@ class Problems:
 
 
 def _off_by_default(sc: Scenario, attr: str) -> bool:
-    """May this sheet be absent: a feature added after the first template, switched off unless asked for?"""
+    """May this sheet be absent: a feature added after the first template, switched off unless asked for (or,
+    without an enable flag, one only a later command reads, e.g. Uncertainty)?"""
     section = getattr(sc, attr)
-    return type(section).MAY_BE_ABSENT and getattr(section, "enabled", True) is False
+    return type(section).MAY_BE_ABSENT and getattr(section, "enabled", False) is False
+
+
+def _absent_text(sc: Scenario, attr: str) -> str:
+    """What an absent may-be-absent sheet is read as."""
+    if hasattr(getattr(sc, attr), "enabled"):
+        return "taken as switched off (enabled = no)"
+    return "read as its defaults, with no uncertain inputs and no listed scenarios (`planner run --stochastic` " \
+           "needs them)"
 
 
 def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
@@ -75,14 +97,17 @@ def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     sc = Scenario()
     for attr, sheet in SECTION_ATTR.items():
         if sheet not in sheets and _off_by_default(sc, attr):
-            p.warn(f"{sheet}: sheet is missing (a workbook from an older template); taken as switched off "
-                   f"(enabled = no). `planner template` writes a workbook with every sheet")
+            p.warn(f"{sheet}: sheet is missing (a workbook from an older template); {_absent_text(sc, attr)}. "
+                   f"`planner template` writes a workbook with every sheet")
             continue
         if sheet not in sheets:
             p.error(f"{sheet}: sheet is missing (expected a sheet named {sheet!r}; "
                     f"found sheets {', '.join(sheets) or 'none'})")
             continue
-        setattr(sc, attr, _read_section(sheets[sheet], sheet, SECTIONS[sheet], p, sc.cells, attr))
+        rows = sheets[sheet]
+        if sheet == UNCERTAINTY_SHEET:
+            rows, sc.uncertain, sc.listed_scenarios = _read_uncertainty_tables(rows, p)
+        setattr(sc, attr, _read_section(rows, sheet, SECTIONS[sheet], p, sc.cells, attr))
     _check_section_rules(sc, catalog, p)
     if HOURLY_SHEET in sheets:
         sc.hourly = _read_hourly(sheets[HOURLY_SHEET], sc, p)
@@ -170,6 +195,8 @@ SHEET_LIMITS = {
                                         f"row, and the columns of the series"),
     SENSITIVITY_SHEET: SheetLimit(2000, 50, "one row per parameter below a header row"),
     SOURCES_SHEET: SheetLimit(2000, 50, "one row per source below a header row"),
+    UNCERTAINTY_SHEET: SheetLimit(5000, 50, "the settings, one row per uncertain input and one row per change "
+                                            "of each listed scenario"),
 }
 READ_SHEETS = frozenset(SECTIONS) | frozenset(SHEET_LIMITS)
 
@@ -689,3 +716,185 @@ def _param_field_info(name: str) -> FieldInfo | None:
         if f.name == field_name:
             return info(f)
     return None
+
+
+# --------------------------------------------------------------------------------- uncertainty
+
+MAX_VOLATILITY = 5.0  # a volatility above 500 %/yr is a percentage typed as a number (60 for 0.6)
+SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,39}$")
+LISTED_SUM_TOLERANCE = 1e-6
+
+
+def _read_uncertainty_tables(rows: list[tuple], p: Problems) -> tuple[list[tuple], list[UncertainRow],
+                                                                       list[ListedChange]]:
+    """Split the Uncertainty sheet: (the settings' rows, the uncertain inputs, the listed scenarios' changes).
+
+    Each table starts at the row whose column A holds its title (UNCERTAIN_TITLE, LISTED_TITLE), has a header
+    row below it and ends at the next title or the end of the sheet; the settings are the rows above the first
+    title. A table that is not on the sheet has no rows.
+    """
+    titles: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        cell = str(row[0]).strip() if row and row[0] is not None else ""
+        if cell in (UNCERTAIN_TITLE, LISTED_TITLE):
+            if cell in titles:
+                p.error(f"{UNCERTAINTY_SHEET}!A{i + 1}: the title {cell!r} appears twice (also A{titles[cell] + 1}); "
+                        f"each table is written once")
+                continue
+            titles[cell] = i
+    starts = sorted(titles.values())
+
+    def table(title: str, headers: tuple[str, ...]) -> list[tuple[int, tuple]]:
+        if title not in titles:
+            return []
+        first = titles[title]
+        end = next((s for s in starts if s > first), len(rows))
+        header = rows[first + 1] if first + 1 < end else ()
+        if not header or str(header[0] or "").strip() != headers[0]:
+            p.error(f"{UNCERTAINTY_SHEET}!A{first + 2}: expected the header row of {title!r} ({', '.join(headers)}) "
+                    f"below its title, found {_show(header[0]) if header and header[0] is not None else 'a blank'}")
+            return []
+        return [(j + 1, tuple(rows[j]) + (None,) * len(headers)) for j in range(first + 2, end)
+                if any(v not in (None, "") and not (isinstance(v, str) and not v.strip()) for v in rows[j][:4])]
+
+    uncertain = _uncertain_rows(table(UNCERTAIN_TITLE, UNCERTAIN_HEADERS), p)
+    listed = _listed_rows(table(LISTED_TITLE, LISTED_HEADERS), p)
+    if uncertain and listed:
+        p.warn(f"{UNCERTAINTY_SHEET}: {len({c.scenario for c in listed})} listed scenario(s) are the scenarios of a "
+               f"stochastic run; the {len(uncertain)} uncertain input(s) are not sampled (delete the listed rows to "
+               f"sample them)")
+    kv_end = starts[0] if starts else len(rows)
+    return rows[:kv_end], uncertain, listed
+
+
+def _uncertain_parameter(raw: Any, ref: str, p: Problems) -> str | None:
+    """A dotted parameter of an Uncertainty table, or None (and an error naming the cell)."""
+    name = str(raw).strip() if raw is not None else ""
+    if name == "":
+        p.error(f"{ref}: parameter is blank; expected a dotted name from `planner params WORKBOOK`")
+        return None
+    if name not in numeric_param_names():
+        p.error(f"{ref}: unknown parameter {name!r}{suggest(name)}; `planner params WORKBOOK` lists them")
+        return None
+    if name.startswith("uncertainty."):
+        p.error(f"{ref}: {name} is a setting of the Uncertainty sheet itself, not an input the scenarios can vary")
+        return None
+    return name
+
+
+def _table_number(raw: Any, ref: str, what: str, p: Problems) -> float | None:
+    """A finite number from a table cell, or None (and an error naming the cell)."""
+    value = _number(raw)
+    if value is None or not math.isfinite(value):
+        p.error(f"{ref}: {what} must be a number, found {_show(raw) if raw is not None else 'a blank'}"
+                f"{_number_hint(raw)}")
+        return None
+    return value
+
+
+def _uncertain_rows(rows: list[tuple[int, tuple]], p: Problems) -> list[UncertainRow]:
+    """The uncertain inputs: parameter, model, a, b (base and unit are for reference), note."""
+    out: list[UncertainRow] = []
+    seen: dict[str, int] = {}
+    sheet = UNCERTAINTY_SHEET
+    for i, row in rows:
+        name = _uncertain_parameter(row[0], f"{sheet}!A{i}", p)
+        if name is not None and name in seen:
+            p.error(f"{sheet}!A{i}: parameter {name} appears twice (also row {seen[name]}); give each input one "
+                    f"distribution")
+            name = None
+        elif name is not None:
+            seen[name] = i
+        model = str(row[1]).strip() if row[1] not in (None, "") else ""
+        if model not in UNCERTAIN_MODELS:
+            p.error(f"{sheet}!B{i}: model must be one of {', '.join(UNCERTAIN_MODELS)}, found "
+                    f"{repr(model) if model else 'a blank'}")
+            continue
+        a = _table_number(row[2], f"{sheet}!C{i}", f"a of {model}", p)
+        b = None
+        if model in ("uniform", "normal"):
+            b = _table_number(row[3], f"{sheet}!D{i}", f"b of {model}", p)
+        elif row[3] not in (None, "") and not (isinstance(row[3], str) and not row[3].strip()):
+            p.warn(f"{sheet}!D{i}: b is not used by model {model} (ignored)")
+        if name is None or a is None or (model in ("uniform", "normal") and b is None):
+            continue
+        fi = param_info(name)
+        if not _uncertain_row_ok(name, model, a, b, fi, i, p):
+            continue
+        out.append(UncertainRow(name, model, a, b, str(row[6] or "").strip(), row=i))
+    return out
+
+
+def _uncertain_row_ok(name: str, model: str, a: float, b: float | None, fi: FieldInfo, i: int,
+                      p: Problems) -> bool:
+    """Check one uncertain input's numbers against its model and the parameter's declared range."""
+    sheet = UNCERTAINTY_SHEET
+    if model in ("gbm_growth", "lognormal"):
+        if a < 0:
+            p.error(f"{sheet}!C{i}: a of {model} is a volatility (a fraction per year) and must be >= 0, found {a:g}")
+            return False
+        if a > MAX_VOLATILITY:
+            p.error(f"{sheet}!C{i}: a of {model} = {a:g} is a volatility above {MAX_VOLATILITY:g} (500 %/yr); type it "
+                    f"as a fraction (0.6 for 60 %/yr)")
+            return False
+    if model == "gbm_growth" and fi.unit != "fraction/yr":
+        p.error(f"{sheet}!B{i}: gbm_growth is for a yearly growth rate (unit fraction/yr); {name} is in {fi.unit} "
+                f"(use lognormal for a price level or an hourly multiplier)")
+        return False
+    if model == "uniform" and a > b:
+        p.error(f"{sheet}!C{i}: a ({a:g}) is above b ({b:g}) for {name}; uniform draws from [a, b]")
+        return False
+    if model == "normal" and b < 0:
+        p.error(f"{sheet}!D{i}: b of normal is a standard deviation and must be >= 0, found {b:g}")
+        return False
+    checks = {"uniform": ((a, "C", "a"), (b, "D", "b")), "normal": ((a, "C", "the mean a"),)}.get(model, ())
+    for value, col, what in checks:
+        if not _in_range(value, fi):
+            p.error(f"{sheet}!{col}{i}: {what} of {name} must be {_range_text(fi)} ({fi.unit}), found {value:g}")
+            return False
+    return True
+
+
+def _listed_rows(rows: list[tuple[int, tuple]], p: Problems) -> list[ListedChange]:
+    """The listed scenarios, one change a row: scenario, probability, parameter, value, note."""
+    out: list[ListedChange] = []
+    sheet = UNCERTAINTY_SHEET
+    first: dict[str, tuple[int, float | None]] = {}  # scenario -> (its first row, its probability there)
+    changed: dict[tuple[str, str], int] = {}
+    for i, row in rows:
+        scen = str(row[0]).strip() if row[0] is not None else ""
+        if not SCENARIO_NAME.match(scen):
+            found = repr(scen) if scen else "a blank"
+            p.error(f"{sheet}!A{i}: scenario must be a name of 1-40 letters, digits, spaces, '_', '-' or '.' "
+                    f"(starting with a letter or digit), found {found}")
+            continue
+        prob = _table_number(row[1], f"{sheet}!B{i}", f"probability of scenario {scen}", p)
+        if prob is not None and not 0.0 <= prob <= 1.0:
+            p.error(f"{sheet}!B{i}: probability of scenario {scen} must be within 0..1, found {prob:g}")
+            prob = None
+        if scen not in first:
+            first[scen] = (i, prob)
+        elif prob is not None and first[scen][1] is not None and abs(prob - first[scen][1]) > 1e-12:
+            p.error(f"{sheet}!B{i}: probability of scenario {scen} is {prob:g} here but {first[scen][1]:g} in "
+                    f"B{first[scen][0]}; type the same probability on each of its rows")
+            prob = None
+        name = _uncertain_parameter(row[2], f"{sheet}!C{i}", p)
+        if name is not None and (scen, name) in changed:
+            p.error(f"{sheet}!C{i}: scenario {scen} changes {name} twice (also row {changed[(scen, name)]})")
+            name = None
+        elif name is not None:
+            changed[(scen, name)] = i
+        value = _table_number(row[3], f"{sheet}!D{i}", f"value of {row[2]}", p)
+        if name is not None and value is not None and not _in_range(value, fi := param_info(name)):
+            p.error(f"{sheet}!D{i}: value of {name} must be {_range_text(fi)} ({fi.unit}), found {value:g}")
+            value = None
+        if prob is None or name is None or value is None:
+            continue
+        out.append(ListedChange(scen, prob, name, value, str(row[4] or "").strip(), row=i))
+    if out and len(out) == len(rows):
+        total = math.fsum(first[s][1] for s in first)
+        if abs(total - 1.0) > LISTED_SUM_TOLERANCE:
+            cells = ", ".join(f"B{r}" for r, _ in first.values())
+            p.error(f"{sheet}!{cells}: the probabilities of the listed scenarios ({', '.join(first)}) sum to "
+                    f"{total:.9g}; they must sum to 1 (within {LISTED_SUM_TOLERANCE:g})")
+    return out

@@ -26,6 +26,34 @@ class SensitivityRow:
 
 
 @dataclass
+class UncertainRow:
+    """One row of the Uncertainty sheet's uncertain inputs: a dotted parameter and its distribution.
+
+    gbm_growth: a = volatility per year; lognormal: a = volatility (sigma of the log); uniform: [a, b];
+    normal: mean a, standard deviation b (docs/uncertainty.md).
+    """
+
+    parameter: str
+    model: str  # gbm_growth | lognormal | uniform | normal
+    a: float
+    b: float | None = None
+    note: str = ""
+    row: int = field(default=0, compare=False)  # the sheet row it was read from (0: not read from a workbook)
+
+
+@dataclass
+class ListedChange:
+    """One row of the Uncertainty sheet's listed scenarios: one parameter's value in one hand-typed scenario."""
+
+    scenario: str
+    probability: float
+    parameter: str
+    value: float
+    note: str = ""
+    row: int = field(default=0, compare=False)  # the sheet row it was read from (0: not read from a workbook)
+
+
+@dataclass
 class Periods:
     """Typical-period structure of a reduced scenario: steps are `n_clusters` periods of equal length."""
 
@@ -46,6 +74,8 @@ class Scenario(Sections):
     # hourly series: one row per time step, columns of HOURLY_COLUMNS plus `weight` (hours it stands for)
     hourly: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: list[SensitivityRow] = field(default_factory=list)
+    uncertain: list[UncertainRow] = field(default_factory=list)  # the Uncertainty sheet's uncertain inputs
+    listed_scenarios: list[ListedChange] = field(default_factory=list)  # its hand-typed scenarios, one row a change
     sources: list[tuple[str, str]] = field(default_factory=list)
     wind_power_curve: tuple[np.ndarray, np.ndarray] | None = None  # (m/s, kW) of the chosen turbine (catalog)
     cells: dict[str, str] = field(default_factory=dict)  # dotted input name -> workbook cell it was read from
@@ -81,6 +111,7 @@ class Scenario(Sections):
         kw = {f.name: dataclasses.replace(getattr(self, f.name)) for f in dataclasses.fields(self)
               if dataclasses.is_dataclass(getattr(self, f.name))}
         return dataclasses.replace(self, hourly=self.hourly.copy(), sensitivity=list(self.sensitivity),
+                                   uncertain=list(self.uncertain), listed_scenarios=list(self.listed_scenarios),
                                    warnings=list(self.warnings), **kw)
 
 

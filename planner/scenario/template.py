@@ -30,6 +30,8 @@ from planner.scenario.layout import (
     KV_HEADER_ROW,
     KV_HEADERS,
     KV_TITLE_ROW,
+    LISTED_HEADERS,
+    LISTED_TITLE,
     LISTS_SHEET,
     NOTE_COL,
     SENSITIVITY_HEADERS,
@@ -37,12 +39,16 @@ from planner.scenario.layout import (
     SOURCES_HEADERS,
     SOURCES_SHEET,
     TIMESTAMP_COL_NAME,
+    UNCERTAIN_HEADERS,
+    UNCERTAIN_MODELS,
+    UNCERTAIN_TITLE,
+    UNCERTAINTY_SHEET,
     UNIT_COL,
     VALUE_COL,
     col_letter,
 )
-from planner.scenario.params import all_params, get_param
-from planner.scenario.scenario import Scenario, SensitivityRow
+from planner.scenario.params import all_params, get_param, numeric_param_names
+from planner.scenario.scenario import Scenario, SensitivityRow, UncertainRow
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -64,6 +70,19 @@ DEFAULT_SENSITIVITY = [
     SensitivityRow("ai.pue", 1.1, 1.6, "uniform", "range: docs/sources.md, AI"),
 ]
 
+# the Uncertainty sheet's default distributions (docs/uncertainty.md; sources in docs/sources.md, Uncertainty)
+DEFAULT_UNCERTAIN = [
+    UncertainRow("mining.btc_price_growth_per_year", "gbm_growth", 0.6, None,
+                 "BTC price as a GBM around the workbook's drift, volatility 60 %/yr (docs/sources.md, Uncertainty)"),
+    UncertainRow("mining.network_hashrate_growth_per_year", "uniform", 0.0, 0.5, "range: docs/sources.md, Mining"),
+    UncertainRow("ai.gpu_hour_price_usd", "lognormal", 0.25, None,
+                 "year-1 GPU-hour price level, sigma 0.25 (docs/sources.md, Uncertainty)"),
+    UncertainRow("ai.gpu_hour_price_decline_per_year", "uniform", 0.0, 0.35, "range: docs/sources.md, AI"),
+    UncertainRow("hourly.export_price_usd_per_mwh", "lognormal", 0.3, None,
+                 "level of the whole export price series, sigma 0.3 (docs/sources.md, Uncertainty)"),
+]
+UNCERTAIN_SPARE_ROWS = 20  # empty rows left below the uncertain inputs for the user's own
+
 TEMPLATE_SOURCES = [
     ("Default parameters", "docs/inputs.md (one source per field) and docs/sources.md (the original publications)"),
     ("Equipment catalog", "models/*.csv, sources per row, models/SOURCES.md"),
@@ -75,6 +94,7 @@ def template_scenario() -> Scenario:
     sc = Scenario()
     sc.hourly = load_site_hourly(TEMPLATE_HOURLY_SITE)
     sc.sensitivity = list(DEFAULT_SENSITIVITY)
+    sc.uncertain = list(DEFAULT_UNCERTAIN)
     sc.sources = list(TEMPLATE_SOURCES) + data_sources(TEMPLATE_HOURLY_SITE)
     return sc
 
@@ -106,6 +126,7 @@ def write_workbook(sc: Scenario, path: str | Path, catalog: Catalog | None = Non
     lists = _write_lists(wb, catalog)
     for attr, sheet in SECTION_ATTR.items():
         _write_section(wb, sheet, getattr(sc, attr), lists)
+    _write_uncertainty_tables(wb[UNCERTAINTY_SHEET], sc)
     _write_hourly(wb, sc.hourly)
     _write_sensitivity(wb, sc)
     _write_sources(wb, sc.sources)
@@ -226,6 +247,36 @@ def _write_sensitivity(wb: Workbook, sc: Scenario) -> None:
         ws.column_dimensions[letter].width = width
     put(ws, 1, 5, "base (for reference)")
     ws.freeze_panes = "A2"
+
+
+def _write_uncertainty_tables(ws, sc: Scenario) -> None:
+    """Below the Uncertainty settings: the uncertain inputs, then the listed scenarios (layout.py)."""
+    units = {p.name: p.unit for p in all_params()}
+    names = set(numeric_param_names())
+    r = ws.max_row + 2
+    put(ws, r, 1, UNCERTAIN_TITLE).font = TITLE_FONT
+    put(ws, r, 2, "one row per uncertain input, sampled with the seed and reduced to `scenarios` (docs/uncertainty.md):"
+                  " gbm_growth a = volatility/yr; lognormal a = sigma; uniform [a, b]; normal mean a, sd b")
+    _header(ws, r + 1, UNCERTAIN_HEADERS)
+    first = r + 2
+    for k, u in enumerate(sc.uncertain):
+        base = get_param(sc, u.parameter) if u.parameter in names else None
+        for j, v in enumerate((u.parameter, u.model, u.a, u.b, base, units.get(u.parameter, ""), u.note), start=1):
+            put(ws, first + k, j, v)
+    last = first + len(sc.uncertain) + UNCERTAIN_SPARE_ROWS - 1
+    dv = DataValidation(type="list", formula1='"' + ",".join(UNCERTAIN_MODELS) + '"', allow_blank=True)
+    ws.add_data_validation(dv)
+    dv.add(f"B{first}:B{last}")
+    r = last + 2
+    put(ws, r, 1, LISTED_TITLE).font = TITLE_FONT
+    put(ws, r, 2, "optional, one row per change: when any scenario is listed here, these are the scenarios (nothing "
+                  "is sampled); each scenario's probability on each of its rows, all summing to 1")
+    _header(ws, r + 1, LISTED_HEADERS)
+    for k, c in enumerate(sc.listed_scenarios):
+        for j, v in enumerate((c.scenario, c.probability, c.parameter, c.value, c.note), start=1):
+            put(ws, r + 2 + k, j, v)
+    for letter, width in zip("FG", (14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def _write_sources(wb: Workbook, sources: list[tuple[str, str]]) -> None:
