@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from typing import Protocol
 
 import numpy as np
@@ -30,7 +31,7 @@ from planner.errors import SolveError
 from planner.model import Built, build, fix_sizes
 from planner.scenario.params import get_param, set_param
 from planner.scenario.scenario import Scenario
-from planner.solve import HighsModel, SolveOptions, diagnose, reprice, solve_model
+from planner.solve import HighsModel, SolveOptions, YearCheck, diagnose, reprice, solve_model
 from planner.technologies import decisions, for_typical_days, hedges, reprice_only, section
 
 DEFAULT_TYPICAL_DAYS = 48  # the stochastic model's days per scenario when none are asked for (docs/uncertainty.md)
@@ -181,7 +182,16 @@ def solve_decomposed(scs: list[Scenario], probabilities: list[float], opts: Solv
     integer = np.array([v.is_integer() for v in first], dtype=bool)
     subs = [Sub(hm.h, np.array([hm.col_index[id(b.ctx.new[k])] for k in free], dtype=np.int32), hm.scale)
             for b, hm in zip(builds, hms, strict=True)]
-    r = solve_benders(subs, probabilities, lb, ub, integer, opts, risk_aversion, cvar_alpha)
+    checks: dict[int, YearCheck] = {}  # scenario -> its elastic model, built when a design falls short there
+
+    def feasibility(k: int, x: np.ndarray):
+        if k not in checks:
+            checks[k] = YearCheck(scs[k], dc_replace(opts, threads=None))  # HiGHS's threads are set once per process
+            fix_sizes(checks[k].built.m, hold or {})
+        return checks[k].cut(dict(zip(free, map(float, x), strict=True)), free)
+
+    rows = first_stage_rows(builds[0].m, first)
+    r = solve_benders(subs, probabilities, lb, ub, integer, opts, risk_aversion, cvar_alpha, feasibility, rows)
     if r.status in ("not_complete_recourse", "infeasible"):
         return solve_extensive(build_extensive(scs, probabilities, risk_aversion, cvar_alpha, hold), opts)
     design = {k: float(getattr(v, "value", None) or 0.0) for k, v in builds[0].ctx.new.items() if v.fixed}
@@ -190,6 +200,38 @@ def solve_decomposed(scs: list[Scenario], probabilities: list[float], opts: Solv
                         objective=r.objective_usd, bound=r.bound_usd, mip_gap=r.mip_gap, seconds=r.seconds,
                         nodes=r.iterations, solver="HiGHS (LP) + planner Benders decomposition")
     return design, stats, r.values_usd
+
+
+def first_stage_rows(m: pyo.ConcreteModel, first: list) -> list[tuple[float, np.ndarray, np.ndarray, float]]:
+    """The model's rows among the design variables alone (a battery's duration, land, the capex budget), as
+    (lower, columns in `first`'s order, coefficients, upper) for the master (a variable with lb == ub counts
+    as that constant)."""
+    from pyomo.core.expr.visitor import identify_variables
+    from pyomo.repn import generate_standard_repn
+
+    from planner.solve.highs_model import INF
+
+    index = {id(v): i for i, v in enumerate(first)}
+    out = []
+    for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+        if con.parent_component().is_indexed():
+            continue
+        others = [v for v in identify_variables(con.body, include_fixed=False) if id(v) not in index]
+        if any(v.lb is None or v.ub is None or v.lb != v.ub for v in others):
+            continue
+        for v in others:
+            v.fix(v.lb)
+        repn = generate_standard_repn(con.body, compute_values=True, quadratic=False)
+        for v in others:
+            v.unfix()
+        cols = np.array([index[id(v)] for v in repn.linear_vars], dtype=np.int32)
+        coef = np.array(repn.linear_coefs, dtype=float)
+        const = float(repn.constant)
+        lo = -INF if con.lb is None else float(pyo.value(con.lb)) - const
+        hi = INF if con.ub is None else float(pyo.value(con.ub)) - const
+        if len(cols):
+            out.append((lo, cols, coef, hi))
+    return out
 
 
 def value_design(base: Scenario, design: dict[str, float], scs: list[Scenario], opts: SolveOptions) -> list[float]:

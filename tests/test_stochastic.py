@@ -123,3 +123,36 @@ def test_benders_gives_the_extensive_forms_design_and_objective(risk_aversion):
     assert design == pytest.approx(ext_design, abs=1e-6)
     assert stats.objective == pytest.approx(ext_stats.objective, rel=1e-7)
     assert npv_s == pytest.approx(ext_npv, rel=1e-7)
+
+
+def test_benders_cuts_off_designs_that_cannot_serve_a_firm_load_and_matches_the_extensive_form(monkeypatch):
+    """A 5 MW load that must be served by 1-MW gensets (no grid) next to a mining fleet: the master's first designs
+    leave the load short, so feasibility cuts (S6) are needed; the answer is the extensive form's."""
+    from planner.stochastic import solve_decomposed
+
+    sc = small_scenario(24, site_load_mw=5.0, gas_supply_mmbtu_per_h=200.0)
+    sc.site_load.enabled = True
+    g = sc.gas
+    g.enabled, g.max_new_units, g.fuel_price_usd_per_mmbtu, g.availability = True, 12, 1.0, 1.0
+    mn = site().mining
+    sc.mining = mn
+    sc.mining.max_new_containers = 6
+    scs = scenario_inputs(sc, SCENARIOS)
+    ext_design, ext_stats, _ = solve_extensive(build_extensive(scs, [0.5, 0.5]), OPTS)
+    from planner.solve import YearCheck
+
+    shortfalls = []
+    cut = YearCheck.cut
+
+    def counted(self, design, names):
+        out = cut(self, design, names)
+        shortfalls.append(out[0])
+        return out
+
+    monkeypatch.setattr(YearCheck, "cut", counted)  # counts the feasibility cuts; the LPs are HiGHS's own
+    design, stats, _ = solve_decomposed(scs, [0.5, 0.5], OPTS)
+    assert "Benders" in stats.termination and stats.status == "optimal"
+    assert shortfalls and min(shortfalls) > 0  # designs short of the load were cut off
+    assert ext_design["gas_new_units"] >= 5
+    assert design == pytest.approx(ext_design, abs=1e-6)
+    assert stats.objective == pytest.approx(ext_stats.objective, rel=1e-7)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ from planner.solve.options import SolveOptions, gap_proved
 from planner.solve.stop import run_highs
 
 MAX_ITERATIONS = 200
+FEASIBLE_SHORTFALL = 1e-6  # an elastic shortfall (weighted MWh) at most this is no shortfall to cut
+Feasibility = Callable[[int, np.ndarray], "tuple[float, np.ndarray] | None"]
 
 
 @dataclass
@@ -57,8 +60,16 @@ class BendersResult:
 
 
 def solve_benders(subs: list[Scenario], probs: list[float], lb: np.ndarray, ub: np.ndarray, integer: np.ndarray,
-                  opts: SolveOptions, risk_aversion: float = 0.0, cvar_alpha: float = 0.1) -> BendersResult:
-    """Maximise the risk-weighted expected value over the designs in [lb, ub] (integer where `integer`)."""
+                  opts: SolveOptions, risk_aversion: float = 0.0, cvar_alpha: float = 0.1,
+                  feasibility: Feasibility | None = None, rows=()) -> BendersResult:
+    """Maximise the risk-weighted expected value over the designs in [lb, ub] (integer where `integer`).
+
+    `feasibility(k, x)`: for a design x that scenario k cannot serve, the elastic LP's least weighted shortfall
+    F (> 0) and its subgradient g in x (planner/solve/diagnose.py: YearCheck.cut); the cut F + g (x' - x) <= 0
+    (S6) then removes x and every design no better served. Without it (or if it finds no shortfall) the
+    result is `not_complete_recourse`. `rows`: (lower, columns, coefficients, upper) of the constraints among
+    the designs alone (a battery's duration bounds, land, budget), which the master must hold.
+    """
     t0 = time.perf_counter()
     deadline = t0 + opts.time_limit_s
     n, S = len(lb), len(subs)
@@ -69,6 +80,8 @@ def solve_benders(subs: list[Scenario], probs: list[float], lb: np.ndarray, ub: 
         k = len(s.cols)
         s.h.changeColsIntegrality(k, s.cols, np.zeros(k, dtype=np.uint8))
     master = _Master(n, S, p, lb, ub, integer, risk_aversion, cvar_alpha, opts)
+    for lo, idx, coef, hi in rows:
+        master.h.addRow(lo, hi, len(idx), idx, coef)
     workers = max(1, min(S, default_workers(opts)))
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
 
@@ -95,8 +108,17 @@ def solve_benders(subs: list[Scenario], probs: list[float], lb: np.ndarray, ub: 
             if x is None:
                 return BendersResult("infeasible", None, iterations=it, seconds=time.perf_counter() - t0)
             results = evaluate(x)
-            if any(r is None for r in results):  # a design some scenario cannot serve: no optimality cut for it
-                return BendersResult("not_complete_recourse", None, iterations=it, seconds=time.perf_counter() - t0)
+            short = [k for k, r in enumerate(results) if r is None]
+            if short:  # a design some scenario cannot serve: a feasibility cut (S6) from the first of them
+                cut = feasibility(short[0], x) if feasibility is not None else None
+                if cut is None or cut[0] <= FEASIBLE_SHORTFALL:
+                    return BendersResult("not_complete_recourse", None, iterations=it,
+                                         seconds=time.perf_counter() - t0)
+                master.feasibility_cut(cut[0], cut[1], x)
+                for k, r in enumerate(results):
+                    if r is not None:
+                        master.cut(k, *r)
+                continue
             values = np.array([r[0] for r in results])
             obj = master.value(values)
             if obj > best:
@@ -109,8 +131,8 @@ def solve_benders(subs: list[Scenario], probs: list[float], lb: np.ndarray, ub: 
                 status = "optimal" if gap_proved(best / scale, bound / scale, opts.mip_gap) else "gap_not_reached"
                 break
             seen.add(key)
-            for k, (value, grad, xs) in enumerate(results):
-                master.cut(k, value, grad, xs)
+            for k, r in enumerate(results):
+                master.cut(k, *r)
     finally:
         if pool:
             pool.shutdown()
@@ -178,6 +200,10 @@ class _Master:
         idx = np.concatenate([[self.n + k], np.arange(self.n)]).astype(np.int32)
         coef = np.concatenate([[1.0], -grad])
         self.h.addRow(-INF, value - float(np.dot(grad, x)), len(idx), idx, coef)
+
+    def feasibility_cut(self, shortfall: float, grad: np.ndarray, x: np.ndarray) -> None:
+        """F + g (x' - x) <= 0, i.e. g x' <= g x - F (S6)."""
+        self.h.addRow(-INF, float(np.dot(grad, x)) - shortfall, self.n, np.arange(self.n, dtype=np.int32), grad)
 
     def solve(self) -> tuple[np.ndarray | None, float]:
         run_highs(self.h)

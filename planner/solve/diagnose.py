@@ -63,6 +63,21 @@ class YearCheck:
         self.hm = HighsModel(self.built.m, scale=1.0)
         self.hm.relax_integers()
 
+    def cut(self, design: dict[str, float], names: list[str]) -> tuple[float, np.ndarray] | None:
+        """The least weighted shortfall of this design and its subgradient in the decisions `names` (the
+        reduced costs of their fixed columns), for a Benders feasibility cut (planner/solve/benders.py, (S6))."""
+        m = self.built.m
+        self.hm.fix_columns([(m.component(name), value) for name, value in design.items()])
+        try:
+            stats = solve_direct(self.hm, self.opts)
+        except SolveError:
+            return None
+        solution = self.hm.h.getSolution()
+        if stats.status != "optimal" or not solution.dual_valid:
+            return None
+        duals = np.asarray(solution.col_dual, dtype=float)
+        return float(stats.objective), np.array([duals[self.hm.col_index[id(m.component(k))]] for k in names])
+
     def shortfall_mw(self, design: dict[str, float]) -> np.ndarray | None:
         m = self.built.m
         self.hm.fix_columns([(m.component(name), value) for name, value in design.items()])
