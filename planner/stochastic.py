@@ -29,8 +29,9 @@ import pyomo.core as pyo
 from planner import risk
 from planner.errors import SolveError
 from planner.model import Built, build, fix_sizes
-from planner.scenario.params import get_param, set_param
+from planner.scenario.params import set_param
 from planner.scenario.scenario import Scenario
+from planner.scenario.uncertainty import expected_changes
 from planner.solve import HighsModel, SolveOptions, YearCheck, diagnose, reprice, solve_model
 from planner.technologies import decisions, for_typical_days, hedges, reprice_only, section
 
@@ -376,7 +377,7 @@ def expected_value_design(base: Scenario, scens: list[ScenarioLike], probs: list
     from planner.run import optimise
 
     t = time.perf_counter()
-    mean = expected_changes(base, scens, probs)
+    mean = expected_changes(base, scens)
     sc = scenario_inputs(base, [_Changes(mean)])[0]
     r = optimise(sc, opts, marginals=False, typical_days=settings.typical_days)
     timings["expected_value"] = time.perf_counter() - t
@@ -384,14 +385,6 @@ def expected_value_design(base: Scenario, scens: list[ScenarioLike], probs: list
     npv = value_design(base, r.new_sizes, full, opts)
     timings["evaluation"] = timings.get("evaluation", 0.0) + time.perf_counter() - t
     return DesignValue(dict(r.new_sizes), npv, sizes=dict(r.sizes), sizes_new=dict(r.sizes_new))
-
-
-def expected_changes(base: Scenario, scens: list[ScenarioLike], probs: list[float]) -> dict[str, float]:
-    """The probability-weighted mean of every input a scenario changes; a scenario that leaves it alone counts
-    with `base`'s value (1 for an hourly multiplier)."""
-    names = sorted({n for s in scens for n in s.changes})
-    return {n: sum(p * s.changes.get(n, get_param(base, n)) for s, p in zip(scens, probs, strict=True))
-            for n in names}
 
 
 @dataclass
@@ -448,5 +441,5 @@ def optimise_stochastic(sc: Scenario, scens: list[ScenarioLike], settings: Setti
     return result
 
 
-__all__ = ["DEFAULT_TYPICAL_DAYS", "Settings", "build_extensive", "expected_changes", "optimise_stochastic",
+__all__ = ["DEFAULT_TYPICAL_DAYS", "Settings", "build_extensive", "optimise_stochastic",
            "scenario_inputs", "solve_extensive", "stochastic_plan", "value_design"]

@@ -165,12 +165,23 @@ def test_fast_forward_equals_the_papers_algorithm_on_random_draws():
         assert math.fsum(prob) == pytest.approx(1.0, abs=1e-12)
 
 
-def test_expected_changes_is_the_probability_weighted_mean():
+def test_expected_changes_is_the_probability_weighted_mean_and_the_mean_path_for_gbm_growth():
     from planner.scenario.uncertainty import UncertainScenario
 
-    scens = [UncertainScenario("low", 0.25, {BTC: 0.0, EXPORT: 0.8}),
+    sc = sampled([UncertainRow(BTC, "gbm_growth", 0.6)])
+    sc.finance.discount_rate, sc.finance.analysis_years = 0.08, 2
+    scens = [UncertainScenario("low", 0.25, {BTC: 0.0, EXPORT: 0.8, HASHPRICE: 30.0}),
              UncertainScenario("high", 0.75, {BTC: 0.4, EXPORT: 1.2})]
-    assert expected_changes(scens) == pytest.approx({BTC: 0.3, EXPORT: 1.1}, rel=1e-15)
+    got = expected_changes(sc, scens)
+    # the export multiplier and the hashprice (absent in "high": the workbook's value there) by their means
+    assert got[EXPORT] == pytest.approx(0.25 * 0.8 + 0.75 * 1.2, rel=1e-15)
+    assert got[HASHPRICE] == pytest.approx(0.25 * 30.0 + 0.75 * sc.mining.hashprice_usd_per_ph_day, rel=1e-15)
+    # the growth: (1+g)/1.08 + (1+g)^2/1.08^2 = the mean PV of the two paths, solved by hand as a quadratic
+    v = 1 / 1.08
+    target = 0.25 * (v + v ** 2) + 0.75 * (1.4 * v + 1.4 ** 2 * v ** 2)
+    x = (-v + math.sqrt(v ** 2 + 4 * v ** 2 * target)) / (2 * v ** 2)  # x = 1 + g
+    assert got[BTC] == pytest.approx(x - 1, abs=1e-9)
+    assert got[BTC] > 0.25 * 0.0 + 0.75 * 0.4  # above the mean of the growths (the PV is convex in g)
 
 
 # ------------------------------------------------------------------------------------ real workbooks
@@ -193,7 +204,7 @@ def test_listed_scenarios_are_read_with_their_values_and_probabilities(listed_wo
     assert [(s.name, s.probability) for s in scens] == [("bear", 0.4), ("bull", 0.6)]
     assert scens[0].changes == {BTC: -0.2, EXPORT: 0.8}
     assert scens[1].changes == {BTC: 0.3, EXPORT: 1.0}  # not listed in bull: the workbook's value (a 1x multiplier)
-    assert expected_changes(scens) == pytest.approx({BTC: 0.1, EXPORT: 0.92}, rel=1e-12)
+    assert expected_changes(sc, scens) == pytest.approx({BTC: 0.1, EXPORT: 0.92}, rel=1e-12)
     assert any(w.startswith("Uncertainty: 2 listed scenario(s) are the scenarios") for w in sc.warnings)
     assert len(sc.uncertain) == 5  # the default uncertain inputs are read, just not sampled
 
@@ -221,7 +232,7 @@ def test_listed_scenarios_from_a_small_real_workbook(tmp_path):
     scens = scenarios(read)
     assert [(s.name, s.probability, s.changes) for s in scens] == [
         ("low", 0.3, {NET: 0.05, EXPORT: 0.7}), ("high", 0.7, {NET: 0.45, EXPORT: 1.0})]
-    assert expected_changes(scens) == pytest.approx({NET: 0.3 * 0.05 + 0.7 * 0.45, EXPORT: 0.3 * 0.7 + 0.7},
+    assert expected_changes(read, scens) == pytest.approx({NET: 0.3 * 0.05 + 0.7 * 0.45, EXPORT: 0.3 * 0.7 + 0.7},
                                                     rel=1e-12)
 
 
