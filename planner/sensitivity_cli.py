@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def _bracket(text: str) -> tuple[float, float]:
               "Sensitivity row of PARAM, else base x0.5..x1.5).")
 @click.option("--tol", type=float, default=None, help="Break-even tolerance (default 1 %% of the interval).")
 @click.option("--samples", type=click.IntRange(min=1), default=None, help="Monte Carlo draws.")
+@click.option("--design", "design_from", metavar="FOLDER[:ev]",
+              help="Hold the design of a `planner run --stochastic` output folder fixed in every --samples and "
+                   "--fixed-design case (FOLDER:ev: its expected-value design).")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes.")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Submit cases to this Dask scheduler.")
@@ -58,7 +62,8 @@ def _bracket(text: str) -> tuple[float, float]:
               help="Output folder (default outputs/<site>/sensitivity/).")
 @click.option("--force", is_flag=True, help="Replace an existing sensitivity folder the planner wrote (never another).")
 def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple[str, ...], breakeven: str | None,
-                until: str | None, bracket: str | None, tol: float | None, samples: int | None, seed: int,
+                until: str | None, bracket: str | None, tol: float | None, samples: int | None,
+                design_from: str | None, seed: int,
                 workers: int, dask_address: str | None, dask_timeout: float, typical_days: int | None, cold: bool,
                 gap: float, time_limit: float, mip_strategy: str, out_dir: Path | None, force: bool) -> None:
     """What-if analysis of WORKBOOK: re-optimise under changed inputs, in parallel."""
@@ -70,6 +75,7 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
     from planner.scenario.reader import read_workbook
     from planner.sensitivity_report import write_sensitivity
     from planner.solve import SolveOptions
+    from planner.technologies import decisions
 
     if not (tornado or sweeps or breakeven or samples):
         raise UsageError("choose at least one of --tornado, --sweep, --breakeven, --samples")
@@ -90,7 +96,13 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
         raise UsageError(f"--tol {tol:g}: expected a positive number")
     if out_dir is not None:
         check_destination(out_dir, force, SENSITIVITY)
+    held = _stochastic_design(design_from) if design_from else None
     sc = read_workbook(workbook)
+    if held is not None:
+        unknown = sorted(set(held) - {d.var for _t, d in decisions(sc)})
+        if unknown:
+            raise UsageError(f"--design {design_from}: the design's sizes {', '.join(unknown)} are not decisions of "
+                             f"{workbook} (a run of another site, or a technology this workbook does not enable)")
     if tornado and not sc.sensitivity:
         raise UsageError("the workbook's Sensitivity sheet has no parameter rows for --tornado (parameter, low, high)")
     if out_dir is None:
@@ -111,7 +123,8 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
     base_case = sx.CaseResult(-1, "base", {}, False, "ok", npv_usd=base_result.npv_usd, sizes=base_result.sizes)
     where = f"on Dask at {dask_address}" if dask_address else (
         f"in {workers} worker processes" if workers > 1 else "in this process")
-    run = dict(opts=opts, workers=workers, dask=dask_address, base_sizes=base_result.new_sizes,
+    run = dict(opts=opts, workers=workers, dask=dask_address,
+               base_sizes=base_result.new_sizes if held is None else {**base_result.new_sizes, **held},
                typical_days=typical_days, warm=not cold, progress=_progress)
 
     def cases_of(what: str, cases: list) -> list:
@@ -144,7 +157,10 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
                               "tolerance": be.tolerance, "evaluations": be.evaluations, "message": be.message}
         click.echo(be.message)
     if samples:
-        res = sx.run_cases(sc, cases_of("Monte Carlo", sx.sample_cases(sc, samples, seed)), **run)
+        drawn = sx.sample_cases(sc, samples, seed)
+        if held is not None:  # every draw values the held design (its dispatch re-optimised)
+            drawn = [dataclasses.replace(c, fixed_design=True) for c in drawn]
+        res = sx.run_cases(sc, cases_of("Monte Carlo" + (" of the held design" if held else ""), drawn), **run)
         all_results += res
         extra["monte_carlo"] = sx.monte_carlo_stats(res)
         tables["samples"] = pd.DataFrame([r.row() for r in res])
@@ -155,6 +171,24 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
     cases = pd.DataFrame([r.row() for r in all_results]) if all_results else pd.DataFrame()
     write_sensitivity(out_dir, base, cases, tables, extra, force=force)
     click.echo(f"wrote {out_dir}/ ({len(all_results)} cases, {len(failed)} failed)")
+
+
+def _stochastic_design(text: str) -> dict[str, float]:
+    """The new sizes (decision -> value) of a stochastic run folder's design, or of its expected-value design."""
+    import json
+
+    from planner.outputs import require_run_folder
+
+    folder, _, which = text.rpartition(":") if text.endswith(":ev") else (text, "", "")
+    require_run_folder(Path(folder), ("summary.json",))
+    block = json.loads((Path(folder) / "summary.json").read_text()).get("stochastic")
+    if not block:
+        raise UsageError(f"--design {text}: {folder} holds a deterministic run; `planner run WB --stochastic` writes "
+                         f"the designs --design reads")
+    design = block.get("ev_design") if which == "ev" else block.get("design")
+    if not design or not design.get("new_sizes"):
+        raise UsageError(f"--design {text}: the run has no {'expected-value ' if which else ''}design")
+    return {k: float(v) for k, v in design["new_sizes"].items()}
 
 
 def _figures_text(figures: dict) -> str:

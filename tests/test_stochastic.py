@@ -8,6 +8,7 @@ with a kink at the free 3 MW, so the optimum is at the kink or at the maximum, d
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pytest
 from helpers import annuity, pv_of_years, small_scenario
 
@@ -156,3 +157,51 @@ def test_benders_cuts_off_designs_that_cannot_serve_a_firm_load_and_matches_the_
     assert ext_design["gas_new_units"] >= 5
     assert design == pytest.approx(ext_design, abs=1e-6)
     assert stats.objective == pytest.approx(ext_stats.objective, rel=1e-7)
+
+
+@pytest.mark.slow  # a full-year workbook written, run stochastic and sampled: ~40 s
+def test_cli_stochastic_run_writes_the_block_and_both_reports_and_monte_carlo_holds_its_design(tmp_path):
+    """`planner run WB --stochastic` on the hand case over a full year (listed scenarios A and B in the workbook):
+    exit 0, the closed-form fleet and expected NPV in summary.json, the uncertainty sections in both reports,
+    and `planner sensitivity --samples --design` valuing that design."""
+    import json
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    from planner.scenario.scenario import ListedChange
+    from planner.scenario.template import write_workbook
+
+    sc = site()
+    wave = 30 + 10 * np.sin(np.arange(8760) * 2 * np.pi / 24)  # an export price the site cannot use (no line):
+    sc.hourly = small_scenario(8760, pv_cf=1.0, import_price_usd_per_mwh=IMPORT_USD,  # days differ, the model not
+                               export_price_usd_per_mwh=wave).hourly
+    sc.site.name = "stochastic-cli"
+    sc.listed_scenarios = [ListedChange(s.name, s.probability, k, v) for s in SCENARIOS for k, v in s.changes.items()]
+    wb = write_workbook(sc, tmp_path / "site.xlsx")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "planner.cli", "run", str(wb), "-o", str(out), "--stochastic",
+                        "--gap", "1e-7"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr + r.stdout
+    assert "value of the stochastic solution (VSS)" in r.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    block = summary["stochastic"]
+    assert block["typical_days"] == 48  # the default
+    assert [s["name"] for s in block["scenarios"]] == ["A", "B"]
+    assert block["design"]["new_sizes"]["mining_new_containers"] == MAX_CONTAINERS
+    assert summary["sizes_new"]["mining_containers"] == MAX_CONTAINERS  # the plan's pages show the design
+    e_sto = 0.5 * (npv(MAX_CONTAINERS, R_A) + npv(MAX_CONTAINERS, R_B))
+    assert block["expected_npv_usd"] == pytest.approx(e_sto, rel=1e-6)
+    assert block["vss_usd"] == pytest.approx(e_sto - 0.5 * (npv(FREE_MW, R_A) + npv(FREE_MW, R_B)), rel=1e-5)
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    assert "Uncertainty" in book.sheetnames
+    html = (out / "report.html").read_text()
+    assert "id='uncertainty'" in html or 'id="uncertainty"' in html
+    mc = subprocess.run([sys.executable, "-m", "planner.cli", "sensitivity", str(wb), "--samples", "2", "--design",
+                         str(out), "-o", str(tmp_path / "mc")], capture_output=True, text=True)
+    assert mc.returncode == 0, mc.stderr + mc.stdout
+    assert "Monte Carlo of the held design: 2 cases" in mc.stderr
+    bad = subprocess.run([sys.executable, "-m", "planner.cli", "sensitivity", str(wb), "--samples", "2", "--design",
+                          str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "not a planner output folder" in bad.stderr
