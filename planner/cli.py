@@ -157,6 +157,9 @@ def params(workbook: Path) -> None:
 @click.option("--cvar-alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
               help="With --stochastic: the worst share of outcomes the CVaR averages, e.g. 0.1 (overrides "
                    "Uncertainty.cvar_alpha).")
+@click.option("--two-stage", "two_stage", type=click.Choice(["extensive", "benders"]), default=None,
+              help="With --stochastic: solve the whole extensive form, or by Benders decomposition scenario by "
+                   "scenario (default: extensive; docs/stochastic.md).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --stochastic: local processes for the scenarios' own optima (perfect information).")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
@@ -164,7 +167,8 @@ def params(workbook: Path) -> None:
 def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, node_limit: int | None,
         threads: int | None, force: bool, no_marginals: bool, no_report: bool, solver_log: bool,
         typical_days: int | None, mip_strategy: str, stochastic: bool, n_scenarios: int | None,
-        risk_aversion: float | None, cvar_alpha: float | None, workers: int, dask_address: str | None) -> None:
+        risk_aversion: float | None, cvar_alpha: float | None, two_stage: str | None, workers: int,
+        dask_address: str | None) -> None:
     """Optimise the site in WORKBOOK and write the results and reports."""
     from planner.outputs import RUN, check_destination, default_run_dir, required_free_bytes
     from planner.run import optimise, write_outputs
@@ -183,11 +187,12 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
                         strategy=mip_strategy, node_limit=node_limit)
     if stochastic:
-        result = _run_stochastic(sc, opts, typical_days, n_scenarios, risk_aversion, cvar_alpha, workers,
+        result = _run_stochastic(sc, opts, typical_days, n_scenarios, risk_aversion, cvar_alpha, two_stage, workers,
                                  dask_address)
     else:
-        if any(x is not None for x in (n_scenarios, risk_aversion, cvar_alpha, dask_address)) or workers > 1:
-            raise UsageError("--scenarios, --risk-aversion, --cvar-alpha, --workers and --dask need --stochastic")
+        if any(x is not None for x in (n_scenarios, risk_aversion, cvar_alpha, two_stage, dask_address)) or workers > 1:
+            raise UsageError("--scenarios, --risk-aversion, --cvar-alpha, --two-stage, --workers and --dask need "
+                             "--stochastic")
         result = optimise(sc, opts, progress=print_solver_progress, marginals=not no_marginals,
                           typical_days=typical_days, baseline=True)
     writers = []
@@ -200,7 +205,7 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
 
 
 def _run_stochastic(sc, opts, typical_days: int | None, n_scenarios: int | None, risk_aversion: float | None,
-                    cvar_alpha: float | None, workers: int, dask_address: str | None):
+                    cvar_alpha: float | None, two_stage: str | None, workers: int, dask_address: str | None):
     """The stochastic plan of `planner run --stochastic`, its figures printed (planner/stochastic.py)."""
     from planner.scenario.uncertainty import scenarios
     from planner.stochastic import DEFAULT_TYPICAL_DAYS, Settings, optimise_stochastic
@@ -212,7 +217,8 @@ def _run_stochastic(sc, opts, typical_days: int | None, n_scenarios: int | None,
     u = sc.uncertainty
     settings = Settings(risk_aversion=u.risk_aversion if risk_aversion is None else risk_aversion,
                         cvar_alpha=u.cvar_alpha if cvar_alpha is None else cvar_alpha,
-                        typical_days=typical_days or DEFAULT_TYPICAL_DAYS, workers=workers, dask=dask_address)
+                        typical_days=typical_days or DEFAULT_TYPICAL_DAYS, method=two_stage or Settings.method,
+                        workers=workers, dask=dask_address)
     scens = scenarios(sc, n_scenarios)
     result = optimise_stochastic(sc, scens, settings, opts, progress=click.echo)
     _print_stochastic(result.extra["stochastic"])
