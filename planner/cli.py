@@ -315,7 +315,11 @@ def _print_summary(result, out_dir: Path) -> None:
     if td and not flag:  # the typical-day sizing is what decided the build
         sizing = td["sizing_solver"]
         flag = _unproven_flag(sizing["status"], sizing["termination"], "typical-day sizing: ")
-    if td:
+    if td and result.extra.get("stochastic"):
+        click.echo(f"\nsized on {td['typical_days']} typical days + {td['extreme_periods']} extreme days per scenario "
+                   f"(expected NPV {fmt.money(td['npv_typical_days_usd'])} there); the plan below is the design in "
+                   f"the workbook's own year")
+    elif td:
         click.echo(f"\nsized on {td['typical_days']} typical days + {td['extreme_periods']} extreme days: NPV "
                    f"{fmt.money(td['npv_typical_days_usd'])}; full-year re-dispatch "
                    f"{fmt.money(td['npv_full_year_usd'])} ({100 * td['npv_gap_relative']:+.2f} %)")
