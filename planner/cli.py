@@ -157,9 +157,9 @@ def params(workbook: Path) -> None:
 @click.option("--cvar-alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
               help="With --stochastic: the worst share of outcomes the CVaR averages, e.g. 0.1 (overrides "
                    "Uncertainty.cvar_alpha).")
-@click.option("--two-stage", "two_stage", type=click.Choice(["extensive", "benders"]), default=None,
+@click.option("--two-stage", "two_stage", type=click.Choice(["auto", "extensive", "benders"]), default=None,
               help="With --stochastic: solve the whole extensive form, or by Benders decomposition scenario by "
-                   "scenario (default: extensive; docs/stochastic.md).")
+                   "scenario (default auto: Benders for more than one scenario; docs/stochastic.md).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --stochastic: local processes for the scenarios' own optima (perfect information).")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
