@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import random
 import re
 import shutil
@@ -195,6 +196,48 @@ def mutate(m: Mutation, wb: openpyxl.Workbook, rng: random.Random) -> str:
         return f"{m.__name__} skipped (its sheet was deleted)"
 
 
+def _mutate_and_save(wb: openpyxl.Workbook, path: Path, rng: random.Random) -> str:
+    what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
+    wb.save(path)
+    return what
+
+
+def mutated_copy(book: openpyxl.Workbook, src: Path, path: Path, rng: random.Random) -> str:
+    """Save at `path` a copy of `book` (the workbook `src`, loaded) with one or two random mutations; say which.
+
+    Where the system can fork, the copy is a forked child's (copy-on-write): the loaded `book` is never touched,
+    so no case re-reads `src` (a full-year example takes seconds to load), and the child hands back the state of
+    `rng`, so the cases and their order are exactly those of a fresh load per case (the fallback, elsewhere)."""
+    if not hasattr(os, "fork"):
+        shutil.copy(src, path)
+        return _mutate_and_save(openpyxl.load_workbook(path), path, rng)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: mutate its own copy of the book, save it, report back and leave at once
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                answer = ("ok", _mutate_and_save(book, path, rng), rng.getstate())
+            except BaseException:  # a bug in a mutation: the parent raises it, as a fresh load would
+                answer, status = ("error", traceback.format_exc(), None), 1
+            with os.fdopen(write_end, "wb") as f:
+                pickle.dump(answer, f)
+        finally:
+            os._exit(status)  # never pytest's teardown or atexit handlers in the child
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        raw = f.read()
+    _, wait_status = os.waitpid(pid, 0)
+    if not raw:
+        raise RuntimeError(f"the child that writes {path.name} died (wait status {wait_status})")
+    kind, what, state = pickle.loads(raw)
+    if kind != "ok":
+        raise RuntimeError(f"mutating {src.name} into {path.name} failed in the child:\n{what}")
+    rng.setstate(state)
+    return what
+
+
 def file_cases(tmp: Path, src: Path) -> list[tuple[str, Path]]:
     """Wrong file types renamed to .xlsx."""
     out = []
@@ -225,11 +268,7 @@ def run(n: int, seed: int, tmp: Path, environment: bool | None = None) -> dict:
     for i in range(max(0, n - len(cases) - len(env))):
         src = rng.choice(list(base_books))
         path = tmp / f"case{i}.xlsx"
-        shutil.copy(src, path)
-        wb = openpyxl.load_workbook(path)
-        what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
-        wb.save(path)
-        cases.append((what, path))
+        cases.append((mutated_copy(base_books[src], src, path, rng), path))
     for what, path in cases[:n - len(env)]:
         counts["cases"] += 1
         try:
