@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import random
 import re
 import shutil
@@ -196,44 +195,19 @@ def mutate(m: Mutation, wb: openpyxl.Workbook, rng: random.Random) -> str:
         return f"{m.__name__} skipped (its sheet was deleted)"
 
 
-def _mutate_and_save(wb: openpyxl.Workbook, path: Path, rng: random.Random) -> str:
-    what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
-    wb.save(path)
-    return what
+def mutated_copy(src: Path, path: Path, rng: random.Random) -> str:
+    """Save at `path` the workbook `src` with one or two random mutations; say which.
 
+    The file a fresh `openpyxl.load_workbook(src)` per case gives, mutated and saved, without the reload:
+    helpers.edited_copy edits a forked copy of `src` loaded once, and hands back the state of `rng`, so the cases
+    and their order are exactly those of a load per case."""
+    from helpers import edited_copy  # tests/ is on the path: the script's folder, or test_robustness's insert
 
-def mutated_copy(book: openpyxl.Workbook, src: Path, path: Path, rng: random.Random) -> str:
-    """Save at `path` a copy of `book` (the workbook `src`, loaded) with one or two random mutations; say which.
+    def edit(wb: openpyxl.Workbook) -> tuple[str, object]:
+        what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
+        return what, rng.getstate()
 
-    Where the system can fork, the copy is a forked child's (copy-on-write): the loaded `book` is never touched,
-    so no case re-reads `src` (a full-year example takes seconds to load), and the child hands back the state of
-    `rng`, so the cases and their order are exactly those of a fresh load per case (the fallback, elsewhere)."""
-    if not hasattr(os, "fork"):
-        shutil.copy(src, path)
-        return _mutate_and_save(openpyxl.load_workbook(path), path, rng)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: mutate its own copy of the book, save it, report back and leave at once
-        status = 0
-        try:
-            os.close(read_end)
-            try:
-                answer = ("ok", _mutate_and_save(book, path, rng), rng.getstate())
-            except BaseException:  # a bug in a mutation: the parent raises it, as a fresh load would
-                answer, status = ("error", traceback.format_exc(), None), 1
-            with os.fdopen(write_end, "wb") as f:
-                pickle.dump(answer, f)
-        finally:
-            os._exit(status)  # never pytest's teardown or atexit handlers in the child
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as f:
-        raw = f.read()
-    _, wait_status = os.waitpid(pid, 0)
-    if not raw:
-        raise RuntimeError(f"the child that writes {path.name} died (wait status {wait_status})")
-    kind, what, state = pickle.loads(raw)
-    if kind != "ok":
-        raise RuntimeError(f"mutating {src.name} into {path.name} failed in the child:\n{what}")
+    what, state = edited_copy(src, path, edit)
     rng.setstate(state)
     return what
 
@@ -263,12 +237,12 @@ def run(n: int, seed: int, tmp: Path, environment: bool | None = None) -> dict:
               "exit_3": 0, "writes_outside": 0}
     failures = []
     cases = file_cases(tmp, sources[0])
-    base_books = {s: openpyxl.load_workbook(s) for s in sources[:2]}
+    bases = sources[:2]  # the workbooks the cases are derived from
     env = environment_cases(tmp) if (environment if environment is not None else n >= 100) else []
     for i in range(max(0, n - len(cases) - len(env))):
-        src = rng.choice(list(base_books))
+        src = rng.choice(bases)
         path = tmp / f"case{i}.xlsx"
-        cases.append((mutated_copy(base_books[src], src, path, rng), path))
+        cases.append((mutated_copy(src, path, rng), path))
     for what, path in cases[:n - len(env)]:
         counts["cases"] += 1
         try:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
+import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +90,82 @@ def synthetic_site(hours: int, techs: str):
     sc.nuclear.unit_mw, sc.nuclear.max_new_units, sc.nuclear.min_load_fraction = 10.0, 2, 0.5
     sc.ai.max_new_blocks, sc.ai.server_kw, sc.ai.server_price_usd = 10, 10.2, 320000.0
     return sc
+
+
+_LOADED: dict[tuple[str, int, int], object] = {}
+
+
+def _loaded_workbook(src: Path):
+    """The workbook at `src` loaded once per process with openpyxl (keyed by path, size and mtime), for
+    edited_copy alone: nothing may touch it (even reading a cell that is not there creates it)."""
+    import openpyxl
+
+    st = Path(src).stat()
+    key = (str(Path(src).resolve()), st.st_size, st.st_mtime_ns)
+    book = _LOADED.pop(key, None)
+    if book is None:
+        book = openpyxl.load_workbook(src)
+    _LOADED[key] = book  # the most recently used last; at most two kept (~60 MB each for a full year)
+    while len(_LOADED) > 2:
+        del _LOADED[next(iter(_LOADED))]
+    return book
+
+
+def field_row_of(path: Path, sheet: str, name: str) -> int:
+    """The row of the field `name` (column A) in a parameter sheet of the workbook at `path` (read-only load)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for i, row in enumerate(wb[sheet].iter_rows(max_col=1, values_only=True), start=1):
+            if i >= 3 and row and row[0] == name:
+                return i
+    finally:
+        wb.close()
+    raise KeyError(f"{sheet}: no row for {name}")
+
+
+def edited_copy(src: Path, dest: Path, edit: Callable):
+    """Save at `dest` the workbook `src` edited by `edit(wb)`, and return what `edit` returns (pickled back).
+
+    The same file as `wb = openpyxl.load_workbook(src); edit(wb); wb.save(dest)`, without loading `src` again:
+    `src` is loaded once (_loaded_workbook; a full-year workbook takes seconds), and each edit runs in a forked
+    child on its copy-on-write copy, so the loaded book is never touched. Without fork, or with other Python
+    threads running (a fork copies no other thread, perhaps one holding a lock), it is that plain load instead."""
+    import openpyxl
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        wb = openpyxl.load_workbook(src)
+        answer = edit(wb)
+        wb.save(dest)
+        return answer
+    book = _loaded_workbook(src)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: edit its own copy, save it, hand back the answer, and leave at once
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                answer = edit(book)
+                book.save(dest)
+                reply = pickle.dumps(("ok", answer))
+            except BaseException:  # raised in the parent, with the child's traceback
+                reply, status = pickle.dumps(("error", traceback.format_exc())), 1
+            with os.fdopen(write_end, "wb") as f:
+                f.write(reply)
+        finally:
+            os._exit(status)  # never pytest's teardown or atexit handlers in the child
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        raw = f.read()
+    _, wait_status = os.waitpid(pid, 0)
+    if not raw:
+        raise RuntimeError(f"the child writing {Path(dest).name} died (wait status {wait_status})")
+    kind, answer = pickle.loads(raw)
+    if kind != "ok":
+        raise RuntimeError(f"editing {Path(src).name} into {Path(dest).name} failed:\n{answer}")
+    return answer
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
