@@ -7,6 +7,7 @@ import pickle
 import shutil
 import threading
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +136,9 @@ def edited_copy(src: Path, dest: Path, edit: Callable):
     import openpyxl
 
     if not hasattr(os, "fork") or threading.active_count() > 1:
+        if hasattr(os, "fork"):  # slower, not wrong: say so, so that a thread left behind by a test is seen
+            warnings.warn(f"edited_copy: {threading.active_count() - 1} other thread(s) running "
+                          f"({[t.name for t in threading.enumerate()]}): loading {Path(src).name} again", stacklevel=2)
         wb = openpyxl.load_workbook(src)
         answer = edit(wb)
         wb.save(dest)
