@@ -126,49 +126,93 @@ def field_row_of(path: Path, sheet: str, name: str) -> int:
     raise KeyError(f"{sheet}: no row for {name}")
 
 
-def edited_copy(src: Path, dest: Path, edit: Callable):
-    """Save at `dest` the workbook `src` edited by `edit(wb)`, and return what `edit` returns (pickled back).
+class EditedCopy:
+    """`src` edited by `edit(wb)` and saved at `dest`, started at once: answer() is what `edit` returned (as soon
+    as the edit is done), wait() returns once the file is saved. edited_copy is the two in a row.
 
     The same file as `wb = openpyxl.load_workbook(src); edit(wb); wb.save(dest)`, without loading `src` again:
     `src` is loaded once (_loaded_workbook; a full-year workbook takes seconds), and each edit runs in a forked
-    child on its copy-on-write copy, so the loaded book is never touched. Without fork, or with other Python
-    threads running (a fork copies no other thread, perhaps one holding a lock), it is that plain load instead."""
-    import openpyxl
+    child on its copy-on-write copy, so the loaded book is never touched (and the caller may work while the child
+    saves). Without fork, or with other Python threads running (a fork copies no other thread, perhaps one holding
+    a lock), it is that plain load, edit and save, done before the constructor returns."""
 
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        if hasattr(os, "fork"):  # slower, not wrong: say so, so that a thread left behind by a test is seen
-            warnings.warn(f"edited_copy: {threading.active_count() - 1} other thread(s) running "
-                          f"({[t.name for t in threading.enumerate()]}): loading {Path(src).name} again", stacklevel=2)
-        wb = openpyxl.load_workbook(src)
-        answer = edit(wb)
-        wb.save(dest)
-        return answer
-    book = _loaded_workbook(src)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: edit its own copy, save it, hand back the answer, and leave at once
-        status = 0
-        try:
-            os.close(read_end)
+    def __init__(self, src: Path, dest: Path, edit: Callable):
+        import openpyxl
+
+        self.src, self.dest, self.pid, self._answer, self._pipe = Path(src), Path(dest), None, None, None
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            if hasattr(os, "fork"):  # slower, not wrong: say so, so that a thread left behind by a test is seen
+                warnings.warn(f"edited_copy: {threading.active_count() - 1} other thread(s) running "
+                              f"({[t.name for t in threading.enumerate()]}): loading {self.src.name} again",
+                              stacklevel=3)
+            wb = openpyxl.load_workbook(src)
+            self._answer = ("ok", edit(wb))
+            wb.save(dest)
+            return
+        book = _loaded_workbook(src)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: edit its own copy, hand back the answer, save, say so, and leave at once
+            status = 0
             try:
-                answer = edit(book)
-                book.save(dest)
-                reply = pickle.dumps(("ok", answer))
-            except BaseException:  # raised in the parent, with the child's traceback
-                reply, status = pickle.dumps(("error", traceback.format_exc())), 1
-            with os.fdopen(write_end, "wb") as f:
-                f.write(reply)
-        finally:
-            os._exit(status)  # never pytest's teardown or atexit handlers in the child
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as f:
-        raw = f.read()
-    _, wait_status = os.waitpid(pid, 0)
-    if not raw:
-        raise RuntimeError(f"the child writing {Path(dest).name} died (wait status {wait_status})")
-    kind, answer = pickle.loads(raw)
-    if kind != "ok":
-        raise RuntimeError(f"editing {Path(src).name} into {Path(dest).name} failed:\n{answer}")
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as f:
+                    try:
+                        answer = edit(book)
+                        pickle.dump(("ok", answer), f)
+                        f.flush()
+                        book.save(dest)
+                        pickle.dump(("saved", None), f)
+                    except BaseException:  # raised in the parent, with the child's traceback
+                        pickle.dump(("error", traceback.format_exc()), f)
+                        status = 1
+            finally:
+                os._exit(status)  # never pytest's teardown or atexit handlers in the child
+        os.close(write_end)
+        self.pid, self._pipe = pid, os.fdopen(read_end, "rb")
+
+    def _next(self) -> tuple[str, object]:
+        try:
+            kind, value = pickle.load(self._pipe)
+        except EOFError:
+            _, wait_status = os.waitpid(self.pid, 0)
+            self.pid = None
+            raise RuntimeError(f"the child writing {self.dest.name} died (wait status {wait_status})") from None
+        if kind == "error":
+            self.wait_quietly()
+            raise RuntimeError(f"editing {self.src.name} into {self.dest.name} failed:\n{value}")
+        return kind, value
+
+    def answer(self):
+        """What the edit returned (pickled back from the child)."""
+        if self._answer is None:
+            self._answer = self._next()
+        return self._answer[1]
+
+    def wait(self) -> Path:
+        """Wait until the edited copy is saved; returns its path."""
+        self.answer()
+        if self.pid is not None:
+            kind, _ = self._next()
+            assert kind == "saved", kind
+            self.wait_quietly()
+        return self.dest
+
+    def wait_quietly(self) -> None:
+        if self._pipe is not None:
+            self._pipe.close()
+            self._pipe = None
+        if self.pid is not None:
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+
+def edited_copy(src: Path, dest: Path, edit: Callable):
+    """Save at `dest` the workbook `src` edited by `edit(wb)`, and return what `edit` returns: the same file as
+    `wb = openpyxl.load_workbook(src); edit(wb); wb.save(dest)`, without loading `src` again (EditedCopy)."""
+    job = EditedCopy(src, dest, edit)
+    answer = job.answer()
+    job.wait()
     return answer
 
 
