@@ -195,6 +195,25 @@ def mutate(m: Mutation, wb: openpyxl.Workbook, rng: random.Random) -> str:
         return f"{m.__name__} skipped (its sheet was deleted)"
 
 
+def start_mutated_copy(src: Path, path: Path, rng: random.Random):
+    """Start saving at `path` the workbook `src` with one or two random mutations; returns what they are and the
+    job (helpers.EditedCopy: wait() until the file is saved).
+
+    The file a fresh `openpyxl.load_workbook(src)` per case gives, mutated and saved, without the reload: the
+    mutations run on a forked copy of `src` loaded once, which hands back the state of `rng` as soon as it has
+    mutated, so the cases and their order are exactly those of a load per case."""
+    from helpers import EditedCopy  # tests/ is on the path: the script's folder, or test_robustness's insert
+
+    def edit(wb: openpyxl.Workbook) -> tuple[str, object]:
+        what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
+        return what, rng.getstate()
+
+    job = EditedCopy(src, path, edit)
+    what, state = job.answer()
+    rng.setstate(state)
+    return what, job
+
+
 def file_cases(tmp: Path, src: Path) -> list[tuple[str, Path]]:
     """Wrong file types renamed to .xlsx."""
     out = []
@@ -211,6 +230,24 @@ def file_cases(tmp: Path, src: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def read_case(what: str, path: Path, counts: dict, failures: list) -> None:
+    """Read one workbook case; count a clear error, an acceptance, or a traceback (with its text in failures)."""
+    counts["cases"] += 1
+    try:
+        sc = read_workbook(path)
+        counts["accepted_with_warnings" if sc.warnings else "accepted"] += 1
+    except InputError as e:
+        if all(WHERE.match(p) for p in e.problems) and e.problems:
+            counts["clear_errors"] += 1
+        else:
+            failures.append(f"{what}: unclear message {e.problems}")
+            counts["tracebacks"] += 1
+    except Exception:  # a traceback reaching the user: the bug this suite hunts
+        counts["tracebacks"] += 1
+        counts["exit_3"] += 1  # what the CLI turns an unexpected exception into
+        failures.append(f"{what}:\n{traceback.format_exc()}")
+
+
 def run(n: int, seed: int, tmp: Path, environment: bool | None = None) -> dict:
     """Generate and read n malformed workbooks (and, with `environment`, run the CLI's hostile cases);
     returns the counts and any failure text. `environment` defaults to on for the full suite (n >= 100)."""
@@ -219,32 +256,23 @@ def run(n: int, seed: int, tmp: Path, environment: bool | None = None) -> dict:
     counts = {"cases": 0, "clear_errors": 0, "accepted_with_warnings": 0, "accepted": 0, "tracebacks": 0,
               "exit_3": 0, "writes_outside": 0}
     failures = []
-    cases = file_cases(tmp, sources[0])
-    base_books = {s: openpyxl.load_workbook(s) for s in sources[:2]}
+    files = file_cases(tmp, sources[0])
+    bases = sources[:2]  # the workbooks the cases are derived from
     env = environment_cases(tmp) if (environment if environment is not None else n >= 100) else []
-    for i in range(max(0, n - len(cases) - len(env))):
-        src = rng.choice(list(base_books))
-        path = tmp / f"case{i}.xlsx"
-        shutil.copy(src, path)
-        wb = openpyxl.load_workbook(path)
-        what = ", ".join(mutate(m, wb, rng) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2])))
-        wb.save(path)
-        cases.append((what, path))
-    for what, path in cases[:n - len(env)]:
-        counts["cases"] += 1
-        try:
-            sc = read_workbook(path)
-            counts["accepted_with_warnings" if sc.warnings else "accepted"] += 1
-        except InputError as e:
-            if all(WHERE.match(p) for p in e.problems) and e.problems:
-                counts["clear_errors"] += 1
-            else:
-                failures.append(f"{what}: unclear message {e.problems}")
-                counts["tracebacks"] += 1
-        except Exception:  # a traceback reaching the user: the bug this suite hunts
-            counts["tracebacks"] += 1
-            counts["exit_3"] += 1  # what the CLI turns an unexpected exception into
-            failures.append(f"{what}:\n{traceback.format_exc()}")
+    for what, path in files[:n - len(env)]:
+        read_case(what, path, counts, failures)
+    k = max(0, n - len(files) - len(env))  # the mutated workbooks
+
+    def start(i: int):
+        src = rng.choice(bases)
+        return (*start_mutated_copy(src, tmp / f"case{i}.xlsx", rng), tmp / f"case{i}.xlsx")
+
+    following = start(0) if k else None
+    for i in range(k):
+        what, job, path = following
+        job.wait()
+        following = start(i + 1) if i + 1 < k else None  # the next one is saved (in its child) while this is read
+        read_case(what, path, counts, failures)
     for case in env:
         counts["cases"] += 1
         run_environment_case(case, counts, failures)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
+import threading
+import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +91,129 @@ def synthetic_site(hours: int, techs: str):
     sc.nuclear.unit_mw, sc.nuclear.max_new_units, sc.nuclear.min_load_fraction = 10.0, 2, 0.5
     sc.ai.max_new_blocks, sc.ai.server_kw, sc.ai.server_price_usd = 10, 10.2, 320000.0
     return sc
+
+
+_LOADED: dict[tuple[str, int, int], object] = {}
+
+
+def _loaded_workbook(src: Path):
+    """The workbook at `src` loaded once per process with openpyxl (keyed by path, size and mtime), for
+    edited_copy alone: nothing may touch it (even reading a cell that is not there creates it)."""
+    import openpyxl
+
+    st = Path(src).stat()
+    key = (str(Path(src).resolve()), st.st_size, st.st_mtime_ns)
+    book = _LOADED.pop(key, None)
+    if book is None:
+        book = openpyxl.load_workbook(src)
+    _LOADED[key] = book  # the most recently used last; at most two kept (~60 MB each for a full year)
+    while len(_LOADED) > 2:
+        del _LOADED[next(iter(_LOADED))]
+    return book
+
+
+def field_row_of(path: Path, sheet: str, name: str) -> int:
+    """The row of the field `name` (column A) in a parameter sheet of the workbook at `path` (read-only load)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for i, row in enumerate(wb[sheet].iter_rows(max_col=1, values_only=True), start=1):
+            if i >= 3 and row and row[0] == name:
+                return i
+    finally:
+        wb.close()
+    raise KeyError(f"{sheet}: no row for {name}")
+
+
+class EditedCopy:
+    """`src` edited by `edit(wb)` and saved at `dest`, started at once: answer() is what `edit` returned (as soon
+    as the edit is done), wait() returns once the file is saved. edited_copy is the two in a row.
+
+    The same file as `wb = openpyxl.load_workbook(src); edit(wb); wb.save(dest)`, without loading `src` again:
+    `src` is loaded once (_loaded_workbook; a full-year workbook takes seconds), and each edit runs in a forked
+    child on its copy-on-write copy, so the loaded book is never touched (and the caller may work while the child
+    saves). Without fork, or with other Python threads running (a fork copies no other thread, perhaps one holding
+    a lock), it is that plain load, edit and save, done before the constructor returns."""
+
+    def __init__(self, src: Path, dest: Path, edit: Callable):
+        import openpyxl
+
+        self.src, self.dest, self.pid, self._answer, self._pipe = Path(src), Path(dest), None, None, None
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            if hasattr(os, "fork"):  # slower, not wrong: say so, so that a thread left behind by a test is seen
+                warnings.warn(f"edited_copy: {threading.active_count() - 1} other thread(s) running "
+                              f"({[t.name for t in threading.enumerate()]}): loading {self.src.name} again",
+                              stacklevel=3)
+            wb = openpyxl.load_workbook(src)
+            self._answer = ("ok", edit(wb))
+            wb.save(dest)
+            return
+        book = _loaded_workbook(src)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: edit its own copy, hand back the answer, save, say so, and leave at once
+            status = 0
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as f:
+                    try:
+                        answer = edit(book)
+                        pickle.dump(("ok", answer), f)
+                        f.flush()
+                        book.save(dest)
+                        pickle.dump(("saved", None), f)
+                    except BaseException:  # raised in the parent, with the child's traceback
+                        pickle.dump(("error", traceback.format_exc()), f)
+                        status = 1
+            finally:
+                os._exit(status)  # never pytest's teardown or atexit handlers in the child
+        os.close(write_end)
+        self.pid, self._pipe = pid, os.fdopen(read_end, "rb")
+
+    def _next(self) -> tuple[str, object]:
+        try:
+            kind, value = pickle.load(self._pipe)
+        except EOFError:
+            _, wait_status = os.waitpid(self.pid, 0)
+            self.pid = None
+            raise RuntimeError(f"the child writing {self.dest.name} died (wait status {wait_status})") from None
+        if kind == "error":
+            self.wait_quietly()
+            raise RuntimeError(f"editing {self.src.name} into {self.dest.name} failed:\n{value}")
+        return kind, value
+
+    def answer(self):
+        """What the edit returned (pickled back from the child)."""
+        if self._answer is None:
+            self._answer = self._next()
+        return self._answer[1]
+
+    def wait(self) -> Path:
+        """Wait until the edited copy is saved; returns its path."""
+        self.answer()
+        if self.pid is not None:
+            kind, _ = self._next()
+            assert kind == "saved", kind
+            self.wait_quietly()
+        return self.dest
+
+    def wait_quietly(self) -> None:
+        if self._pipe is not None:
+            self._pipe.close()
+            self._pipe = None
+        if self.pid is not None:
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+
+def edited_copy(src: Path, dest: Path, edit: Callable):
+    """Save at `dest` the workbook `src` edited by `edit(wb)`, and return what `edit` returns: the same file as
+    `wb = openpyxl.load_workbook(src); edit(wb); wb.save(dest)`, without loading `src` again (EditedCopy)."""
+    job = EditedCopy(src, dest, edit)
+    answer = job.answer()
+    job.wait()
+    return answer
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

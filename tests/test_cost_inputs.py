@@ -11,12 +11,11 @@ Conventions: discount rate 8 %, 20 years, end-of-year cash flows, year 0 = the i
 from __future__ import annotations
 
 import math
-import shutil
 
 import numpy as np
 import openpyxl
 import pytest
-from helpers import annuity, check_consistency, pv_of_years, small_scenario
+from helpers import annuity, check_consistency, edited_copy, field_row_of, pv_of_years, small_scenario
 
 from planner.errors import InputError
 from planner.finance import CapitalItem, capital_pv_per_unit, capital_schedule, stream_pwf, trajectories
@@ -458,11 +457,13 @@ def test_new_inputs_are_in_the_template_with_unit_and_default_and_are_read_back(
 ])
 def test_new_inputs_out_of_range_name_the_cell(template, tmp_path, sheet, field, value, expect):
     path = tmp_path / "bad.xlsx"
-    shutil.copy(template, path)
-    wb = openpyxl.load_workbook(path)
-    r = field_row(wb[sheet], field)
-    wb[sheet].cell(r, 3).value = value
-    wb.save(path)
+    r = field_row_of(template, sheet, field)
+
+    def edit(wb):
+        assert field_row(wb[sheet], field) == r
+        wb[sheet].cell(r, 3).value = value
+
+    edited_copy(template, path, edit)
     with pytest.raises(InputError) as e:
         read_workbook(path)
     assert any(p.startswith(f"{sheet}!C{r}: {expect}") for p in e.value.problems), e.value.problems
@@ -472,11 +473,17 @@ def test_an_itc_with_a_pre_tax_npv_is_counted_and_warned_about(template, tmp_pat
     """The ITC is cash in year 1 whatever the tax rate (docs/formulation.md, Tax); with tax_rate 0 the reader
     says so, naming the cell; with a tax rate it does not."""
     path = tmp_path / "itc.xlsx"
-    shutil.copy(template, path)
-    wb = openpyxl.load_workbook(path)
-    r = field_row(wb["PV"], "itc_fraction")
-    wb["PV"].cell(r, 3).value = 0.3
-    wb.save(path)
+    r = field_row_of(template, "PV", "itc_fraction")
+
+    def itc(wb):
+        assert field_row(wb["PV"], "itc_fraction") == r
+        wb["PV"].cell(r, 3).value = 0.3
+
+    def itc_and_tax(wb):
+        itc(wb)
+        wb["Finance"].cell(field_row(wb["Finance"], "tax_rate"), 3).value = 0.21
+
+    edited_copy(template, path, itc)
     sc = read_workbook(path)
     assert sc.finance.tax_rate == 0
     warned = [w for w in sc.warnings if "itc_fraction = 0.3 is counted as cash" in w]
@@ -488,6 +495,5 @@ def test_an_itc_with_a_pre_tax_npv_is_counted_and_warned_about(template, tmp_pat
     s = capital_schedule(item, sc.finance)
     assert s["itc"][1] == pytest.approx(0.3 * sc.pv.capex_usd_per_kw_ac * 1000, rel=1e-12)
     assert s["itc"][0] == 0 and s["itc"][2:].sum() == 0
-    wb["Finance"].cell(field_row(wb["Finance"], "tax_rate"), 3).value = 0.21
-    wb.save(path)
+    edited_copy(template, path, itc_and_tax)  # the same book with a tax rate too
     assert not [w for w in read_workbook(path).warnings if "itc_fraction" in w]

@@ -23,6 +23,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from helpers import edited_copy
 
 from planner.errors import InputError
 from planner.paths import REPO_ROOT
@@ -129,11 +130,13 @@ def base_stamps() -> pd.DatetimeIndex:
 
 # ------------------------------------------------------------------------- sheet sizes (15.9)
 
-def test_item9_stray_cell_at_xfd1048576_is_refused_naming_the_used_range(tmp_path):
-    wb = openpyxl.load_workbook(TEMPLATE)
+def stray_hourly_cell(wb: openpyxl.Workbook) -> None:
     wb["Hourly"]["XFD1048576"] = 1
+
+
+def test_item9_stray_cell_at_xfd1048576_is_refused_naming_the_used_range(tmp_path):
     path = tmp_path / "stray.xlsx"
-    wb.save(path)
+    edited_copy(TEMPLATE, path, stray_hourly_cell)
     expected = (f"Hourly: the sheet's used range is A1:XFD1048576 (1,048,576 rows x 16,384 columns), far more than "
                 f"this sheet can mean ({HOURLY_LIMIT_TEXT}); {DELETE_TEXT}")
     assert problems(path) == [expected]
@@ -142,10 +145,8 @@ def test_item9_stray_cell_at_xfd1048576_is_refused_naming_the_used_range(tmp_pat
 
 def test_item9_stray_cell_without_a_declared_range_is_named_by_its_cell(tmp_path):
     """A writer that omits <dimension>: the rows are streamed, and the stray cell itself is named."""
-    wb = openpyxl.load_workbook(TEMPLATE)
-    wb["Hourly"]["XFD1048576"] = 1
     with_dim = tmp_path / "with_dim.xlsx"
-    wb.save(with_dim)
+    edited_copy(TEMPLATE, with_dim, stray_hourly_cell)
     path = rewrite_parts(tmp_path / "no_dim.xlsx", {sheet_part("Hourly"): lambda x: re.sub(r"<dimension [^>]*/>",
                                                                                            "", x)}, src=with_dim)
     assert "<dimension" not in zipfile.ZipFile(path).read(sheet_part("Hourly")).decode()
@@ -157,10 +158,11 @@ def test_item9_stray_cell_without_a_declared_range_is_named_by_its_cell(tmp_path
 
 def test_item9_a_wide_row_in_a_parameter_sheet_is_named_by_its_cell(tmp_path):
     """Mining!AY3 is column 51, one beyond the 50 a parameter sheet may use; no <dimension> to trust."""
-    wb = openpyxl.load_workbook(TEMPLATE)
-    wb["Mining"]["AY3"] = "note"
+    def wide(wb):
+        wb["Mining"]["AY3"] = "note"
+
     src = tmp_path / "wide_dim.xlsx"
-    wb.save(src)
+    edited_copy(TEMPLATE, src, wide)
     path = rewrite_parts(tmp_path / "wide.xlsx", {sheet_part("Mining"): lambda x: re.sub(r"<dimension [^>]*/>", "",
                                                                                         x)}, src=src)
     expected = ("Mining!AY3: a cell lies outside what this sheet can mean (at most 500 rows and 50 columns: one row "
@@ -172,12 +174,13 @@ def test_item9_a_wide_row_in_a_parameter_sheet_is_named_by_its_cell(tmp_path):
 @pytest.mark.parametrize("last_row,refused", [(9000, False), (9001, True)])
 def test_item9_hourly_sheet_row_limit_is_9000(tmp_path, last_row, refused):
     """Rows down to 9000 are read (and fail only the 8760-hour count); one row more is refused unread."""
-    wb = openpyxl.load_workbook(TEMPLATE)
-    ws = wb["Hourly"]
-    for r in range(8763, last_row + 1):
-        ws.cell(r, 2).value = 0.5
+    def longer(wb):
+        ws = wb["Hourly"]
+        for r in range(8763, last_row + 1):
+            ws.cell(r, 2).value = 0.5
+
     path = tmp_path / "long.xlsx"
-    wb.save(path)
+    edited_copy(TEMPLATE, path, longer)
     ps = problems(path)
     if refused:
         n_cols = 1 + len(HOURLY_NAMES)  # the timestamp and every declared series
@@ -241,10 +244,11 @@ def test_item9_big_sheet_without_a_declared_range_is_refused_before_parsing(tmp_
 
 
 def test_item9_unused_sheet_is_not_read_whatever_its_size(tmp_path):
-    wb = openpyxl.load_workbook(TEMPLATE)
-    wb.create_sheet("Raw")["XFD1048576"] = "old data"
+    def extra(wb):
+        wb.create_sheet("Raw")["XFD1048576"] = "old data"
+
     path = tmp_path / "extra.xlsx"
-    wb.save(path)
+    edited_copy(TEMPLATE, path, extra)
     sc = read_workbook(path)
     assert "Raw: sheet is not used by the planner (ignored)" in sc.warnings
     assert sc.n_steps == 8760

@@ -91,18 +91,15 @@ def test_two_identical_runs_give_identical_summaries(tmp_path):
 
 
 def test_bad_input_exit_code_2_and_unit_slip_warning(tmp_path):
-    import shutil
+    from helpers import edited_copy
 
-    import openpyxl
+    def slip(wb):
+        for row in wb["PV"].iter_rows(min_row=3):
+            if row[0].value == "capex_usd_per_kw_ac":
+                row[2].value = 1.6  # typed in USD/W
 
     path = tmp_path / "slip.xlsx"
-    shutil.copy(INPUTS_DIR / "examples" / "west_texas.xlsx", path)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["PV"]
-    for row in ws.iter_rows(min_row=3):
-        if row[0].value == "capex_usd_per_kw_ac":
-            row[2].value = 1.6  # typed in USD/W
-    wb.save(path)
+    edited_copy(INPUTS_DIR / "examples" / "west_texas.xlsx", path, slip)
     r = cli("validate", str(path))
     assert r.returncode == 0
     assert "looks like it is in USD/W, not USD/kW_ac" in r.stdout

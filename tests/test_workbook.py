@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import edited_copy, field_row_of
 
 from planner.errors import InputError
 from planner.paths import REPO_ROOT
@@ -34,14 +34,14 @@ def template_path(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def broken(template_path, tmp_path):
-    """Copy the template, let the test edit it with openpyxl, save, and return the path."""
+    """Copy the template, let the test edit it with openpyxl, save, and return the path.
+
+    The edit runs on a copy (tests/helpers.py edited_copy: a forked child): what it sets outside the workbook is
+    lost, so a test finds the rows it needs before (field_row_of), not inside the edit."""
 
     def make(edit) -> Path:
         path = tmp_path / "broken.xlsx"
-        shutil.copy(template_path, path)
-        wb = openpyxl.load_workbook(path)
-        edit(wb)
-        wb.save(path)
+        edited_copy(template_path, path, edit)  # load, edit, save; the template is loaded once, not per test
         return path
 
     return make
@@ -170,23 +170,23 @@ def test_missing_field_row(broken):
         problems(broken(edit))
 
 
-def test_text_in_numeric_cell(broken):
-    rows = {}
+def test_text_in_numeric_cell(broken, template_path):
+    rows = {"r": field_row_of(template_path, "Mining", "hashprice_usd_per_ph_day")}
 
     def edit(wb):
         ws = wb["Mining"]
-        rows["r"] = field_row(ws, "hashprice_usd_per_ph_day")
+        assert field_row(ws, "hashprice_usd_per_ph_day") == rows["r"]
         ws.cell(rows["r"], 3).value = "n/a"
     ps = problems(broken(edit))
     assert f'Mining!C{rows["r"]}: hashprice_usd_per_ph_day must be a number in USD/PH/day, found "n/a"' in ps
 
 
-def test_unit_typed_in_cell_gets_a_hint(broken):
-    rows = {}
+def test_unit_typed_in_cell_gets_a_hint(broken, template_path):
+    rows = {"r": field_row_of(template_path, "PV", "capex_usd_per_kw_ac")}
 
     def edit(wb):
         ws = wb["PV"]
-        rows["r"] = field_row(ws, "capex_usd_per_kw_ac")
+        assert field_row(ws, "capex_usd_per_kw_ac") == rows["r"]
         ws.cell(rows["r"], 3).value = "1606 $/kW"
     ps = problems(broken(edit))
     assert any(p.startswith(f"PV!C{rows['r']}: capex_usd_per_kw_ac must be a number") and "type only the number"
@@ -198,12 +198,12 @@ def test_unit_typed_in_cell_gets_a_hint(broken):
     ("PV", "capex_usd_per_kw_ac", -5, "capex_usd_per_kw_ac must be >= 0 (USD/kW_ac), found -5"),
     ("Battery", "charge_efficiency", 1.2, "charge_efficiency must be > 0 and <= 1 (fraction), found 1.2"),
 ])
-def test_out_of_range_values(broken, sheet, field, value, expect):
-    rows = {}
+def test_out_of_range_values(broken, template_path, sheet, field, value, expect):
+    rows = {"r": field_row_of(template_path, sheet, field)}
 
     def edit(wb):
         ws = wb[sheet]
-        rows["r"] = field_row(ws, field)
+        assert field_row(ws, field) == rows["r"]
         ws.cell(rows["r"], 3).value = value
     ps = problems(broken(edit))
     assert f"{sheet}!C{rows['r']}: {expect}" in ps
@@ -245,12 +245,12 @@ def test_duplicated_timestamp(broken):
     assert any(p.startswith("Hourly!A50: duplicated timestamp") for p in ps)
 
 
-def test_formula_without_cached_value(broken):
-    rows = {}
+def test_formula_without_cached_value(broken, template_path):
+    rows = {"r": field_row_of(template_path, "Mining", "pool_fee")}
 
     def edit(wb):
         ws = wb["Mining"]
-        rows["r"] = field_row(ws, "pool_fee")
+        assert field_row(ws, "pool_fee") == rows["r"]
         ws.cell(rows["r"], 3).value = "=0.01+0.015"  # openpyxl saves formulas without computing them
     ps = problems(broken(edit))
     assert any(p.startswith(f"Mining!C{rows['r']}: formula has no cached value") and "open and save it in Excel"
@@ -292,9 +292,9 @@ def test_wrong_file_types_are_named(tmp_path, content, expect):
     assert len(ps) == 1 and expect in ps[0]
 
 
-def test_shipped_template_is_what_the_code_generates(tmp_path):
+def test_shipped_template_is_what_the_code_generates(template_path):
     """inputs/template.xlsx never drifts from the field declarations (regenerate: scripts/make_docs.py)."""
-    fresh = write_workbook(template_scenario(), tmp_path / "fresh.xlsx")
+    fresh = template_path  # write_workbook(template_scenario(), ...), written once for this module's tests
     shipped_wb = openpyxl.load_workbook(REPO_ROOT / "inputs" / "template.xlsx")
     fresh_wb = openpyxl.load_workbook(fresh)
     assert shipped_wb.sheetnames == fresh_wb.sheetnames
