@@ -7,7 +7,6 @@ import math
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from planner.errors import UsageError
 
@@ -67,6 +66,8 @@ def sensitivity(workbook: Path, tornado: bool, fixed_design: bool, sweeps: tuple
                 workers: int, dask_address: str | None, dask_timeout: float, typical_days: int | None, cold: bool,
                 gap: float, time_limit: float, mip_strategy: str, out_dir: Path | None, force: bool) -> None:
     """What-if analysis of WORKBOOK: re-optimise under changed inputs, in parallel."""
+    import pandas as pd
+
     from planner import sensitivity as sx
     from planner.cli_progress import print_solver_progress
     from planner.outputs import SENSITIVITY, check_destination, default_sensitivity_dir

@@ -18,19 +18,32 @@ the CLI has called `stop.install_signal_handlers()`) ends it within a simplex it
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from planner.model import Built, update_objective
-from planner.scenario.scenario import Scenario
-from planner.solve.bnb import evaluate_designs, held_basis, solve_bnb
-from planner.solve.diagnose import YearCheck, diagnose
-from planner.solve.direct import solve_direct
-from planner.solve.duals import Duals, lp_duals
-from planner.solve.highs_model import HighsModel
-from planner.solve.options import ProgressFn, SolveOptions, SolverStats
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from planner.model import Built
+    from planner.scenario.scenario import Scenario
+    from planner.solve.bnb import evaluate_designs, held_basis
+    from planner.solve.diagnose import YearCheck, diagnose
+    from planner.solve.duals import Duals, lp_duals
+    from planner.solve.highs_model import HighsModel
+    from planner.solve.options import ProgressFn, SolveOptions, SolverStats
 
 __all__ = ["Duals", "HighsModel", "ProgressFn", "SolveOptions", "SolverStats", "YearCheck", "choose_strategy",
            "diagnose", "evaluate_designs", "held_basis", "lp_duals", "reprice", "solve_model"]
+# the names defined in the modules below, imported the first time one is used: `planner.solve.stop` (which the
+# command line needs before anything is read) then costs no Pyomo, pandas or HiGHS
+_LAZY = {"Duals": "duals", "lp_duals": "duals", "HighsModel": "highs_model", "ProgressFn": "options",
+         "SolveOptions": "options", "SolverStats": "options", "YearCheck": "diagnose", "diagnose": "diagnose",
+         "evaluate_designs": "bnb", "held_basis": "bnb"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"planner.solve.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'planner.solve' has no attribute {name!r}")
 
 
 def choose_strategy(hm: HighsModel, opts: SolveOptions) -> str:
@@ -52,6 +65,12 @@ def solve_model(hm: HighsModel, opts: SolveOptions | None = None, progress: Prog
 
     `start`: a full column vector (highs: MIP start) whose integer columns seed the incumbent (bnb).
     """
+    import numpy as np
+
+    from planner.solve.bnb import solve_bnb
+    from planner.solve.direct import solve_direct
+    from planner.solve.options import SolveOptions
+
     opts = opts or SolveOptions()
     if hm.is_mip and choose_strategy(hm, opts) == "bnb":
         return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
@@ -67,5 +86,7 @@ def reprice(built: Built, hm: HighsModel, sc: Scenario) -> None:
     (planner/model.py: update_objective) and HiGHS gets the new cost vector; the instance keeps its
     basis, so the next solve starts from the last plan.
     """
+    from planner.model import update_objective
+
     update_objective(built, sc)
     hm.refresh_objective(built.m)
