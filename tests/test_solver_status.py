@@ -131,3 +131,26 @@ def test_item12_node_limit_without_an_incumbent_is_a_clear_message():
         solve_model(HighsModel(build(sc).m), SolveOptions(mip_gap=1e-6, node_limit=1))
     assert "found no feasible solution within the node limit of 1; raise --node-limit" in str(e.value)
     assert e.value.exit_code == 1
+
+
+def test_with_threads_set_a_fixed_design_lp_and_a_highs_mip_after_the_branch_and_bound_still_solve():
+    """HiGHS keeps the thread count of a process's first run: a later run asking for another one used to end
+    'Not Set' (planner run --threads 2: the baseline and the typical-day re-dispatch after the branch and bound)."""
+    from dataclasses import replace
+
+    from helpers import synthetic_site
+
+    from planner.run import optimise
+    from planner.solve import SolveOptions, YearCheck
+
+    sc = synthetic_site(48, "all")
+    opts = SolveOptions(mip_gap=0.01, threads=2, strategy="bnb")
+    plan = optimise(sc, opts, marginals=False)
+    assert plan.solver.solver.endswith("branch and bound")
+    again = optimise(sc, opts, marginals=False, fixed=plan.new_sizes)  # an LP through solve_direct
+    assert again.solver.status == "optimal"
+    assert again.npv_usd == pytest.approx(plan.npv_usd, rel=1e-6)
+    assert YearCheck(sc, opts).shortfall_mw(plan.new_sizes).max() <= 1e-6  # the elastic LP, served
+    direct = optimise(sc, replace(opts, strategy="highs"), marginals=False)  # HiGHS's MIP after the bnb
+    assert direct.solver.status == "optimal"
+    assert direct.npv_usd == pytest.approx(plan.npv_usd, rel=0.02)

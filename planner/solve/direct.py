@@ -50,8 +50,12 @@ def solve_direct(hm: HighsModel, opts: SolveOptions | None = None, progress: Pro
     h.setOptionValue("log_to_console", bool(opts.log))
     h.setOptionValue("time_limit", float(h.getRunTime() + opts.time_limit_s))  # HiGHS counts all its runs
     h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
-    if opts.threads:
+    if opts.threads and hm.is_mip:
+        # only HiGHS's MIP solver uses threads here (its simplex is serial); a process's HiGHS scheduler keeps the
+        # thread count of its first run, and a run asking for another one fails ("Not Set"), e.g. after the branch
+        # and bound: the idle scheduler is reset to take the new count
         h.setOptionValue("threads", int(opts.threads))
+        highspy.Highs.resetGlobalScheduler(True)
     h.setOptionValue("mip_max_nodes", int(opts.node_limit) if opts.node_limit else highspy.kHighsIInf)
     state = {"incumbent": None, "bound": None, "gap": None, "nodes": 0}
 
