@@ -228,7 +228,7 @@ def add_site_limits(ctx: Ctx, capital: list[tuple[CapitalItem, float]]) -> None:
             <= 1e-6 * s.capex_budget_usd + m.budget_excess_musd)
 
 
-# how a slack of the elastic model that stayed positive is said (planner/solve/diagnose.py)
+# how a slack of the elastic model that stayed positive is said (planner/solve/elastic.py)
 
 def _balance_message(sc: Scenario, ctx: Ctx, short, when: str) -> str:
     return (f"demand cannot be met: supply falls short by up to {float(short.max()):.3g} MW in "

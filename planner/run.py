@@ -178,7 +178,7 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV.
 
     If the real year cannot be served with the typical-day design, an elastic full-year LP with the sizes
-    fixed (planner/solve/diagnose.py: YearCheck, built once and re-solved for each design) names the days that
+    fixed (planner/solve/elastic.py: YearCheck, built once and re-solved for each design) names the days that
     fall short; those days and the days leading up to them (1, 2, 4, ... days
     before, for storage) join the reduced model as real days of their own and the plant is sized again.
     After MAX_ADD_ROUNDS the full year is solved with the integer fleets capped at their typical-day sizes,

@@ -48,3 +48,18 @@ def test_handover_imports_scipy_sparse_but_not_scipy_stats():
     assert "scipy.sparse" in mods
     assert not {"scipy.stats", "scipy.integrate", "scipy.spatial"} & mods
     assert "pyomo.environ" not in mods
+
+
+def test_the_solver_layers_names_are_its_functions_even_after_every_submodule_is_imported():
+    """planner.solve imports its names on first use; a submodule named like one of them would shadow it once
+    imported (the package attribute becomes the module), as `diagnose` did."""
+    import importlib
+    import pkgutil
+    import types
+
+    import planner.solve as solve
+
+    for info in pkgutil.iter_modules(solve.__path__):
+        importlib.import_module(f"planner.solve.{info.name}")
+    for name in solve.__all__:
+        assert not isinstance(getattr(solve, name), types.ModuleType), name

@@ -126,7 +126,7 @@ def test_the_hours_of_a_shortfall_are_named_in_words():
     import numpy as np
     import pandas as pd
 
-    from planner.solve.diagnose import describe_hours
+    from planner.solve.elastic import describe_hours
 
     stamps = pd.date_range("2027-01-01", periods=8760, freq="h")
     assert describe_hours(np.arange(8760), stamps) == "every hour of the year"

@@ -311,3 +311,25 @@ def test_a_scenario_without_uncertain_inputs_is_refused():
     """What an older workbook without the Uncertainty sheet reads as (tests/test_workbook.py: the older template)."""
     with pytest.raises(InputError, match="Uncertainty: no uncertain inputs and no listed scenarios"):
         scenarios(Scenario())
+
+
+def test_reduced_scenarios_keep_every_inputs_sample_mean_and_the_mean_pv_of_a_gbm_path():
+    """Each kept scenario takes its group's probability-weighted mean (of the PV for a gbm_growth input), so the
+    reduced set's means are the draws' means; the kept growths are not all from the dense low part of the draws."""
+    from planner.scenario.uncertainty import draw
+
+    rows = [UncertainRow(BTC, "gbm_growth", 0.6), UncertainRow(NET, "uniform", 0.0, 0.5),
+            UncertainRow(EXPORT, "lognormal", 0.3)]
+    sc = sampled(rows, samples=200, n=5)
+    sc.finance.discount_rate, sc.finance.analysis_years = 0.08, 20
+    names, values = draw(sc, 200, 1)
+    v = pv_weights(0.08, 20)
+    y = np.arange(1, 21)
+    pv = ((1 + values[:, 0])[:, None] ** y) @ v
+    scens = scenarios(sc)
+    p = np.array([s.probability for s in scens])
+    got_pv = ((1 + np.array([s.changes[BTC] for s in scens]))[:, None] ** y) @ v
+    assert p @ got_pv == pytest.approx(pv.mean(), rel=1e-9)
+    for j, name in list(enumerate(names))[1:]:
+        assert p @ np.array([s.changes[name] for s in scens]) == pytest.approx(values[:, j].mean(), rel=1e-9)
+    assert max(s.changes[BTC] for s in scens) > np.median(values[:, 0])

@@ -51,12 +51,29 @@ def scenarios(sc: Scenario, n: int | None = None, seed: int | None = None) -> li
     if seed < 0:
         raise InputError([f"the seed must be a whole number >= 0, found {seed}"])
     names, values = draw(sc, u.samples, seed)
-    keep, prob = fast_forward(values, np.full(len(values), 1.0 / len(values)), n)
+    gbm = [j for j, row in enumerate(sc.uncertain) if row.model == "gbm_growth"]
+    v = pv_weights(sc.finance.discount_rate, sc.finance.analysis_years)
+    years = np.arange(1, len(v) + 1, dtype=float)
+    space = values.copy()  # a growth enters the NPV through its path's PV: reduced (and averaged) as that PV
+    for j in gbm:
+        space[:, j] = ((1.0 + values[:, j])[:, None] ** years) @ v
+    p = np.full(len(values), 1.0 / len(values))
+    keep, to = fast_forward_groups(space, p, n)
+    prob = np.zeros(len(keep))
+    np.add.at(prob, to, p)
+    mean = np.zeros((len(keep), space.shape[1]))
+    np.add.at(mean, to, p[:, None] * space)
+    mean /= prob[:, None]  # each kept scenario stands for its group: the group's probability-weighted mean
+    for j in gbm:
+        mean[:, j] = pv_equivalent_growth(mean[:, j:j + 1] / v.sum() * np.ones(len(v)), sc.finance.discount_rate)
+    for k in range(len(keep)):  # a group whose draws agree on an input keeps their value exactly
+        same = np.all(values[to == k] == values[keep[k]], axis=0)
+        mean[k, same] = values[keep[k], same]
     prob = prob / math.fsum(prob)
     width = max(2, len(str(len(keep))))
     return [UncertainScenario(f"s{k + 1:0{width}d}", float(prob[k]),
-                              {name: float(values[i, j]) for j, name in enumerate(names)})
-            for k, i in enumerate(keep)]
+                              {name: float(mean[k, j]) for j, name in enumerate(names)})
+            for k in range(len(keep))]
 
 
 def expected_changes(sc: Scenario, scens: list[UncertainScenario]) -> dict[str, float]:
@@ -216,7 +233,16 @@ def standardised(values: np.ndarray) -> np.ndarray:
 
 def fast_forward(values: np.ndarray, probabilities: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Fast forward selection of n of the draws (rows of values); returns (kept indices ascending, their
-    probabilities). Each dropped draw's probability goes to its nearest kept one.
+    probabilities). Each dropped draw's probability goes to its nearest kept one (`fast_forward_groups`)."""
+    keep, to = fast_forward_groups(values, probabilities, n)
+    out = np.zeros(len(keep))
+    np.add.at(out, to, np.asarray(probabilities, float))
+    return keep, out
+
+
+def fast_forward_groups(values: np.ndarray, probabilities: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fast forward selection: (kept indices ascending, for every draw the position in `keep` of its nearest
+    kept draw, which it is merged into).
 
     Distances are Euclidean in the standardised values. Step i picks the draw u that minimises
     z_u = sum_k p_k min(c_ku, d_k) over the draws k not yet kept, where d_k is k's distance to its nearest kept
@@ -226,7 +252,7 @@ def fast_forward(values: np.ndarray, probabilities: np.ndarray, n: int) -> tuple
     p = np.asarray(probabilities, float)
     count = len(p)
     if n >= count:
-        return np.arange(count), p.copy()
+        return np.arange(count), np.arange(count)
     x = standardised(values)
     nearest = np.full(count, np.inf)
     free = np.ones(count, bool)
@@ -242,14 +268,13 @@ def fast_forward(values: np.ndarray, probabilities: np.ndarray, n: int) -> tuple
         free[u] = False
         nearest = np.minimum(nearest, _distances(x, x[u:u + 1])[:, 0])
     keep = np.flatnonzero(~free)
-    out = np.zeros(len(keep))
+    to = np.empty(count, dtype=int)
     step = max(1, BLOCK_ELEMENTS // len(keep))
     for s in range(0, count, step):
         c = _distances(x[s:s + step], x[keep])  # (block, |keep|)
         m = c.min(axis=1, keepdims=True)
-        to = np.argmax(c <= m + TIE_RTOL * np.maximum(np.abs(m), np.finfo(float).tiny), axis=1)  # first near-min
-        np.add.at(out, to, p[s:s + step])
-    return keep, out
+        to[s:s + step] = np.argmax(c <= m + TIE_RTOL * np.maximum(np.abs(m), np.finfo(float).tiny), axis=1)
+    return keep, to
 
 
 def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:

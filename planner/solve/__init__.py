@@ -8,7 +8,7 @@ Public operations (nothing else in the planner reaches into the modules below):
 - `held_basis(hm)`: the basis the model's instance holds after its last solve (None if none);
 - `lp_duals(hm, cols, values, opts)`: the LP with the integer columns fixed at the plan, and its duals (duals.py);
 - `reprice(built, hm, sc)`: set a built model's prices from a changed scenario, in place;
-- `diagnose(sc, opts)`, `YearCheck`: why a scenario (or a design) has no feasible plan (diagnose.py).
+- `diagnose(sc, opts)`, `YearCheck`: why a scenario (or a design) has no feasible plan (elastic.py).
 
 Every HiGHS run goes through `stop.run_highs`: a stop request (`stop.request_stop()`, or a signal once
 the CLI has called `stop.install_signal_handlers()`) ends it within a simplex iteration and raises
@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from planner.model import Built
     from planner.scenario.scenario import Scenario
     from planner.solve.bnb import evaluate_designs, held_basis
-    from planner.solve.diagnose import YearCheck, diagnose
     from planner.solve.duals import Duals, lp_duals
+    from planner.solve.elastic import YearCheck, diagnose
     from planner.solve.highs_model import HighsModel
     from planner.solve.options import ProgressFn, SolveOptions, SolverStats
 
@@ -34,7 +34,7 @@ __all__ = ["Duals", "HighsModel", "ProgressFn", "SolveOptions", "SolverStats", "
 # the names defined in the modules below, imported the first time one is used: `planner.solve.stop` (which the
 # command line needs before anything is read) then costs no Pyomo, pandas or HiGHS
 _LAZY = {"Duals": "duals", "lp_duals": "duals", "HighsModel": "highs_model", "ProgressFn": "options",
-         "SolveOptions": "options", "SolverStats": "options", "YearCheck": "diagnose", "diagnose": "diagnose",
+         "SolveOptions": "options", "SolverStats": "options", "YearCheck": "elastic", "diagnose": "elastic",
          "evaluate_designs": "bnb", "held_basis": "bnb"}
 
 

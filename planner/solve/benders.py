@@ -65,7 +65,7 @@ def solve_benders(subs: list[Scenario], probs: list[float], lb: np.ndarray, ub: 
     """Maximise the risk-weighted expected value over the designs in [lb, ub] (integer where `integer`).
 
     `feasibility(k, x)`: for a design x that scenario k cannot serve, the elastic LP's least weighted shortfall
-    F (> 0) and its subgradient g in x (planner/solve/diagnose.py: YearCheck.cut); the cut F + g (x' - x) <= 0
+    F (> 0) and its subgradient g in x (planner/solve/elastic.py: YearCheck.cut); the cut F + g (x' - x) <= 0
     (S6) then removes x and every design no better served. Without it (or if it finds no shortfall) the
     result is `not_complete_recourse`. `rows`: (lower, columns, coefficients, upper) of the constraints among
     the designs alone (a battery's duration bounds, land, budget), which the master must hold.

@@ -36,7 +36,7 @@ class Ctx:
     annual: dict[str, tuple[str, Any]] = field(default_factory=dict)  # stream -> (kind, USD/yr expr)
     integers: dict[str, Any] = field(default_factory=dict)  # fleet (size key) -> integer Var of new units
     land_ha: list[Any] = field(default_factory=list)
-    elastic: bool = False  # diagnosis mode: hard requirements get penalised slacks (planner/solve/diagnose.py)
+    elastic: bool = False  # diagnosis mode: hard requirements get penalised slacks (planner/solve/elastic.py)
     slacks: dict[str, Any] = field(default_factory=dict)  # requirement name -> slack Var (elastic mode)
     slack_messages: dict[str, SlackMessage] = field(default_factory=dict)
     firm_labels: list[str] = field(default_factory=list)  # technologies that can carry a firm load (messages)
