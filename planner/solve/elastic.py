@@ -66,26 +66,26 @@ class YearCheck:
     def cut(self, design: dict[str, float], names: list[str]) -> tuple[float, np.ndarray] | None:
         """The least weighted shortfall of this design and its subgradient in the decisions `names` (the
         reduced costs of their fixed columns), for a Benders feasibility cut (planner/solve/benders.py, (S6))."""
-        m = self.built.m
-        self.hm.fix_columns([(m.component(name), value) for name, value in design.items()])
-        try:
-            stats = solve_direct(self.hm, self.opts)
-        except SolveError:
-            return None
+        stats = self._solve(design)
         solution = self.hm.h.getSolution()
-        if stats.status != "optimal" or not solution.dual_valid:
+        if stats is None or stats.status != "optimal" or not solution.dual_valid:
             return None
         duals = np.asarray(solution.col_dual, dtype=float)
+        m = self.built.m
         return float(stats.objective), np.array([duals[self.hm.col_index[id(m.component(k))]] for k in names])
 
-    def shortfall_mw(self, design: dict[str, float]) -> np.ndarray | None:
+    def _solve(self, design: dict[str, float]):
+        """The elastic LP with these new sizes fixed by their column bounds; its stats, or None if no answer."""
         m = self.built.m
         self.hm.fix_columns([(m.component(name), value) for name, value in design.items()])
         try:
             stats = solve_direct(self.hm, self.opts)
         except SolveError:
             return None
-        if stats.status not in ("optimal", "time_limit", "node_limit", "gap_not_reached"):
+        return stats if stats.status in ("optimal", "time_limit", "node_limit", "gap_not_reached") else None
+
+    def shortfall_mw(self, design: dict[str, float]) -> np.ndarray | None:
+        if self._solve(design) is None:
             return None
         total = np.zeros(self.sc.n_steps)
         for var in self.built.ctx.slacks.values():
