@@ -126,6 +126,11 @@ def field_row_of(path: Path, sheet: str, name: str) -> int:
     raise KeyError(f"{sheet}: no row for {name}")
 
 
+# threads that may run while edited_copy forks: the CLI's signal watcher (planner/solve/stop.py, one per process)
+# only waits in os.read on its own pipe, holding no lock a child could need
+IDLE = ("planner-signal-watch",)
+
+
 class EditedCopy:
     """`src` edited by `edit(wb)` and saved at `dest`, started at once: answer() is what `edit` returned (as soon
     as the edit is done), wait() returns once the file is saved. edited_copy is the two in a row.
@@ -140,13 +145,17 @@ class EditedCopy:
         import openpyxl
 
         self.src, self.dest, self.pid, self._answer, self._pipe = Path(src), Path(dest), None, None, None
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        others = [t.name for t in threading.enumerate() if t is not threading.main_thread() and t.name not in IDLE]
+        if not hasattr(os, "fork") or others:
             if hasattr(os, "fork"):  # slower, not wrong: say so, so that a thread left behind by a test is seen
-                warnings.warn(f"edited_copy: {threading.active_count() - 1} other thread(s) running "
-                              f"({[t.name for t in threading.enumerate()]}): loading {self.src.name} again",
-                              stacklevel=3)
+                warnings.warn(f"edited_copy: {len(others)} other thread(s) running ({others}): loading "
+                              f"{self.src.name} again", stacklevel=3)
             wb = openpyxl.load_workbook(src)
-            self._answer = ("ok", edit(wb))
+            try:
+                self._answer = ("ok", edit(wb))
+            except Exception as e:  # as the forked path raises it: RuntimeError with the edit's traceback
+                raise RuntimeError(f"editing {self.src.name} into {self.dest.name} failed:\n"
+                                   f"{traceback.format_exc()}") from e
             wb.save(dest)
             return
         book = _loaded_workbook(src)

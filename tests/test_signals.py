@@ -162,3 +162,15 @@ def test_item8_sigterm_inside_highs_mip_solver_exits_143_and_writes_nothing(tmp_
     assert proc.returncode == 143, err
     assert "interrupted by SIGTERM" in err and "nothing was written" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_installing_the_signal_handlers_again_keeps_one_watch_thread():
+    """The CLI's entry point run several times in one process (in-process CLI tests) used to leave one watch
+    thread per run behind (12 in the suite), which also kept tests/helpers.py's edited_copy on its slow path."""
+    import threading
+
+    from planner.solve.stop import install_signal_handlers
+
+    install_signal_handlers()
+    install_signal_handlers()
+    assert [t.name for t in threading.enumerate()].count("planner-signal-watch") == 1

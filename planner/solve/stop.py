@@ -148,14 +148,27 @@ def _watch(fd: int) -> None:
                 timer.start()
 
 
+_WATCHER: tuple[threading.Thread, int, int] | None = None  # this process's watch thread, its pipe's write end, pid
+
+
 def install_signal_handlers() -> None:
-    """SIGINT, SIGTERM and SIGHUP request the stop (call from the main thread, e.g. the CLI's entry point)."""
+    """SIGINT, SIGTERM and SIGHUP request the stop (call from the main thread, e.g. the CLI's entry point).
+
+    One watch thread per process: called again (the CLI's entry point run several times in one process, as the
+    tests do), it points the wakeup at the running watcher instead of starting another.
+    """
+    global _WATCHER
     for s in SIGNALS:
         signal.signal(s, _handler)
+    if _WATCHER is not None and _WATCHER[2] == os.getpid() and _WATCHER[0].is_alive():
+        signal.set_wakeup_fd(_WATCHER[1], warn_on_full_buffer=False)
+        return
     r, w = os.pipe()
     os.set_blocking(w, False)
     signal.set_wakeup_fd(w, warn_on_full_buffer=False)
-    threading.Thread(target=_watch, args=(r,), name="planner-signal-watch", daemon=True).start()
+    watcher = threading.Thread(target=_watch, args=(r,), name="planner-signal-watch", daemon=True)
+    watcher.start()
+    _WATCHER = (watcher, w, os.getpid())
 
 
 def reset_signal_handlers_in_child() -> None:
