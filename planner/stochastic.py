@@ -33,7 +33,7 @@ from planner.scenario.params import set_param
 from planner.scenario.scenario import Scenario
 from planner.scenario.uncertainty import expected_changes
 from planner.solve import HighsModel, SolveOptions, YearCheck, diagnose, reprice, solve_model
-from planner.technologies import decisions, for_typical_days, hedges, reprice_only, section
+from planner.technologies import decisions, for_typical_days, hedges, reprice_only
 
 DEFAULT_TYPICAL_DAYS = 48  # the stochastic model's days per scenario when none are asked for (docs/uncertainty.md)
 Progress = Callable[[str], None]
@@ -237,8 +237,10 @@ def first_stage_rows(m: pyo.ConcreteModel, first: list) -> list[tuple[float, np.
     return out
 
 
-def value_design(base: Scenario, design: dict[str, float], scs: list[Scenario], opts: SolveOptions) -> list[float]:
-    """Full-year NPV of the design in each scenario (an LP each, the design fixed).
+def value_design(base: Scenario, design: dict[str, float], scs: list[Scenario], opts: SolveOptions,
+                 changed: set[str]) -> list[float]:
+    """Full-year NPV of the design in each scenario (an LP each, the design fixed); `changed`: the dotted names
+    the scenarios change.
 
     When every scenario differs from `base` by prices only (planner/technologies: reprice_only), one model is
     built with the design fixed and re-priced in place for each scenario, each LP going on from the last
@@ -248,8 +250,7 @@ def value_design(base: Scenario, design: dict[str, float], scs: list[Scenario], 
     from planner.run import optimise
 
     out = []
-    changed = [_changed(base, sc) for sc in scs]
-    if all(reprice_only(n, base) for names in changed for n in names):
+    if all(reprice_only(n, base) for n in changed):
         built = build(base.copy())
         fix_sizes(built.m, design)
         hm = HighsModel(built.m)
@@ -266,15 +267,6 @@ def value_design(base: Scenario, design: dict[str, float], scs: list[Scenario], 
         except SolveError as e:
             raise _unserved(k, str(e)) from None
     return out
-
-
-def _changed(base: Scenario, sc: Scenario) -> list[str]:
-    """Dotted names in which `sc` differs from `base` (sections' fields and scaled hourly series)."""
-    names = [f"{attr}.{f}" for attr, _sheet, s in base.sections()
-             for f in vars(s) if getattr(getattr(sc, attr), f) != getattr(s, f)]
-    scale = sc.hourly.attrs.get("scale", {})
-    base_scale = base.hourly.attrs.get("scale", {})
-    return names + [f"hourly.{c}" for c, v in scale.items() if v != base_scale.get(c, 1.0)]
 
 
 def _unserved(k: int, why: str) -> SolveError:
@@ -305,6 +297,7 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
     t0 = time.perf_counter()
     probs = [float(s.probability) for s in scens]
     full = scenario_inputs(base, scens)
+    changed = {n for s in scens for n in s.changes}
     timings: dict[str, float] = {}
 
     def stochastic_design(hold: dict[str, float] | None = None):
@@ -328,7 +321,7 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
         timings["extensive_form"] = timings.get("extensive_form", 0.0) + time.perf_counter() - t
         t = time.perf_counter()
         design = dict(on_base.new_sizes)
-        npv = value_design(base, design, full, opts)
+        npv = value_design(base, design, full, opts, changed)
         timings["evaluation"] = timings.get("evaluation", 0.0) + time.perf_counter() - t
         return DesignValue(design, npv, risk.figures(npv, probs, settings.cvar_alpha)), solved[-1], on_base
 
@@ -356,10 +349,8 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
     block["evpi_usd"] = None if pi is None else risk.expected(pi, probs) - sto.figures["expected_npv_usd"]
     flex: dict[str, float | None] = {t.name: None for t in _hedge_technologies()}
     if settings.flexibility:
-        for tech, names in hedges(base):
+        for tech, hold in hedges(base):
             say(f"stochastic: the design without new {tech.label.lower()} ...")
-            s = section(base, tech)
-            hold = {d.var: float(getattr(s, d.min_field)) for t, d in decisions(base) if d.var in names and t is tech}
             without, _, _ = stochastic_design(hold)
             flex[tech.name] = sto.figures["expected_npv_usd"] - without.figures["expected_npv_usd"]
     block["value_of_flexibility_usd"] = flex
@@ -384,7 +375,7 @@ def expected_value_design(base: Scenario, scens: list[ScenarioLike], probs: list
     r = optimise(sc, opts, marginals=False, typical_days=settings.typical_days)
     timings["expected_value"] = time.perf_counter() - t
     t = time.perf_counter()
-    npv = value_design(base, r.new_sizes, full, opts)
+    npv = value_design(base, r.new_sizes, full, opts, {n for s in scens for n in s.changes})
     timings["evaluation"] = timings.get("evaluation", 0.0) + time.perf_counter() - t
     return DesignValue(dict(r.new_sizes), npv, sizes=dict(r.sizes), sizes_new=dict(r.sizes_new))
 

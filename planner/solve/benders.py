@@ -174,7 +174,7 @@ class _Master:
         upper = np.concatenate([ub, np.full(S, INF), [INF], np.full(S, INF)])
         h.addVars(len(cost), lower, upper)
         h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-        ints = np.flatnonzero(integer).astype(np.int32)
+        self.ints = ints = np.flatnonzero(integer).astype(np.int32)
         if len(ints):
             h.changeColsIntegrality(len(ints), ints, np.ones(len(ints), dtype=np.uint8))
         if lam > 0:  # u_s - eta + theta_s >= 0 (S4)
@@ -211,6 +211,5 @@ class _Master:
             return None, math.inf
         sol = np.asarray(self.h.getSolution().col_value)
         x = sol[:self.n].copy()
-        ints = [i for i in range(self.n) if self.h.getColIntegrality(i)[1] == highspy.HighsVarType.kInteger]
-        x[ints] = np.round(x[ints])
+        x[self.ints] = np.round(x[self.ints])
         return x, float(self.h.getInfo().objective_function_value)

@@ -117,17 +117,16 @@ def unlimited(sc: Scenario) -> list[str]:
     return [f"{t.name}.{d.max_field}" for t, d in decisions(sc) if getattr(section(sc, t), d.max_field) is None]
 
 
-def hedges(sc: Scenario) -> list[tuple[Technology, list[str]]]:
-    """The enabled flexible technologies (`hedge`) that may build something new, each with its decision names."""
+def hedges(sc: Scenario) -> list[tuple[Technology, dict[str, float]]]:
+    """The enabled flexible technologies (`hedge`) that may build something new, each with its new-size decisions
+    held at their workbook minimum (the plan without new builds of it)."""
     out = []
     for t in active(sc):
-        if not t.hedge:
-            continue
         s = section(sc, t)
-        free = [d.var for d in t.decisions(sc) if getattr(s, d.max_field) is None
-                or getattr(s, d.max_field) > getattr(s, d.min_field)]
-        if free:
-            out.append((t, [d.var for d in t.decisions(sc)]))
+        held = {d.var: float(getattr(s, d.min_field)) for d in t.decisions(sc)}
+        if t.hedge and any(getattr(s, d.max_field) is None or getattr(s, d.max_field) > held[d.var]
+                           for d in t.decisions(sc)):
+            out.append((t, held))
     return out
 
 
