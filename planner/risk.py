@@ -1,8 +1,9 @@
 """Statistics of an NPV distribution given as outcomes with probabilities (no Pyomo, no pandas).
 
 Used by the stochastic plan (planner/stochastic.py) and the reports' uncertainty section. Conventions
-(docs/uncertainty.md): the p-th percentile is the lowest outcome whose cumulative probability reaches p
-(so P10 is the low outcome, as `planner sensitivity --samples` reports it); CVaR at `alpha` is the
+(docs/stochastic.md): the p-th percentile is the lowest outcome whose cumulative probability reaches p
+(so P10 is the low outcome, the side `planner sensitivity --samples` also calls P10, though it interpolates
+between equally likely samples as numpy's percentile does); CVaR at `alpha` is the
 probability-weighted mean of the worst `alpha` share of outcomes, the outcome on the boundary counted with
 the part of its probability that falls inside the share (the value Rockafellar and Uryasev's linear program
 gives); the probability of a loss is that of NPV < 0.
