@@ -285,6 +285,13 @@ class Gas(Section):
                                               source="0 (no credit); methane-avoidance credits ~5 USD/tCO2e in "
                                                      "2025 (AlliedOffsets via EcoEngineers; docs/sources.md, "
                                                      "Carbon)")
+    retire_recovery_fraction: float = inp(
+        1.0, "fraction", "Multi-period plans: share of a genset's undepreciated value kept when it leaves the site "
+        "before its life ends (1 = relocated to another pad, keeping its value)", lo=0, hi=1, objective_only=True,
+        may_be_absent=True, source="assumption: relocated gensets keep their value (docs/periods.md)")
+    relocation_cost_usd_per_kw: float = inp(
+        60.0, "USD/kW", "Multi-period plans: cost of moving one genset off the site (rigging, transport, "
+        "reconnection), per kW of its rating", lo=0, objective_only=True, may_be_absent=True, source=EST)
 
 
 @dataclass
@@ -579,6 +586,10 @@ class AI(Section):
     sla_penalty_usd_per_mwh: float = inp(5000.0, "USD/MWh_IT", "Penalty per unserved firm IT MWh (sla)", lo=0,
                                          source=EST, objective_only=True)
     land_ha_per_mw: float = inp(1.0, "ha/MW_IT", "Land use", lo=0, source=EST)
+    retire_recovery_fraction: float = inp(
+        0.5, "fraction", "Multi-period plans: share of a block's undepreciated value (servers and facility) "
+        "returned when it is retired early and resold", lo=0, hi=1, objective_only=True, may_be_absent=True,
+        source=EST)
 
     def rules(self, catalog) -> tuple[list[str], list[str]]:
         kw = self.server_kw if self.server_kw is not None else _catalog_value(
@@ -660,6 +671,10 @@ class Mining(Section):
                                  source="0: repairs are in fom_usd_per_mw_year (assumption)",
                                  typical=(0, 100), objective_only=True)
     land_ha_per_mw: float = inp(0.05, "ha/MW", "Land use", lo=0, source=EST)
+    retire_recovery_fraction: float = inp(
+        0.3, "fraction", "Multi-period plans: share of a container's undepreciated value (ASICs and container) "
+        "returned when it is retired early and resold", lo=0, hi=1, objective_only=True, may_be_absent=True,
+        source=EST)
 
     def rules(self, catalog) -> tuple[list[str], list[str]]:
         w = self.asic_power_w if self.asic_power_w is not None else _catalog_value(

@@ -53,6 +53,32 @@ class ListedChange:
     row: int = field(default=0, compare=False)  # the sheet row it was read from (0: not read from a workbook)
 
 
+@dataclass(frozen=True)
+class InvestmentPeriod:
+    """One row of the Periods sheet: an investment period's first calendar year and the inputs it changes.
+
+    A period stands for the years until the next period starts (the last: until the analysis ends). `changes`
+    maps a dotted name to its value in this period (a section field: the value itself; `hourly.X`: a multiplier
+    of the whole series X), as planner/scenario/params.py: set_param applies it (docs/periods.md).
+    """
+
+    start_year: int
+    changes: dict[str, float] = field(default_factory=dict)
+    row: int = field(default=0, compare=False)  # the sheet row it was read from (0: not read from a workbook)
+
+
+@dataclass(frozen=True)
+class DeclineRow:
+    """One row of the Periods sheet's declines: an Arps decline curve whose average over each period's years,
+    relative to year 1, multiplies a parameter in that period (planner/scenario/periods.py: arps_factors)."""
+
+    parameter: str  # hourly.X (a series) or a numeric dotted field
+    initial_decline_per_year: float  # D_i, nominal, 1/yr
+    b_factor: float  # 0 = exponential, 1 = harmonic, in between hyperbolic (above 1 allowed, as shale type curves)
+    note: str = ""
+    row: int = field(default=0, compare=False)
+
+
 @dataclass
 class Periods:
     """Typical-period structure of a reduced scenario: steps are `n_clusters` periods of equal length."""
@@ -76,6 +102,8 @@ class Scenario(Sections):
     sensitivity: list[SensitivityRow] = field(default_factory=list)
     uncertain: list[UncertainRow] = field(default_factory=list)  # the Uncertainty sheet's uncertain inputs
     listed_scenarios: list[ListedChange] = field(default_factory=list)  # its hand-typed scenarios, one row a change
+    investment_periods: list[InvestmentPeriod] = field(default_factory=list)  # the Periods sheet (empty: one period)
+    declines: list[DeclineRow] = field(default_factory=list)  # its Arps declines
     sources: list[tuple[str, str]] = field(default_factory=list)
     wind_power_curve: tuple[np.ndarray, np.ndarray] | None = None  # (m/s, kW) of the chosen turbine (catalog)
     cells: dict[str, str] = field(default_factory=dict)  # dotted input name -> workbook cell it was read from
@@ -112,6 +140,7 @@ class Scenario(Sections):
               if dataclasses.is_dataclass(getattr(self, f.name))}
         return dataclasses.replace(self, hourly=self.hourly.copy(), sensitivity=list(self.sensitivity),
                                    uncertain=list(self.uncertain), listed_scenarios=list(self.listed_scenarios),
+                                   investment_periods=list(self.investment_periods), declines=list(self.declines),
                                    warnings=list(self.warnings), **kw)
 
 

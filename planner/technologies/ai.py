@@ -122,7 +122,8 @@ TECHNOLOGY = spec.Technology(
     label="AI data centre",
     add=add,
     decisions=lambda sc: [spec.Decision(NEW, "blocks", "min_new_blocks", "max_new_blocks", integer=True,
-                                        fleet="ai_blocks")],
+                                        fleet="ai_blocks",
+                                        retire=spec.Retire(lambda sc: sc.ai.retire_recovery_fraction))],
     sizes=(
         spec.Size("ai_blocks", "blocks", "AI blocks", existing=lambda sc: sc.ai.existing_blocks, new=NEW, integer=True),
         spec.Size("ai_it_mw", "MW_IT", "AI IT capacity", existing=lambda sc: sc.ai.existing_blocks, new=NEW,

@@ -112,12 +112,17 @@ def gas_emissions(sc: Scenario, d: pd.DataFrame) -> spec.Emissions:
                           avoided={"gas_methane_destroyed": r["co2e_avoided_vs_flaring_t"]})
 
 
+# multi-period plans: a genset leaving early is relocated (its recovered value less the moving cost per unit)
+RETIRE = spec.Retire(lambda sc: sc.gas.retire_recovery_fraction,
+                     lambda sc: sc.gas.relocation_cost_usd_per_kw * 1000.0 * sc.gas.unit_mw)
+
+
 TECHNOLOGY = spec.Technology(
     name="gas",
     label="Gas gensets",
     add=add,
     decisions=lambda sc: [spec.Decision(NEW, "units", "min_new_units", "max_new_units", integer=True, fleet="gas_units",
-                                        upper=useful_new_units)],
+                                        upper=useful_new_units, retire=RETIRE)],
     sizes=(
         spec.Size("gas_units", "units", "Gas gensets", existing=lambda sc: sc.gas.existing_units, new=NEW,
                   integer=True),

@@ -145,7 +145,8 @@ TECHNOLOGY = spec.Technology(
     label="Bitcoin mining",
     add=add,
     decisions=lambda sc: [spec.Decision(NEW, "containers", "min_new_containers", "max_new_containers", integer=True,
-                                        fleet="mining_containers")],
+                                        fleet="mining_containers",
+                                        retire=spec.Retire(lambda sc: sc.mining.retire_recovery_fraction))],
     sizes=(
         spec.Size("mining_containers", "containers", "Mining containers",
                   existing=lambda sc: sc.mining.existing_containers,

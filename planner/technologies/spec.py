@@ -29,6 +29,15 @@ ScenarioFn = Callable[[Any], float]  # Scenario -> number
 
 
 @dataclass(frozen=True)
+class Retire:
+    """How a decision's new capacity may leave the site before its life ends, in a multi-period plan
+    (planner/periods.py; docs/periods.md): a share of its capital's undepreciated value comes back, less a cost."""
+
+    recovery: ScenarioFn  # share of the undepreciated value of the decision's capital items returned
+    cost_usd_per_unit: ScenarioFn = lambda _sc: 0.0  # paid per unit retired (e.g. moving a genset to another pad)
+
+
+@dataclass(frozen=True)
 class Decision:
     """A new-size variable: how much new capacity to build, bounded by two fields of the sheet."""
 
@@ -39,6 +48,7 @@ class Decision:
     integer: bool = False
     fleet: str | None = None  # an integer fleet's size key (e.g. "wind_turbines"): marginal units are keyed by it
     upper: Callable[[Any], float | None] | None = None  # a tighter upper bound than the sheet's (Scenario -> bound)
+    retire: Retire | None = None  # multi-period plans: it may be retired early (None: it stays until its life ends)
 
 
 @dataclass(frozen=True)
