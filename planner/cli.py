@@ -139,8 +139,9 @@ def params(workbook: Path) -> None:
 @click.option("--no-marginals", is_flag=True, help="Skip the one-unit-more/less NPV re-solves.")
 @click.option("--no-report", is_flag=True, help="Write only summary.json, dispatch.csv and cashflow.csv.")
 @click.option("--solver-log", is_flag=True, help="Show HiGHS's own log.")
-@click.option("--typical-days", type=click.IntRange(min=1), default=None,
-              help="Size the plant on K typical days (+ extreme days), then re-dispatch the full year.")
+@click.option("--typical-days", type=click.IntRange(min=0), default=None,
+              help="Size the plant on K typical days (+ extreme days), then re-dispatch the full year. A "
+                   "multi-period workbook (Periods sheet) sizes on 48 unless told; 0 sizes it on full years.")
 @click.option("--mip-strategy", type=click.Choice(["auto", "bnb", "highs"]), default="auto", show_default=True,
               help="auto: HiGHS's MIP solver for a model with one integer fleet, else bnb; bnb: branch and bound "
                    "over the sizing integers, each node a warm-started HiGHS LP; highs: HiGHS's own MIP solver "
@@ -186,7 +187,14 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
                f"time limit {time_limit:g} s); results to {out_dir}/")
     opts = SolveOptions(mip_gap=gap, time_limit_s=time_limit, threads=threads, log=solver_log,
                         strategy=mip_strategy, node_limit=node_limit)
-    if stochastic:
+    from planner.scenario.periods import multi_period
+
+    if multi_period(sc):
+        if stochastic:
+            raise UsageError("--stochastic over investment periods is not offered yet: run the Periods sheet "
+                             "deterministically, or --stochastic on a single-period workbook (docs/periods.md)")
+        result = _run_periods(sc, opts, typical_days)
+    elif stochastic:
         result = _run_stochastic(sc, opts, typical_days, n_scenarios, risk_aversion, cvar_alpha, two_stage, workers,
                                  dask_address)
     else:
@@ -202,6 +210,34 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
         writers.append(lambda _result, folder: write_reports(folder))
     write_outputs(result, out_dir, force=force, extra_writers=writers)
     _print_summary(result, out_dir)
+
+
+def _run_periods(sc, opts, typical_days: int | None):
+    """The multi-period plan of `planner run` on a workbook with investment periods (planner/periods.py)."""
+    from planner.periods import DEFAULT_TYPICAL_DAYS, optimise_periods
+
+    days = DEFAULT_TYPICAL_DAYS if typical_days is None else typical_days
+    click.echo(f"{len(sc.investment_periods)} investment periods, sized on "
+               f"{f'{days} typical days' if days else 'full years'} each (docs/periods.md)")
+    return optimise_periods(sc, opts, progress=print_solver_progress, typical_days=days or None)
+
+
+def _print_periods(result, lab) -> None:
+    """Each investment period's capacity in service, with what it builds (+) and retires (-)."""
+    periods = result.extra.get("periods")
+    if not periods or len(periods) < 2:
+        return
+    keys = [k for k in periods[0]["sizes"] if any(p["sizes"].get(k) for p in periods)]
+    click.echo("by period (in service, +built / -retired at its start):")
+    click.echo(f"  {'':28s}" + "".join(f"{p['start_year']:>16d}" for p in periods))
+    for k in keys:
+        unit = lab.unit("sizes", k)
+        cells = []
+        for p in periods:
+            moved = p["sizes_new"].get(k, 0.0) - p["sizes_retired"].get(k, 0.0)
+            change = f" ({'+' if moved > 0 else '-'}{fmt.size(abs(moved), unit)})" if abs(moved) > 1e-9 else ""
+            cells.append(f"{fmt.size(p['sizes'].get(k, 0.0), unit)}{change}")
+        click.echo(f"  {lab.label('sizes', k):28s}" + "".join(f"{c:>16s}" for c in cells) + f" {unit}")
 
 
 def _run_stochastic(sc, opts, typical_days: int | None, n_scenarios: int | None, risk_aversion: float | None,
@@ -330,6 +366,7 @@ def _print_summary(result, out_dir: Path) -> None:
     click.echo(f"plan NPV {fmt.money(result.npv_usd)} (pro-forma {fmt.money(pf.npv_usd)})   "
                f"IRR {fmt.percent(pf.irr)}   capex {fmt.money(result.capex_usd)}")
     _print_build(result, lab)
+    _print_periods(result, lab)
     _print_binding_limits(result)
     e = result.energy_mwh
     uses = [f["energy_key"] for f in flow_table() if f["role"] == "demand" and f["energy_key"]]

@@ -78,37 +78,65 @@ def degradation_factor(fin: Finance, rate: float) -> float:
     return float(np.sum((1.0 - rate) ** (y - 1) * v) / np.sum(v))
 
 
-def capital_schedule(item: CapitalItem, fin: Finance) -> dict[str, np.ndarray]:
+def capital_schedule(item: CapitalItem, fin: Finance, built: int = 0, retired: int | None = None,
+                     recovery: float = 1.0, price_usd_per_unit: float | None = None,
+                     retire_cost_usd_per_unit: float = 0.0) -> dict[str, np.ndarray]:
     """Per unit of size, by year 0..N: investment, salvage, ITC received and tax depreciation.
 
-    Salvage (`Finance.salvage`): linear returns the unexpired share of the last investment's cost in year N
-    (an investment of cost C in year y with life L returns C x (y + L - N) / L when y + L > N); none returns
-    nothing. Salvage is not taxed (it is a return of capital).
+    The unit is bought at the end of year `built` (0: construction, as in a single-period plan; a later
+    investment period's vintage: the year before the period's first operating year) at `price_usd_per_unit`
+    (default: the item's year-0 price x (1 - decline)^built) and replaced at the end of each life, each time at
+    that price x (1 - decline)^(years since it was built). ITC is received on its first purchase only, the year
+    after. Depreciation runs after each purchase until the unit leaves.
+
+    It leaves at the end of year N, or at the end of year `retired` (a multi-period plan retiring it early: no
+    purchase from that year on, no depreciation after it). On leaving, the unexpired share of its last
+    purchase's cost (a purchase of cost C in year y with life L has C x (y + L - end) / L left when y + L > end)
+    is returned: at N as salvage (`Finance.salvage`: linear returns it, none returns nothing); at an early
+    retirement `recovery` x that share comes back in the same year (in the salvage row), and, if it had value
+    left, `retire_cost_usd_per_unit` is paid (in the investment row; e.g. moving a genset). Neither salvage nor
+    recovery is taxed (a return of capital); depreciation not yet taken when the unit leaves is lost.
     """
     n = fin.analysis_years
+    end = n if retired is None else retired
+    decline = 1.0 - item.price_decline_per_year
+    price = item.usd_per_unit * decline ** built if price_usd_per_unit is None else price_usd_per_unit
     invest = np.zeros(n + 1)
     salvage = np.zeros(n + 1)
     itc = np.zeros(n + 1)
     dep = np.zeros(n + 1)
-    y = 0
-    last = 0
-    while y < n:
-        cost = item.usd_per_unit * (1.0 - item.price_decline_per_year) ** y
+    sched = depreciation_schedule(fin)
+    y = built
+    last_cost = 0.0
+    last = built
+    while y < end:
+        cost = price * decline ** (y - built)
         invest[y] += cost
-        credit = item.itc_fraction * cost if y == 0 else 0.0
-        if y == 0 and credit:
-            itc[1] += credit
+        credit = item.itc_fraction * cost if y == built else 0.0
+        if credit:
+            itc[y + 1] += credit
         basis = cost - 0.5 * credit
-        sched = depreciation_schedule(fin)
         for k, frac in enumerate(sched, start=1):
-            if y + k <= n:
+            if y + k <= end:
                 dep[y + k] += basis * frac
-        last = y
+        last, last_cost = y, cost
         y += item.life_years
-    remaining = last + item.life_years - n
-    if remaining > 0 and fin.salvage == "linear":
-        salvage[n] += item.usd_per_unit * (1.0 - item.price_decline_per_year) ** last * remaining / item.life_years
+    remaining = last + item.life_years - end
+    if remaining > 0 and end > built:
+        left = last_cost * remaining / item.life_years
+        if retired is None:
+            salvage[n] += left if fin.salvage == "linear" else 0.0
+        else:
+            salvage[end] += recovery * left
+            invest[end] += retire_cost_usd_per_unit
     return {"invest": invest, "salvage": salvage, "itc": itc, "depreciation": dep}
+
+
+def schedule_pv(s: dict[str, np.ndarray], fin: Finance) -> float:
+    """Present cost of a capital schedule: investments - salvage - ITC - depreciation tax shield."""
+    v = discount(fin, np.arange(fin.analysis_years + 1))
+    net = s["invest"] - s["salvage"] - s["itc"] - fin.tax_rate * s["depreciation"]
+    return float(np.sum(net * v))
 
 
 def depreciation_schedule(fin: Finance) -> list[float]:
@@ -124,10 +152,7 @@ def depreciation_schedule(fin: Finance) -> list[float]:
 
 def capital_pv_per_unit(item: CapitalItem, fin: Finance) -> float:
     """Present cost per unit of size: investments - salvage - ITC - depreciation tax shield."""
-    s = capital_schedule(item, fin)
-    v = discount(fin, np.arange(fin.analysis_years + 1))
-    net = s["invest"] - s["salvage"] - s["itc"] - fin.tax_rate * s["depreciation"]
-    return float(np.sum(net * v))
+    return schedule_pv(capital_schedule(item, fin), fin)
 
 
 # ------------------------------------------------------------------------------------- pro-forma
@@ -148,40 +173,46 @@ class ProForma:
 
 
 def proforma(fin: Finance, traj: dict[str, np.ndarray], annual: dict[str, tuple[str, float]],
-             capital: list[tuple[CapitalItem, float]], generation_mwh: float = 0.0,
-             generation_cost_items: tuple[str, ...] = (), generation_cost_streams: tuple[str, ...] = ()
-             ) -> ProForma:
+             capital: list[tuple[CapitalItem, float]], generation_mwh: float | np.ndarray = 0.0,
+             generation_cost_items: tuple[str, ...] = (), generation_cost_streams: tuple[str, ...] = (),
+             lines: dict[str, np.ndarray] | None = None,
+             schedules: list[tuple[str, dict[str, np.ndarray], float]] = ()) -> ProForma:
     """Year-by-year cash flows from the representative year's annual amounts and the built sizes.
 
     annual: stream name -> (kind, USD in the representative year, revenue positive, cost negative).
     capital: (item, size built) pairs.
+    A multi-period plan (planner/periods.py) gives instead each stream's cash flow by year 0..N (`lines`), its
+    capital as (technology, schedule per unit, units) of each vintage (`schedules`, from capital_schedule) and
+    its generation by year 1..N.
     """
     n = fin.analysis_years
     cols = list(range(n + 1))
     rows: dict[str, np.ndarray] = {}
     ops_total = np.zeros(n + 1)
-    for name, (kind, amount) in annual.items():
-        line = np.zeros(n + 1)
-        line[1:] = amount * traj[kind]
-        rows[name] = line
-        ops_total += line
+    if lines is None:
+        lines = {}
+        for name, (kind, amount) in annual.items():
+            line = np.zeros(n + 1)
+            line[1:] = amount * traj[kind]
+            lines[name] = line
+    for name, line in lines.items():
+        rows[name] = np.asarray(line, dtype=float)
+        ops_total += rows[name]
     capex = np.zeros(n + 1)
     salvage = np.zeros(n + 1)
     itc = np.zeros(n + 1)
     dep = np.zeros(n + 1)
     capex_by_tech: dict[str, np.ndarray] = {}
     by_tech: dict[str, dict[str, np.ndarray]] = {}
-    for item, size in capital:
-        if size == 0:
-            continue
-        s = capital_schedule(item, fin)
+    for tech, s, size in [(item.technology, capital_schedule(item, fin), size) for item, size in capital
+                          if size != 0] + [c for c in schedules if c[2] != 0]:
         capex += s["invest"] * size
         salvage += s["salvage"] * size
         itc += s["itc"] * size
         dep += s["depreciation"] * size
-        capex_by_tech.setdefault(item.technology, np.zeros(n + 1))
-        capex_by_tech[item.technology] += s["invest"] * size
-        own = by_tech.setdefault(item.technology, {k: np.zeros(n + 1) for k in s})
+        capex_by_tech.setdefault(tech, np.zeros(n + 1))
+        capex_by_tech[tech] += s["invest"] * size
+        own = by_tech.setdefault(tech, {k: np.zeros(n + 1) for k in s})
         for k, line in s.items():
             own[k] += line * size
     for tech, line in capex_by_tech.items():
@@ -204,17 +235,18 @@ def proforma(fin: Finance, traj: dict[str, np.ndarray], annual: dict[str, tuple[
     table.columns.name = "year"
     npv = float(np.sum(net * v))
     lcoe = None
-    if generation_mwh > 0:
+    energy_pv = float(np.sum(np.broadcast_to(np.asarray(generation_mwh, dtype=float), (n,)) * v[1:]))
+    if energy_pv > 0:
         cost_pv = -sum(float(np.sum(rows[f"capex_{t}"] * v)) for t in generation_cost_items
                        if f"capex_{t}" in rows)
         cost_pv -= sum(float(np.sum(rows[s] * v)) for s in generation_cost_streams if s in rows)
-        energy_pv = generation_mwh * float(np.sum(v[1:]))
         lcoe = cost_pv / energy_pv
     return ProForma(table=table, npv_usd=npv, irr=irr(net), simple_payback_years=payback(net),
                     discounted_payback_years=payback(net * v), lcoe_usd_per_mwh=lcoe,
                     capital_by_technology={t: {k: [float(x) for x in line] for k, line in lines.items()}
                                            for t, lines in by_tech.items()},
-                    price_paths={k: [float(x) for x in traj[k]] for k in sorted({kind for kind, _ in annual.values()})})
+                    price_paths={k: [float(x) for x in traj[k]] for k in sorted({kind for kind, _ in annual.values()})
+                                 if k in traj})
 
 
 def irr(cash: np.ndarray) -> float | None:

@@ -228,10 +228,7 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
         finally:
             timings["full_year_checks"] += time.perf_counter() - t1
         days = {int(h) // HOURS_PER_DAY for h in np.flatnonzero(short > SERVED_TOL_MW)}
-        new_days: set[int] = set()
-        while not new_days and lookback <= 64:  # the days short and the run-up to them (storage empties first)
-            new_days = {d - k for d in days for k in range(lookback + 1) if d >= k} - own_days
-            lookback *= 2
+        new_days, lookback = days_to_add(days, own_days, lookback)
         if not new_days:
             break
         own_days |= new_days
@@ -266,6 +263,17 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
         "timings_s": {**timings, "total": time.perf_counter() - t0},
     }
     return result
+
+
+def days_to_add(days: set[int], own_days: set[int], lookback: int) -> tuple[set[int], int]:
+    """The real days to add to a reduced model after a design fell short on `days`: those days and the `lookback`
+    days before each (storage empties first), the lookback doubling (to at most 64) until some day is new.
+    Returns (the new days, the lookback for the next round)."""
+    new_days: set[int] = set()
+    while not new_days and lookback <= 64:
+        new_days = {d - k for d in days for k in range(lookback + 1) if d >= k} - own_days
+        lookback *= 2
+    return new_days, lookback
 
 
 def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: float | None = None

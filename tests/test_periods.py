@@ -1,0 +1,184 @@
+"""Investment periods (planner/periods.py) on hand cases whose answers have a closed form (docs/periods.md).
+
+Each case is a 24-hour flat year (weights 365) so every period's year is exact, solved over full years
+(typical_days=None), and its NPV derived below from the period's years and each vintage's purchases, salvage
+and recovery, independently of planner/finance.py.
+"""
+
+import math
+
+import pytest
+from helpers import pv_of_years, small_scenario
+
+from planner.periods import optimise_periods
+from planner.scenario.periods import arps_factors, period_changes, spans
+from planner.scenario.scenario import DeclineRow, InvestmentPeriod
+from planner.solve import SolveOptions
+
+OPTS = SolveOptions(mip_gap=1e-9)
+D = 0.08
+
+
+def years(first: int, last: int) -> list[int]:
+    return list(range(first, last + 1))
+
+
+def v(y: float) -> float:
+    return (1 + D) ** -y
+
+
+def periods(*starts_and_changes):
+    return [InvestmentPeriod(start, dict(changes)) for start, changes in starts_and_changes]
+
+
+# ----------------------------------------------------------------------------------------- a stepped load
+
+UNIT_MW, UNIT_USD, LIFE, FOM_USD_PER_UNIT, FUEL = 50.0, 250e6, 40, 5e6, 10.0
+LOADS = (100.0, 150.0, 200.0)
+
+
+def stepped_load_site():
+    """A 100 MW load that steps to 150 and 200 MW, served by 50-MW firm units (no decline, life 40)."""
+    sc = small_scenario(24, site_load_mw=100.0)
+    sc.site_load.enabled = True
+    n = sc.nuclear
+    n.enabled, n.unit_mw, n.capex_usd_per_kw, n.life_years, n.max_new_units = True, UNIT_MW, 5000.0, LIFE, 10
+    n.fom_usd_per_kw_year, n.fuel_usd_per_mwh = FOM_USD_PER_UNIT / (UNIT_MW * 1000), FUEL
+    sc.finance.analysis_years, sc.finance.discount_rate = 23, D
+    sc.investment_periods = periods((2027, {}), (2037, {"hourly.site_load_mw": 1.5}),
+                                    (2042, {"hourly.site_load_mw": 2.0}))
+    return sc
+
+
+def test_a_load_stepping_up_builds_each_step_when_it_is_needed_and_the_npv_is_the_closed_form():
+    r = optimise_periods(stepped_load_site(), OPTS, typical_days=None, baseline=False)
+    spans_ = [(1, 10), (11, 15), (16, 23)]
+    builds = [p["sizes_new"]["nuclear_units"] for p in r.extra["periods"]]
+    assert builds == [2, 1, 1]
+    assert [p["sizes"]["nuclear_units"] for p in r.extra["periods"]] == [2, 3, 4]
+    n = 23
+    capital = sum(b * UNIT_USD * (v(first - 1) - (first - 1 + LIFE - n) / LIFE * v(n))
+                  for b, (first, _last) in zip(builds, spans_, strict=True))
+    operating = sum((units * FOM_USD_PER_UNIT + FUEL * 8760 * load) * pv_of_years(D, years(*span))
+                    for units, load, span in zip((2, 3, 4), LOADS, spans_, strict=True))
+    expected = -capital - operating
+    assert r.npv_usd == pytest.approx(expected, rel=1e-9)
+    assert r.proforma.npv_usd == pytest.approx(expected, rel=1e-9)
+    assert [p["energy_mwh"]["site_load"] for p in r.extra["periods"]] == pytest.approx([8760 * x for x in LOADS])
+    assert [(p["first_year"], p["last_year"]) for p in r.extra["periods"]] == spans_
+    assert r.extra["periods"][1]["capex_usd"] == pytest.approx(UNIT_USD)
+
+
+# ----------------------------------------------------------------------------------- a declining gas supply
+
+HEAT_RATE, EXPORT, GAS_PRICE, GENSET_USD, G_LIFE, MOVE_USD_PER_KW = 8.5, 50.0, 0.5, 1.5e6, 20, 60.0
+FLOWS_MW = (8.2, 4.1, 2.05)  # gas as MW of genset output: halving every period
+
+
+def gas_site(recovery: float = 1.0):
+    sc = small_scenario(24, gas_supply_mmbtu_per_h=HEAT_RATE * FLOWS_MW[0], export_price_usd_per_mwh=EXPORT)
+    g = sc.gas
+    g.enabled, g.availability, g.fuel_price_usd_per_mmbtu, g.max_new_units = True, 1.0, GAS_PRICE, 20
+    g.heat_rate_mmbtu_per_mwh, g.unit_mw, g.capex_usd_per_kw, g.life_years = HEAT_RATE, 1.0, 1500.0, G_LIFE
+    g.fom_usd_per_kw_year, g.retire_recovery_fraction, g.relocation_cost_usd_per_kw = 20.0, recovery, MOVE_USD_PER_KW
+    sc.grid.connected, sc.grid.existing_export_mw, sc.grid.max_new_export_mw, sc.grid.import_limit_mw = True, 100, 0, 0
+    sc.finance.analysis_years, sc.finance.discount_rate = 12, D
+    sc.investment_periods = periods((2027, {}), (2031, {"hourly.gas_supply_mmbtu_per_h": 0.5}),
+                                    (2035, {"hourly.gas_supply_mmbtu_per_h": 0.25}))
+    return sc
+
+
+def test_a_gas_supply_halving_each_period_keeps_floor_flow_units_and_relocates_the_rest():
+    r = optimise_periods(gas_site(), OPTS, typical_days=None, baseline=False)
+    units = [p["sizes"]["gas_units"] for p in r.extra["periods"]]
+    assert units == [math.floor(f) for f in FLOWS_MW] == [8, 4, 2]
+    assert [p["sizes_retired"]["gas_units"] for p in r.extra["periods"]] == [0, 4, 2]
+    assert [p["sizes_new"]["gas_units"] for p in r.extra["periods"]] == [8, 0, 0]
+    margin = EXPORT - GAS_PRICE * HEAT_RATE  # USD per MWh a running genset earns
+    fom = 20.0 * 1000  # USD per genset-year
+    spans_ = [(1, 4), (5, 8), (9, 12)]
+    operating = sum((n * 8760 * margin - n * fom) * pv_of_years(D, years(*s))
+                    for n, s in zip(units, spans_, strict=True))
+    move = MOVE_USD_PER_KW * 1000
+    capital = (8 * GENSET_USD - 4 * (GENSET_USD * (G_LIFE - 4) / G_LIFE - move) * v(4)
+               - 2 * (GENSET_USD * (G_LIFE - 8) / G_LIFE - move) * v(8)
+               - 2 * GENSET_USD * (G_LIFE - 12) / G_LIFE * v(12))  # relocated at 4 and 8, salvaged at 12
+    assert r.npv_usd == pytest.approx(operating - capital, rel=1e-9)
+    assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
+
+
+# ------------------------------------------------------------------------------------- mining over a halving
+
+R1, C_MW, ASIC_USD_PER_TH, M_FOM, M_LIFE = 10.0, 100000.0, 5.0, 10000.0, 12
+FLEET = 10
+
+
+def mining_site(recovery: float):
+    """10 MW of free energy; a 1-MW container earns R1 USD/MWh before the 2031 halving and R1 / 2 after."""
+    sc = small_scenario(24, pv_cf=1.0)
+    sc.pv.enabled, sc.pv.existing_mw_ac, sc.pv.max_new_mw_ac = True, float(FLEET), 0.0
+    sc.pv.fom_usd_per_kw_year, sc.pv.degradation_per_year = 0.0, 0.0
+    mn = sc.mining
+    mn.enabled, mn.max_new_containers, mn.container_mw, mn.container_pue, mn.availability = True, FLEET, 1.0, 1.0, 1.0
+    mn.asic_power_w = 4000.0
+    mn.asic_efficiency_j_per_th, mn.asic_price_usd_per_th, mn.asic_price_decline_per_year = 20.0, ASIC_USD_PER_TH, 0.0
+    mn.container_capex_usd_per_mw, mn.infrastructure_life_years, mn.asic_life_years = C_MW, M_LIFE, M_LIFE
+    mn.fom_usd_per_mw_year, mn.pool_fee, mn.fee_share_of_reward = M_FOM, 0.02, 0.0
+    mn.network_hashrate_growth_per_year, mn.btc_price_growth_per_year = 0.0, 0.0
+    mn.next_halving_year, mn.halving_interval_years = 2031.0, 10.0  # one halving inside the 12 years
+    mn.hashprice_usd_per_ph_day = R1 * 24 / (50.0 * 0.98)
+    mn.retire_recovery_fraction = recovery
+    sc.finance.analysis_years, sc.finance.discount_rate = 12, D
+    sc.investment_periods = periods((2027, {}), (2031, {}))
+    return sc
+
+
+def container_usd() -> float:
+    return C_MW + 1e6 / 20.0 * ASIC_USD_PER_TH  # 1 MW of ASICs at 20 J/TH is 50,000 TH
+
+
+def test_the_hand_mining_case_decides_between_keeping_and_retiring_by_the_margin():
+    after = R1 / 2 * 8760 - M_FOM  # a container's margin after the halving, per year
+    recovered = container_usd() * (M_LIFE - 4) / M_LIFE * v(4)  # PV of all its undepreciated value at year 4
+    assert 0 < after * pv_of_years(D, years(5, 12)) < recovered  # recovery 1 retires, recovery 0 keeps
+    before = (R1 * 8760 - M_FOM) * pv_of_years(D, years(1, 4))
+    assert before + after * pv_of_years(D, years(5, 12)) > container_usd()  # it pays to build either way
+    assert after * pv_of_years(D, years(5, 12)) < container_usd()  # a fleet built after the halving would not
+
+
+@pytest.mark.parametrize("recovery", [1.0, 0.0])
+def test_a_mining_fleet_is_retired_at_the_halving_when_its_recovery_beats_the_margin_after_it(recovery):
+    r = optimise_periods(mining_site(recovery), OPTS, typical_days=None, baseline=False)
+    before = (R1 * 8760 - M_FOM) * pv_of_years(D, years(1, 4))
+    after = (R1 / 2 * 8760 - M_FOM) * pv_of_years(D, years(5, 12))
+    sizes = [p["sizes"]["mining_containers"] for p in r.extra["periods"]]
+    if recovery == 1.0:
+        assert sizes == [FLEET, 0]
+        expected = FLEET * (before - container_usd() + container_usd() * (M_LIFE - 4) / M_LIFE * v(4))
+    else:
+        assert sizes == [FLEET, FLEET]
+        expected = FLEET * (before + after - container_usd())
+    assert r.npv_usd == pytest.approx(expected, rel=1e-9)
+    assert r.proforma.npv_usd == pytest.approx(expected, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------------- inputs of the periods
+
+def test_periods_map_start_years_to_operating_years_and_reject_a_late_first_period():
+    sc = small_scenario(24)
+    sc.finance.analysis_years = 20
+    sc.investment_periods = periods((2027, {}), (2030, {}), (2035, {}), (2040, {}))
+    assert [(s.first, s.last) for s in spans(sc)] == [(1, 3), (4, 8), (9, 13), (14, 20)]
+    sc.investment_periods = periods((2028, {}), (2030, {}))
+    with pytest.raises(Exception, match="first period must start in the year of commercial operation"):
+        spans(sc)
+
+
+def test_an_exponential_decline_of_ln2_halves_the_supply_every_year():
+    sc = small_scenario(24)
+    sc.finance.analysis_years = 3
+    sc.investment_periods = periods((2027, {}), (2028, {}), (2029, {"hourly.gas_supply_mmbtu_per_h": 2.0}))
+    row = DeclineRow("hourly.gas_supply_mmbtu_per_h", math.log(2), 0.0)
+    assert arps_factors(row, spans(sc)) == pytest.approx([1.0, 0.5, 0.25], rel=1e-12)
+    sc.declines = [row]
+    assert [c["hourly.gas_supply_mmbtu_per_h"] for c in period_changes(sc)] == pytest.approx([1.0, 0.5, 0.5])
