@@ -552,12 +552,12 @@ def add_periods_baseline(result: Result, sc: Scenario, years: FullYears, cost: d
                                    "every period's year",
                                    new_sizes=design.in_service(0), seconds=time.perf_counter() - t0)
     else:
-        pf, _lines = period_proforma(years.full, years.periods, run)
+        pf, lines = period_proforma(years.full, years.periods, run)
         result.baseline = Baseline("optimal", npv_usd=run.npv_usd, proforma_npv_usd=pf.npv_usd,
                                    net_cash_flow_usd=[float(x) for x in pf.table.loc["net_cash_flow"]],
                                    revenue_usd_per_year={k: v for k, (_, v) in run.results[0].annual.items()},
                                    new_sizes=design.in_service(0), energy_mwh=dict(run.results[0].energy_mwh),
-                                   seconds=time.perf_counter() - t0)
+                                   seconds=time.perf_counter() - t0, cash_flow_model=live_model(sc, lines, pf))
     result.investment = investment(result.npv_usd, result.proforma.table.loc["net_cash_flow"].to_numpy(),
                                    result.baseline, sc.finance)
     result.extra.setdefault("timings_s", {})["baseline"] = time.perf_counter() - t0

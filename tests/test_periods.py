@@ -182,3 +182,61 @@ def test_an_exponential_decline_of_ln2_halves_the_supply_every_year():
     assert arps_factors(row, spans(sc)) == pytest.approx([1.0, 0.5, 0.25], rel=1e-12)
     sc.declines = [row]
     assert [c["hourly.gas_supply_mmbtu_per_h"] for c in period_changes(sc)] == pytest.approx([1.0, 0.5, 0.5])
+
+
+def test_a_retired_vintage_pays_from_its_build_year_and_recovers_its_share_when_it_leaves():
+    from planner.finance import CapitalItem, capital_schedule
+
+    sc = small_scenario(24)
+    fin = sc.finance
+    fin.analysis_years, fin.tax_rate, fin.depreciation, fin.straight_line_years = 12, 0.2, "straight_line", 5
+    item = CapitalItem("x", "x", 1000.0, life_years=3, price_decline_per_year=0.1, itc_fraction=0.3)
+    s = capital_schedule(item, fin, built=4, retired=9, recovery=0.5, retire_cost_usd_per_unit=7.0)
+    price = 1000.0 * 0.9 ** 4  # the year-0 price declined to the build year
+    assert s["invest"][4] == pytest.approx(price) and s["invest"][7] == pytest.approx(price * 0.9 ** 3)
+    assert s["invest"][9] == pytest.approx(7.0)  # leaving: no replacement in year 9, only the moving cost
+    assert s["invest"].sum() == pytest.approx(price + price * 0.9 ** 3 + 7.0)
+    assert s["itc"][5] == pytest.approx(0.3 * price) and s["itc"].sum() == pytest.approx(0.3 * price)
+    # the purchase of year 7 has 7 + 3 - 9 = 1 of its 3 years left when the unit leaves at the end of year 9
+    assert s["salvage"][9] == pytest.approx(0.5 * price * 0.9 ** 3 / 3) and s["salvage"].sum() == s["salvage"][9]
+    first = (price - 0.5 * 0.3 * price) / 5  # basis less half the ITC, five years straight line
+    second = price * 0.9 ** 3 / 5
+    assert s["depreciation"][5:10] == pytest.approx([first, first, first, first + second, first + second])
+    assert s["depreciation"][10:].sum() == 0  # depreciation not taken by the end of year 9 is lost
+
+
+def test_with_tax_depreciation_and_credits_the_multi_period_proforma_equals_the_objective():
+    sc = gas_site(recovery=0.7)
+    sc.finance.tax_rate, sc.finance.depreciation = 0.21, "macrs_5"
+    r = optimise_periods(sc, OPTS, typical_days=None, baseline=True)
+    assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
+    # the baseline builds nothing and sells nothing: its NPV is zero and the investment is the whole plan
+    assert r.baseline.npv_usd == pytest.approx(0.0, abs=1e-6)
+    assert r.investment.npv_usd == pytest.approx(r.npv_usd, rel=1e-12)
+    assert r.investment.proforma_npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
+
+
+def test_a_period_may_not_change_what_one_unit_is():
+    sc = gas_site()
+    sc.investment_periods = periods((2027, {}), (2031, {"gas.unit_mw": 2.0}))
+    with pytest.raises(Exception, match="changes the size of one unit of Genset capacity"):
+        optimise_periods(sc, OPTS, typical_days=None, baseline=False)
+
+
+def test_on_typical_days_every_period_is_valued_on_its_full_year():
+    """Ten days of hourly gas that falls and recovers: sized on 3 typical days, valued on the 10 real days."""
+    import numpy as np
+
+    hours = 24 * 10
+    flow = HEAT_RATE * (6.0 + 2.0 * np.sin(np.arange(hours) * 2 * np.pi / hours))
+    sc = gas_site()
+    sc.hourly = small_scenario(hours, gas_supply_mmbtu_per_h=flow, export_price_usd_per_mwh=EXPORT).hourly
+    r = optimise_periods(sc, OPTS, typical_days=3, baseline=False)
+    full = optimise_periods(sc, OPTS, typical_days=None, baseline=False)
+    assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
+    assert r.extra["multi_period"]["typical_days"] == 3
+    assert r.npv_usd <= full.npv_usd * (1 + 1e-9)  # the full-year optimum is at least as good
+    for p, q in zip(r.extra["periods"], full.extra["periods"], strict=True):
+        assert p["energy_mwh"]["generation_gas"] <= 8760 * 8.0  # within the real gas of the year
+        assert p["npv_operating_usd"] == pytest.approx(p["npv_operating_usd"])
+        assert q["sizes"]["gas_units"] >= 0
