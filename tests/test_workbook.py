@@ -140,7 +140,7 @@ def test_a_workbook_from_the_older_template_reads_its_new_features_as_off(broken
     assert {"coincident_peak", "import_tariff_usd_per_mwh", "grid_carbon_t_per_mwh"} <= set(absent_cols)
 
     def edit(wb):
-        for name in absent_sheets:
+        for name in absent_sheets + ["Periods"]:  # Periods: not a section, read as one investment period
             wb.remove(wb[name])
         for sheet, name in absent_rows:
             wb[sheet].delete_rows(field_row(wb[sheet], name))
@@ -153,6 +153,9 @@ def test_a_workbook_from_the_older_template_reads_its_new_features_as_off(broken
     assert any(w.startswith("Uncertainty: sheet is missing (a workbook from an older template); read as its defaults, "
                             "with no uncertain inputs") for w in sc.warnings)
     assert full.uncertain and sc.uncertain == [] and sc.listed_scenarios == []
+    assert "Periods: sheet is missing (a workbook from an older template); read as one investment period (the plan " \
+           "as before, no declines). `planner template` writes a workbook with every sheet" in sc.warnings
+    assert sc.investment_periods == full.investment_periods == [] and sc.declines == full.declines == []
     for sheet, name in absent_rows:
         assert any(w.startswith(f"{sheet}: row for field {name!r} is missing") for w in sc.warnings)
     for name in absent_cols:
@@ -271,13 +274,16 @@ def test_all_problems_collected_and_cli_exits_2_without_traceback(broken):
         wb["AI"].cell(field_row(wb["AI"], "pue"), 3).value = 0.5
         wb["Mining"].cell(field_row(wb["Mining"], "pool_fee"), 3).value = "lots"
         wb["Hourly"]["B10"].value = "sunny"
+        ws = wb["Periods"]
+        ws.cell(next(c.row for c in ws["A"] if c.value == "Investment periods") + 1, 2).value = "finance.tax_rate"
     path = broken(edit)
     ps = problems(path)
-    assert len(ps) >= 3
+    assert len(ps) >= 4
     r = run_cli("validate", str(path))
     assert r.returncode == 2
     assert "Traceback" not in r.stdout + r.stderr
     assert "AI!C" in r.stderr and "Mining!C" in r.stderr and "Hourly!B10" in r.stderr
+    assert re.search(r"Periods!B\d+: finance.tax_rate cannot change from one investment period to the next", r.stderr)
 
 
 @pytest.mark.parametrize("content,expect", [

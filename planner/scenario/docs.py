@@ -8,11 +8,20 @@ from planner.scenario.fields import info
 from planner.scenario.hourly import HOURS_PER_YEAR
 from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
 from planner.scenario.layout import (
+    DECLINE_HEADERS,
+    DECLINES_TITLE,
     HOURLY_SHEET,
     LISTED_HEADERS,
     LISTED_TITLE,
+    MAX_B_FACTOR,
+    MAX_DECLINE_PER_YEAR,
+    PERIODS_SHEET,
+    PERIODS_TITLE,
+    PERIODS_WHOLE_LIFE_NAMES,
+    PERIODS_WHOLE_LIFE_PREFIXES,
     SENSITIVITY_SHEET,
     SOURCES_SHEET,
+    START_YEAR_HEADER,
     UNCERTAIN_HEADERS,
     UNCERTAIN_MODELS,
     UNCERTAIN_TITLE,
@@ -77,7 +86,8 @@ def inputs_markdown() -> str:
         "- **Sheet sizes.** Each sheet may use at most the rows and columns it can mean:",
         f"  Hourly {hourly.rows:,} rows and {hourly.cols} columns, Sensitivity {sens.rows:,} rows and {sens.cols} "
         f"columns, Sources {sources.rows:,} rows and {sources.cols} columns, Uncertainty "
-        f"{SHEET_LIMITS[UNCERTAINTY_SHEET].rows:,} rows and {SHEET_LIMITS[UNCERTAINTY_SHEET].cols} columns,",
+        f"{SHEET_LIMITS[UNCERTAINTY_SHEET].rows:,} rows and {SHEET_LIMITS[UNCERTAINTY_SHEET].cols} columns, Periods "
+        f"{SHEET_LIMITS[PERIODS_SHEET].rows:,} rows and {SHEET_LIMITS[PERIODS_SHEET].cols} columns,",
         f"  every other sheet {PARAMETER_SHEET_LIMIT.rows} rows and {PARAMETER_SHEET_LIMIT.cols} columns. A stray "
         "cell far outside the data (in Excel, Ctrl+End",
         "  finds it) is an error naming the sheet and its used range, or the cell; sheets the planner does not",
@@ -125,6 +135,7 @@ def inputs_markdown() -> str:
         out.append("")
         if sheet == UNCERTAINTY_SHEET:
             out += _uncertainty_tables()
+    out += _periods_sheet()
     out += [
         "## Sheet `Hourly`",
         "",
@@ -187,6 +198,45 @@ def _uncertainty_tables() -> list[str]:
         "  scenario's probability (0..1) is typed on each of its rows and must agree; the scenarios' probabilities",
         "  must sum to 1 within 1e-6. When any scenario is listed, the listed scenarios are the scenarios and the",
         "  uncertain inputs are not sampled (a warning says so).",
+        "",
+    ]
+
+
+def _periods_sheet() -> list[str]:
+    """The optional Periods sheet: the investment periods and the declines (planner/scenario/layout.py)."""
+    whole_life = ", ".join([f"`{p}*`" for p in PERIODS_WHOLE_LIFE_PREFIXES] + [f"`{n}`" for n in
+                                                                                PERIODS_WHOLE_LIFE_NAMES])
+    return [
+        f"## Sheet `{PERIODS_SHEET}` (optional)",
+        "",
+        "The investment periods of a multi-period plan (docs/periods.md has the model and every formula). A workbook",
+        "without this sheet (an older template) is read as one period, the plan as before, with a warning. The lines",
+        f"at the top are free text; below them two tables, each below a title in column A (`{PERIODS_TITLE}`,",
+        f"`{DECLINES_TITLE}`) and a header row, a table ending at the next title or the end of the sheet.",
+        "",
+        f"- **{PERIODS_TITLE}** (required on the sheet): a wide table. The header row is `{START_YEAR_HEADER}`, then "
+        "any number",
+        "  of columns, each headed by a numeric dotted name from `planner params WORKBOOK` (at most once). One row per",
+        f"  period: `{START_YEAR_HEADER}` is the calendar year (a whole number) the period starts; the period stands "
+        "for every",
+        "  year until the next period starts, the last one until the analysis ends. Operating year 1 is the year of",
+        "  `Site.cod_year`: a period starting in calendar year s starts in operating year s - floor(cod_year) + 1, so",
+        "  the first period starts in floor(cod_year), start years increase, and each starts before the analysis",
+        "  (`Finance.analysis_years`) ends. A cell is the input's value in that period, within the input's range (a",
+        "  whole number for a count); a blank cell keeps the workbook's value; an `hourly.<column>` cell multiplies",
+        "  that whole series (>= 0). Not allowed as a column (they hold for the whole life):",
+        f"  {whole_life}. A table of one period that changes nothing, as `planner template` writes",
+        "  it, is the single-period plan: it reads as no periods (`Scenario.investment_periods == []`), as a workbook",
+        "  without the sheet (a warning when its start year is not floor(cod_year), e.g. after editing",
+        "  `Site.cod_year`).",
+        f"- **{DECLINES_TITLE}** (optional): {', '.join(f'`{h}`' for h in DECLINE_HEADERS)}, one row per declining "
+        "input",
+        "  (each at most once, the same names as the periods' columns). An Arps curve q(t) = (1 + b D t)^(-1/b) of",
+        f"  initial decline D (`initial_decline_per_year`, nominal, 0..{MAX_DECLINE_PER_YEAR:g} per year) and b "
+        f"(`b_factor`, 0..{MAX_B_FACTOR:g}: 0",
+        "  exponential, 1 harmonic, above 1 for shale type curves) multiplies the input in each period by the curve's",
+        "  average over the period's operating years divided by its average over year 1 (the year the workbook's",
+        "  values and hourly series stand for); a value typed in the period's column is multiplied too.",
         "",
     ]
 

@@ -29,6 +29,19 @@ UNCERTAIN_MODELS = ("gbm_growth", "lognormal", "uniform", "normal")
 LISTED_TITLE = "Listed scenarios"
 LISTED_HEADERS = ("scenario", "probability", "parameter", "value", "note")
 
+# Periods sheet (optional; absent = one investment period): free explanatory lines, then two tables, each below a
+# title row (the title in column A) and a header row, as the Uncertainty sheet's tables (docs/periods.md)
+PERIODS_SHEET = "Periods"
+PERIODS_TITLE = "Investment periods"
+START_YEAR_HEADER = "start_year"  # the wide table's first column; every other column is headed by a dotted name
+DECLINES_TITLE = "Declines"
+DECLINE_HEADERS = ("parameter", "initial_decline_per_year", "b_factor", "note")
+# what a period cannot change: whole-life inputs (the money and the year of operation) and the stochastic settings
+PERIODS_WHOLE_LIFE_PREFIXES = ("finance.", "uncertainty.")
+PERIODS_WHOLE_LIFE_NAMES = ("site.cod_year",)
+MAX_DECLINE_PER_YEAR = 10.0  # D_i above 10/yr (a rate falling to 1e-4 of its start in a year) is a typing slip
+MAX_B_FACTOR = 2.0  # Arps b: 0 exponential, 1 harmonic, above 1 for shale type curves (transient flow)
+
 SOURCES_SHEET = "Sources"
 SOURCES_HEADERS = ("item", "source and licence")
 

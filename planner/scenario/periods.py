@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.errors import InputError
+from planner.scenario.layout import PERIODS_SHEET
 from planner.scenario.params import get_param
 from planner.scenario.scenario import DeclineRow, InvestmentPeriod, Scenario
-
-PERIODS_SHEET = "Periods"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from planner.scenario.fields import FieldInfo, info
 from planner.scenario.hourly import HOURS_PER_YEAR
 from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR, SECTIONS
 from planner.scenario.layout import (
+    DECLINE_HEADERS,
+    DECLINES_TITLE,
     DISTRIBUTIONS,
     FIELD_COL,
     HOURLY_FIRST_ROW,
@@ -33,8 +35,15 @@ from planner.scenario.layout import (
     KV_FIRST_ROW,
     LISTED_HEADERS,
     LISTED_TITLE,
+    MAX_B_FACTOR,
+    MAX_DECLINE_PER_YEAR,
+    PERIODS_SHEET,
+    PERIODS_TITLE,
+    PERIODS_WHOLE_LIFE_NAMES,
+    PERIODS_WHOLE_LIFE_PREFIXES,
     SENSITIVITY_SHEET,
     SOURCES_SHEET,
+    START_YEAR_HEADER,
     TIMESTAMP_COL_NAME,
     UNCERTAIN_HEADERS,
     UNCERTAIN_MODELS,
@@ -44,8 +53,11 @@ from planner.scenario.layout import (
     col_letter,
 )
 from planner.scenario.numbers import HOURLY_MAX, magnitude_problem, parse_text_number
-from planner.scenario.params import numeric_param_names, param_info, suggest
+from planner.scenario.params import all_params, numeric_param_names, param_info, suggest
+from planner.scenario.periods import spans
 from planner.scenario.scenario import (
+    DeclineRow,
+    InvestmentPeriod,
     ListedChange,
     Scenario,
     SensitivityRow,
@@ -109,6 +121,11 @@ def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
             rows, sc.uncertain, sc.listed_scenarios = _read_uncertainty_tables(rows, p)
         setattr(sc, attr, _read_section(rows, sheet, SECTIONS[sheet], p, sc.cells, attr))
     _check_section_rules(sc, catalog, p)
+    if PERIODS_SHEET in sheets:
+        sc.investment_periods, sc.declines = _read_periods(sheets[PERIODS_SHEET], sc, p)
+    else:
+        p.warn(f"{PERIODS_SHEET}: sheet is missing (a workbook from an older template); read as one investment "
+               f"period (the plan as before, no declines). `planner template` writes a workbook with every sheet")
     if HOURLY_SHEET in sheets:
         sc.hourly = _read_hourly(sheets[HOURLY_SHEET], sc, p)
     else:
@@ -118,7 +135,7 @@ def read_workbook(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     if SOURCES_SHEET in sheets:
         sc.sources = [(str(r[0]), str(r[1] if len(r) > 1 and r[1] is not None else ""))
                       for r in sheets[SOURCES_SHEET][1:] if r and r[0] not in (None, "")]
-    known = set(SECTIONS) | {HOURLY_SHEET, SENSITIVITY_SHEET, SOURCES_SHEET, "Lists"}
+    known = set(SECTIONS) | {HOURLY_SHEET, SENSITIVITY_SHEET, SOURCES_SHEET, PERIODS_SHEET, "Lists"}
     for extra in sheets:
         if extra not in known:
             p.warn(f"{extra}: sheet is not used by the planner (ignored)")
@@ -197,6 +214,8 @@ SHEET_LIMITS = {
     SOURCES_SHEET: SheetLimit(2000, 50, "one row per source below a header row"),
     UNCERTAINTY_SHEET: SheetLimit(5000, 50, "the settings, one row per uncertain input and one row per change "
                                             "of each listed scenario"),
+    PERIODS_SHEET: SheetLimit(1000, 200, "a few explanatory lines, one row per investment period with one column "
+                                         "per input it changes, and one row per decline"),
 }
 READ_SHEETS = frozenset(SECTIONS) | frozenset(SHEET_LIMITS)
 
@@ -897,4 +916,206 @@ def _listed_rows(rows: list[tuple[int, tuple]], p: Problems) -> list[ListedChang
             cells = ", ".join(f"B{r}" for r, _ in first.values())
             p.error(f"{sheet}!{cells}: the probabilities of the listed scenarios ({', '.join(first)}) sum to "
                     f"{total:.9g}; they must sum to 1 (within {LISTED_SUM_TOLERANCE:g})")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ periods
+
+def _read_periods(rows: list[tuple], sc: Scenario, p: Problems) -> tuple[list[InvestmentPeriod], list[DeclineRow]]:
+    """The Periods sheet: (the investment periods, the declines), every problem recorded with its cell.
+
+    Each table starts at the row whose column A holds its title (PERIODS_TITLE, DECLINES_TITLE), has a header row
+    below it and ends at the next title or the end of the sheet; the rows above the first title are free text.
+    The periods table is required on the sheet (delete the sheet for a single-period plan), the declines table is
+    not. A table of one period that changes nothing reads as no periods (one period, as a workbook without the
+    sheet): the plan as before, whatever Site.cod_year is (a warning when its start year is not that year's, as
+    after editing Site.cod_year) or a sensitivity makes it (docs/periods.md).
+    """
+    titles: dict[str, int] = {}
+    starts = []  # every title row, a repeated one too: each ends the table above it
+    for i, row in enumerate(rows):
+        cell = str(row[0]).strip() if row and row[0] is not None else ""
+        if cell in (PERIODS_TITLE, DECLINES_TITLE):
+            starts.append(i)
+            if cell in titles:
+                p.error(f"{PERIODS_SHEET}!A{i + 1}: the title {cell!r} appears twice (also A{titles[cell] + 1}); "
+                        f"each table is written once")
+                continue
+            titles[cell] = i
+    if PERIODS_TITLE not in titles:
+        p.error(f"{PERIODS_SHEET}: no row has the title {PERIODS_TITLE!r} in column A (expected it above the periods "
+                f"table's header row {START_YEAR_HEADER}, <dotted names>...); for a single-period plan give one row "
+                f"with the year of commercial operation, or delete the sheet")
+        return [], []
+
+    def table(title: str, first_header: str) -> tuple[int, tuple, list[tuple[int, tuple]]] | None:
+        """(the header's sheet row, the header, [(sheet row, row)] of the non-blank rows), None if absent."""
+        if title not in titles:
+            return None
+        first = titles[title]
+        end = next((s for s in starts if s > first), len(rows))
+        header = tuple(rows[first + 1]) if first + 1 < end else ()
+        if not header or str(header[0] or "").strip() != first_header:
+            p.error(f"{PERIODS_SHEET}!A{first + 2}: expected the header row of {title!r} (starting with "
+                    f"{first_header}) below its title, found "
+                    f"{_show(header[0]) if header and header[0] is not None else 'a blank'}")
+            return None
+        body = [(j + 1, tuple(rows[j])) for j in range(first + 2, end) if any(not _blank(v) for v in rows[j])]
+        return first + 2, header, body
+
+    periods_table = table(PERIODS_TITLE, START_YEAR_HEADER)
+    declines_table = table(DECLINES_TITLE, DECLINE_HEADERS[0])
+    periods = _period_rows(*periods_table, p) if periods_table else None
+    declines = _decline_rows(declines_table[2], p) if declines_table else []
+    if periods is None:
+        return [], declines
+    if len(periods) == 1 and not periods[0].changes:  # the single-period plan, as the template writes it
+        cod = math.floor(sc.site.cod_year)
+        if periods[0].start_year != cod and _years_readable(sc, p):
+            p.warn(f"{PERIODS_SHEET}!A{periods[0].row}: the only period starts in {periods[0].start_year}, not in the "
+                   f"year of commercial operation ({cod}, Site.cod_year); it changes nothing, so it is read as the "
+                   f"single-period plan from {cod} (type {cod} to silence this)")
+        return [], declines
+    if periods and _years_readable(sc, p):
+        try:
+            spans(dataclasses.replace(sc, investment_periods=periods))
+        except InputError as e:
+            for m in e.problems:
+                p.error(m)
+    return periods, declines
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _years_readable(sc: Scenario, p: Problems) -> bool:
+    """Were Site.cod_year and Finance.analysis_years read without a problem (so the periods can be checked)?"""
+    refs = [sc.cells.get(n) for n in ("site.cod_year", "finance.analysis_years")]
+    return all(refs) and not any(e.startswith(f"{r}:") for r in refs for e in p.errors)
+
+
+def _period_parameter(raw: Any, ref: str, p: Problems) -> str | None:
+    """A dotted name an investment period or a decline may change, or None (and an error naming the cell)."""
+    name = str(raw).strip() if raw is not None else ""
+    if name == "":
+        p.error(f"{ref}: parameter is blank; expected a dotted name from `planner params WORKBOOK`")
+        return None
+    if name not in numeric_param_names():
+        if name in {q.name for q in all_params()}:
+            p.error(f"{ref}: {name} is not a number (a yes/no or text input); a period changes numeric inputs only")
+        else:
+            p.error(f"{ref}: unknown parameter {name!r}{suggest(name)}; `planner params WORKBOOK` lists them")
+        return None
+    if name.startswith(PERIODS_WHOLE_LIFE_PREFIXES) or name in PERIODS_WHOLE_LIFE_NAMES:
+        why = {"finance": "the Finance sheet's inputs hold for the whole analysis",
+               "site": "the year of commercial operation fixes every period's operating years",
+               "uncertainty": "it is a setting of the stochastic run, not an input of the plan"}[name.split(".")[0]]
+        p.error(f"{ref}: {name} cannot change from one investment period to the next ({why})")
+        return None
+    return name
+
+
+def _period_value(name: str, value: float, ref: str, p: Problems) -> bool:
+    """Check one period's value of a parameter against its declaration (an hourly.X multiplier: >= 0)."""
+    if name.startswith("hourly."):
+        if value < 0:
+            p.error(f"{ref}: {name} is a multiplier of the whole hourly series and must be >= 0, found {value:g}")
+            return False
+        return True
+    section, _, attr = name.partition(".")
+    f = next(f for f in dataclasses.fields(SECTIONS[SECTION_ATTR[section]]) if f.name == attr)
+    fi = info(f)
+    if str(f.type).startswith("int") and abs(value - round(value)) > 1e-9:
+        p.error(f"{ref}: {name} must be a whole number ({fi.unit}), found {value:g}")
+        return False
+    if not _in_range(value, fi):
+        p.error(f"{ref}: {name} must be {_range_text(fi)} ({fi.unit}), found {value:g}")
+        return False
+    if too_big := magnitude_problem(value, fi):
+        p.error(f"{ref}: {name} = {value:g} is {too_big}")
+        return False
+    return True
+
+
+def _period_rows(header_row: int, header: tuple, body: list[tuple[int, tuple]],
+                 p: Problems) -> list[InvestmentPeriod] | None:
+    """The investment periods: start_year, then one column per changed input (a blank cell: no change); None
+    when a row has a problem (recorded)."""
+    sheet = PERIODS_SHEET
+    columns: list[tuple[int, str | None]] = []  # (0-based column, its parameter or None when its header is bad)
+    seen: dict[str, int] = {}
+    for j in range(1, len(header)):
+        ref = f"{sheet}!{col_letter(j + 1)}{header_row}"
+        if _blank(header[j]):
+            columns.append((j, ""))
+            continue
+        name = str(header[j]).strip()
+        if name in seen:
+            p.error(f"{ref}: column {name} appears twice (also column {col_letter(seen[name] + 1)}); give each input "
+                    f"one column")
+            columns.append((j, None))
+            continue
+        seen[name] = j
+        columns.append((j, _period_parameter(name, ref, p)))
+    width = max([len(header)] + [len(row) for _, row in body])
+    columns += [(j, "") for j in range(max(len(header), 1), width)]  # right of the header: no parameter
+    out: list[InvestmentPeriod] = []
+    for i, row in body:
+        ok = True
+        start = _table_number(row[0] if row else None, f"{sheet}!A{i}", "start_year (the calendar year the period "
+                              "starts)", p)
+        if start is not None and abs(start - round(start)) > 1e-9:
+            p.error(f"{sheet}!A{i}: start_year must be a whole calendar year, found {start:g}")
+            start = None
+        changes: dict[str, float] = {}
+        for j, name in columns:
+            raw = row[j] if j < len(row) else None
+            if _blank(raw) or name is None:
+                continue
+            ref = f"{sheet}!{col_letter(j + 1)}{i}"
+            if name == "":
+                p.error(f"{ref}: a value in a column without a parameter (its header {col_letter(j + 1)}{header_row} "
+                        f"is blank); type the dotted name in the header or clear the cell")
+                ok = False
+                continue
+            value = _table_number(raw, ref, f"{name} (its value in this period)", p)
+            if value is None or not _period_value(name, value, ref, p):
+                ok = False
+                continue
+            changes[name] = value
+        if start is None or not ok:
+            continue
+        out.append(InvestmentPeriod(int(round(start)), changes, row=i))
+    if len(out) != len(body):
+        return None  # the start years are checked once every row reads
+    return out
+
+
+def _decline_rows(rows: list[tuple[int, tuple]], p: Problems) -> list[DeclineRow]:
+    """The declines: parameter, initial_decline_per_year (D_i >= 0, 1/yr), b_factor (0..2), note."""
+    sheet = PERIODS_SHEET
+    out: list[DeclineRow] = []
+    seen: dict[str, int] = {}
+    for i, row in rows:
+        row = tuple(row) + (None,) * len(DECLINE_HEADERS)
+        name = _period_parameter(row[0], f"{sheet}!A{i}", p)
+        if name is not None and name in seen:
+            p.error(f"{sheet}!A{i}: parameter {name} has two declines (also row {seen[name]}); give each input one")
+            name = None
+        elif name is not None:
+            seen[name] = i
+        d = _table_number(row[1], f"{sheet}!B{i}", "initial_decline_per_year (D_i, 1/yr)", p)
+        if d is not None and not 0.0 <= d <= MAX_DECLINE_PER_YEAR:
+            p.error(f"{sheet}!B{i}: initial_decline_per_year must be within 0..{MAX_DECLINE_PER_YEAR:g} per year "
+                    f"(a nominal rate: at b = 0, 0.3 makes the rate fall 26 % over the first year), found {d:g}")
+            d = None
+        b = _table_number(row[2], f"{sheet}!C{i}", "b_factor (Arps b: 0 exponential, 1 harmonic)", p)
+        if b is not None and not 0.0 <= b <= MAX_B_FACTOR:
+            p.error(f"{sheet}!C{i}: b_factor must be within 0..{MAX_B_FACTOR:g} (0 exponential, 1 harmonic, above 1 "
+                    f"for shale type curves), found {b:g}")
+            b = None
+        if name is None or d is None or b is None:
+            continue
+        out.append(DeclineRow(name, d, b, str(row[3] or "").strip(), row=i))
     return out

@@ -6,6 +6,7 @@ text, so the workbook the planner writes never turns what a user typed into a fo
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,8 @@ from planner.scenario.catalog import CATALOG_FILES, Catalog, load_catalog
 from planner.scenario.fields import info
 from planner.scenario.inputs import HOURLY_COLUMNS, SECTION_ATTR
 from planner.scenario.layout import (
+    DECLINE_HEADERS,
+    DECLINES_TITLE,
     DESC_COL,
     DISTRIBUTIONS,
     FIELD_COL,
@@ -34,10 +37,13 @@ from planner.scenario.layout import (
     LISTED_TITLE,
     LISTS_SHEET,
     NOTE_COL,
+    PERIODS_SHEET,
+    PERIODS_TITLE,
     SENSITIVITY_HEADERS,
     SENSITIVITY_SHEET,
     SOURCES_HEADERS,
     SOURCES_SHEET,
+    START_YEAR_HEADER,
     TIMESTAMP_COL_NAME,
     UNCERTAIN_HEADERS,
     UNCERTAIN_MODELS,
@@ -48,7 +54,7 @@ from planner.scenario.layout import (
     col_letter,
 )
 from planner.scenario.params import all_params, get_param, numeric_param_names
-from planner.scenario.scenario import Scenario, SensitivityRow, UncertainRow
+from planner.scenario.scenario import InvestmentPeriod, Scenario, SensitivityRow, UncertainRow
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -82,6 +88,25 @@ DEFAULT_UNCERTAIN = [
                  "level of the whole export price series, sigma 0.3 (docs/sources.md, Uncertainty)"),
 ]
 UNCERTAIN_SPARE_ROWS = 20  # empty rows left below the uncertain inputs for the user's own
+
+# the Periods sheet's columns a user is most likely to change by period (blank = the workbook's value)
+TEMPLATE_PERIOD_COLUMNS = ("hourly.gas_supply_mmbtu_per_h", "hourly.site_load_mw", "hourly.ai_utilisation",
+                           "mining.hashprice_usd_per_ph_day", "ai.gpu_hour_price_usd", "grid.max_new_export_mw")
+PERIOD_SPARE_ROWS = 10  # empty rows left below the periods (and the declines) for the user's own
+PERIODS_LINES = (
+    "A period starts in the calendar year in start_year and stands for every year until the next period starts "
+    "(the last period: until the analysis ends).",
+    "Operating year 1 is the year of Site.cod_year: a period starting in calendar year s starts in operating year "
+    "s - floor(cod_year) + 1, so the first period starts in floor(cod_year) and start years increase.",
+    "Every other column is headed by a dotted input name (`planner params WORKBOOK` lists them); a cell is that "
+    "input's value in the period, a blank cell keeps the workbook's value. hourly.<column> multiplies that whole "
+    "hourly series (0.5 = half).",
+    "Finance inputs, Site.cod_year and the Uncertainty settings hold for the whole life and cannot change by period. "
+    "One period that changes nothing (as written) is the single-period plan.",
+    "Declines (optional): an Arps curve q(t) = (1 + b D t)^(-1/b) (b = 0: exp(-D t)) multiplies its parameter in "
+    "each period by the curve's average over the period's years divided by its average over year 1.",
+    "Formulas and worked numbers: docs/periods.md.",
+)
 
 TEMPLATE_SOURCES = [
     ("Default parameters", "docs/inputs.md (one source per field) and docs/sources.md (the original publications)"),
@@ -127,6 +152,7 @@ def write_workbook(sc: Scenario, path: str | Path, catalog: Catalog | None = Non
     for attr, sheet in SECTION_ATTR.items():
         _write_section(wb, sheet, getattr(sc, attr), lists)
     _write_uncertainty_tables(wb[UNCERTAINTY_SHEET], sc)
+    _write_periods(wb, sc)
     _write_hourly(wb, sc.hourly)
     _write_sensitivity(wb, sc)
     _write_sources(wb, sc.sources)
@@ -277,6 +303,46 @@ def _write_uncertainty_tables(ws, sc: Scenario) -> None:
             put(ws, r + 2 + k, j, v)
     for letter, width in zip("FG", (14, 60), strict=True):
         ws.column_dimensions[letter].width = width
+
+
+def _write_periods(wb: Workbook, sc: Scenario) -> None:
+    """The Periods sheet: explanatory lines, the investment periods (a wide table), the declines (layout.py).
+
+    A scenario without periods is written as one period starting in the year of commercial operation, with the
+    template's columns blank: it reads back as no periods (the single-period plan)."""
+    ws = wb.create_sheet(PERIODS_SHEET)
+    put(ws, 1, 1, f"{PERIODS_SHEET}: investment periods of a multi-period plan (optional)").font = TITLE_FONT
+    for k, line in enumerate(PERIODS_LINES, start=2):
+        put(ws, k, 1, line)
+    rows = sc.investment_periods or [InvestmentPeriod(int(math.floor(sc.site.cod_year)))]
+    names = list(TEMPLATE_PERIOD_COLUMNS)
+    names += [n for r in rows for n in r.changes if n not in names]
+    names = list(dict.fromkeys(names))
+    r = len(PERIODS_LINES) + 3
+    put(ws, r, 1, PERIODS_TITLE).font = TITLE_FONT
+    put(ws, r, 2, "one row per period; add a column per input a period changes (a dotted name in its header)")
+    _header(ws, r + 1, (START_YEAR_HEADER, *names))
+    first = r + 2
+    for k, period in enumerate(rows):
+        put(ws, first + k, 1, period.start_year)
+        for j, name in enumerate(names, start=2):
+            if name in period.changes:
+                put(ws, first + k, j, period.changes[name])
+    last = first + len(rows) + PERIOD_SPARE_ROWS - 1
+    for row in ws.iter_rows(min_row=first, max_row=last, max_col=len(names) + 1):
+        for c in row:
+            c.fill = INPUT_FILL
+    r = last + 2
+    put(ws, r, 1, DECLINES_TITLE).font = TITLE_FONT
+    put(ws, r, 2, "optional, one row per declining input: initial_decline_per_year = D (nominal, 1/yr), b_factor = "
+                  "Arps b (0 exponential, 1 harmonic, up to 2)")
+    _header(ws, r + 1, DECLINE_HEADERS)
+    for k, d in enumerate(sc.declines):
+        for j, v in enumerate((d.parameter, d.initial_decline_per_year, d.b_factor, d.note), start=1):
+            put(ws, r + 2 + k, j, v)
+    ws.column_dimensions["A"].width = 30
+    for j in range(2, max(len(names), len(DECLINE_HEADERS)) + 2):
+        ws.column_dimensions[col_letter(j)].width = 26
 
 
 def _write_sources(wb: Workbook, sources: list[tuple[str, str]]) -> None:
