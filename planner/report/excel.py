@@ -1,6 +1,7 @@
-"""report.xlsx: Summary, Uncertainty (a stochastic run only), Sizing, Cash flow (with live NPV/IRR formulas),
-Revenue, Monthly energy, Typical weeks, Assumptions (a live cash-flow model) and Inputs, with native Excel charts
-(openpyxl.chart), laid out for printing (planner/report/pages.py). The hourly dispatch is in dispatch.csv, not here.
+"""report.xlsx: Summary, Periods (a multi-period plan only), Uncertainty (a stochastic run only), Sizing, Cash flow
+(with live NPV/IRR formulas), Revenue, Monthly energy, Typical weeks, Assumptions (a live cash-flow model) and Inputs,
+with native Excel charts (openpyxl.chart), laid out for printing (planner/report/pages.py). The hourly dispatch is
+in dispatch.csv, not here.
 
 Every cell is written through planner.safe_text: text is stored as text (a site name or source that starts
 with "=" is never a formula); the only formulas are the planner's own: NPV and IRR on the Cash flow sheet and
@@ -12,15 +13,18 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
+from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner import fmt
 from planner.labels import CAPEX_ROW
+from planner.report import periods as pr
 from planner.report import uncertainty as u
 from planner.report.data import NONZERO_USD, ReportData, monthly_energy, typical_weeks
-from planner.report.pages import Layout, rows_per_page
+from planner.report.pages import Layout, chart_rows, rows_per_page
+from planner.report.svg import PALETTE
 from planner.safe_text import formula, put
 
 HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -38,6 +42,8 @@ CASHFLOW_SHEET = "Cash flow"
 WEEKS_SHEET = "Typical weeks"
 ASSUMPTIONS_SHEET = "Assumptions"
 UNCERTAINTY_SHEET = "Uncertainty"
+PERIODS_SHEET = "Periods"
+BESIDE = "D"  # the Periods sheet's second column of charts (the first is at A, 12 cm wide: A to C)
 HOURLY_NOTE = ("The hourly dispatch of every flow (8760 rows for a full year) is in dispatch.csv in this folder "
                "(and dispatch.parquet where written); this workbook keeps the monthly totals and two typical weeks.")
 
@@ -68,6 +74,9 @@ def write_excel(data: ReportData, path: Path) -> Path:
     if data.summary.get("stochastic"):  # a stochastic run: the uncertainty sheet follows the Summary
         sheet = wb.create_sheet(UNCERTAINTY_SHEET, 1)
         sheets.insert(1, (sheet, uncertainty_sheet))
+    if pr.block(data):  # a multi-period plan: the periods sheet follows the Summary
+        sheet = wb.create_sheet(PERIODS_SHEET, 1)
+        sheets.insert(1, (sheet, periods_sheet))
     for sheet, write in sheets:
         lay = Layout(sheet)
         write(sheet, data, lay)
@@ -602,4 +611,125 @@ def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
         ws.column_dimensions[get_column_letter(j)].width = min(max(18, longest + 2), 40)
     if cdfs:
         lay.chart(ch, r + 2)
+    ws.freeze_panes = "A2"
+
+
+# ------------------------------------------------- periods: a multi-period plan (docs/report.md, Periods)
+
+def size_format(unit: str, x: float) -> str:
+    """The number format that shows a size as fmt.size writes it: counts whole, anything else to 0.01 below 10
+    and to 0.1 from 10 up (a battery's MWh too, which fmt.excel_format would show as whole energy)."""
+    if unit in fmt.COUNT_UNITS:
+        return "#,##0"
+    return "#,##0.00" if abs(x) < 10 else "#,##0.0"
+
+
+def _number(ws, r: int, c: int, v, unit: str, size: bool = False) -> None:
+    """A figure of a periods table: money as fmt.money writes it, a size as fmt.size, energy in whole MWh, None as
+    n/a."""
+    if v is None:
+        put(ws, r, c, fmt.NA)
+    elif size:
+        put(ws, r, c, v, size_format(unit, v))
+    elif unit in ("USD", "USD/yr"):
+        put(ws, r, c, v, fmt.excel_money(v))
+    elif unit == "year":
+        put(ws, r, c, v, "0")
+    elif isinstance(v, (int, float)) and not isinstance(v, bool):
+        put(ws, r, c, v, fmt.excel_format(unit, v))
+    else:
+        put(ws, r, c, v)
+
+
+def periods_sheet(ws, data: ReportData, lay: Layout) -> None:
+    """Each period's start and operating years, the sizes in service, built and retired, the energy and revenue
+    of its representative year and the inputs it changes (one column per period), then the build-out charts
+    (planner/report/periods.py), each series a row of the in-service table."""
+    heads = pr.labels(data)
+    n = len(heads)
+    put(ws, 1, 1, f"Investment periods: {n} periods: {data.site}").font = TITLE
+    r = 1
+    for note in pr.notes(data):
+        r += 1
+        put(ws, r, 1, note)
+    r += 2
+    header(ws, r, ["Investment period", "Unit", *heads])
+    for row in pr.overview(data):
+        r += 1
+        put(ws, r, 1, row.label)
+        put(ws, r, 2, row.kind)
+        for j, v in enumerate(row.values, start=3):
+            _number(ws, r, j, v, row.kind)
+    size_rows = pr.sizes(data)
+    in_service_row: dict[str, int] = {}  # size key -> its row of the in-service table (the charts' series)
+    for title, part in (("In service during the period", "in_service"), ("Built at the start of the period", "new"),
+                        ("Retired at the start of the period", "retired")):
+        r += 2
+        header(ws, r, [title, "Unit", *heads])
+        top = r
+        for row in size_rows:
+            r += 1
+            put(ws, r, 1, row.label)
+            put(ws, r, 2, row.unit)
+            for j, v in enumerate(getattr(row, part), start=3):
+                _number(ws, r, j, v, row.unit, size=True)
+            if part == "in_service":
+                in_service_row[row.key] = r
+        if part == "in_service":
+            categories = Reference(ws, min_col=3, max_col=2 + n, min_row=top)
+    r += 2
+    header(ws, r, ["Energy, MWh/yr (representative year)", "Role", *heads])
+    for row in pr.energy(data):
+        r += 1
+        put(ws, r, 1, row.label)
+        put(ws, r, 2, row.kind)
+        for j, v in enumerate(row.values, start=3):
+            _number(ws, r, j, v, "MWh/yr")
+    r += 2
+    header(ws, r, ["Revenue (+) and cost (-), representative year", "Unit", *heads])
+    for row in pr.revenue(data):
+        r += 1
+        put(ws, r, 1, row.label)
+        put(ws, r, 2, row.kind)
+        for j, v in enumerate(row.values, start=3):
+            _number(ws, r, j, v, row.kind)
+    changes = pr.changes(data)
+    if changes:
+        r += 2
+        header(ws, r, ["Changed input (blank: workbook value)", "Unit", *heads, "Description"])
+        for c in changes:
+            r += 1
+            put(ws, r, 1, c.name)
+            put(ws, r, 2, c.unit)
+            for j, v in enumerate(c.values, start=3):
+                if v is not None:
+                    _number(ws, r, j, v, c.unit)
+            put(ws, r, 3 + n, c.note)
+    r += 2
+    put(ws, r, 1, "Build-out: capacity in service by period, one stacked chart per unit (the rows of the "
+                  "in-service table above)").font = Font(bold=True)
+    widths(ws, {"A": 50, "B": 12, get_column_letter(3 + n): 60})
+    for j in range(3, 3 + n):
+        ws.column_dimensions[get_column_letter(j)].width = 18
+    row = r + 2
+    for i, chart in enumerate(pr.build_out(data)):
+        ch = BarChart()
+        ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
+        ch.title, ch.y_axis.title = chart.title, chart.unit
+        for j, size in enumerate(chart.series):
+            k = in_service_row[size.key]
+            series = Series(Reference(ws, min_col=3, max_col=2 + n, min_row=k))
+            series.tx = SeriesLabel(strRef=StrRef(f"'{PERIODS_SHEET}'!$A${k}"))
+            series.graphicalProperties.solidFill = PALETTE[j % len(PALETTE)][1:]  # the HTML chart's colours
+            ch.series.append(series)
+        ch.set_categories(categories)
+        ch.x_axis.delete = ch.y_axis.delete = False
+        ch.height, ch.width = 6.5, 12
+        ch.legend.position = "b"  # below: the plot keeps the chart's width
+        if i % 2 == 0:  # two charts side by side: the first where it fits, the second beside it (same page)
+            below = lay.chart(ch, row)
+            row = below - chart_rows(ch.height) - 1
+        else:
+            lay.chart(ch, row, BESIDE)
+            row = below
     ws.freeze_panes = "A2"

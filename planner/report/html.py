@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from planner import fmt
+from planner.report import periods as pr
 from planner.report import svg
 from planner.report import uncertainty as u
 from planner.report.data import NONZERO_MW, NONZERO_USD, ReportData, energy_totals, week
@@ -76,6 +77,7 @@ def write_html(data: ReportData, path: Path) -> Path:
     parts += investment_table(s)
     parts += build_table(data)
     parts += binding_limits_table(s)
+    parts += periods_section(data)
     parts += uncertainty_section(data)
     capex = {lab.label("technologies", k): v for k, v in s["capex_by_technology_usd"].items() if abs(v) > NONZERO_USD}
     if capex:
@@ -327,4 +329,82 @@ def uncertainty_section(data: ReportData) -> list[str]:
                    + "".join(_cell(changes[p.name], p.unit) if p.name in changes else "<td></td>" for p in params)
                    + "".join(_cell(s.get(k), "USD", u.NOT_COMPUTED) for k in npv_keys) + "</tr>")
     out.append("</table></section>")
+    return out
+
+
+# ------------------------------------------------- periods: a multi-period plan (docs/report.md, Periods)
+
+def _period_cell(v, unit: str, size: bool = False) -> str:
+    """A figure of a periods table as report.xlsx's Periods sheet shows it (money as fmt.money, a size as fmt.size
+    without its unit, energy in whole MWh), its full value in data-value; n/a for None."""
+    if v is None:
+        return f"<td class='n'>{fmt.NA}</td>"
+    if size:
+        text = fmt.size(v, unit)
+    elif unit in ("USD", "USD/yr"):
+        text = fmt.money(v)
+    elif unit == "year":
+        text = str(int(v))
+    elif isinstance(v, bool) or not isinstance(v, (int, float)):
+        text = str(v)
+    elif unit in fmt.ENERGY_UNITS:
+        text = fmt.count(v)
+    else:
+        text = fmt.value(v, unit)
+    number = isinstance(v, (int, float)) and not isinstance(v, bool)
+    return f"<td class='n'{f' data-value={quoteattr(repr(v))}' if number else ''}>{escape(text)}</td>"
+
+
+def _period_table(id_: str, title: str, second: str, heads: list[str], rows, size: bool = False) -> list[str]:
+    """A table with one column per period: (label, second column, values, unit of the values) per row; `size`: the
+    values are sizes."""
+    out = [f"<table id='{id_}' style='margin-bottom:12px'><tr><th>{escape(title)}</th><th>{escape(second)}</th>"
+           + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr>"]
+    for label, kind, values, unit in rows:
+        out.append(f"<tr><td>{escape(label)}</td><td>{escape(kind)}</td>"
+                   + "".join(_period_cell(v, unit, size) for v in values) + "</tr>")
+    return out + ["</table>"]
+
+
+def periods_section(data: ReportData) -> list[str]:
+    """A multi-period plan's section (planner/report/periods.py): each period's years and operating PV, the sizes in
+    service, built and retired, the build-out charts, the energy and revenue by period and the inputs each period
+    changes; [] for a plan of one period."""
+    if not pr.block(data):
+        return []
+    heads = pr.labels(data)
+    out = [f"<section id='periods'><h2>Investment periods: {len(heads)} periods</h2>"]
+    out += [f"<p class='sub'>{escape(n)}</p>" for n in pr.notes(data)]
+    out += _period_table("periods-overview", "Investment period", "Unit", heads,
+                         [(r.label, r.kind, r.values, r.kind) for r in pr.overview(data)])
+    sizes = pr.sizes(data)
+    out.append("<h3>Sizes by period</h3>")
+    for id_, title, part in (("periods-in-service", "In service during the period", "in_service"),
+                             ("periods-new", "Built at the start of the period", "new"),
+                             ("periods-retired", "Retired at the start of the period", "retired")):
+        out += _period_table(id_, title, "Unit", heads, [(s.label, s.unit, getattr(s, part), s.unit) for s in sizes],
+                             size=True)
+    out.append("<h3>Build-out: capacity in service by period (one chart per unit)</h3>"
+               "<div style='display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:0 12px'>")
+    for chart in pr.build_out(data):
+        out.append(svg.stacked_columns(heads, {s.label: s.in_service for s in chart.series}, chart.title, chart.unit,
+                                       width=480, height=240))
+    out.append("</div>")
+    out.append("<h3>Energy and revenue by period (representative year)</h3>")
+    out += _period_table("periods-energy", "Energy, MWh/yr (representative year)", "Role", heads,
+                         [(r.label, r.kind, r.values, "MWh/yr") for r in pr.energy(data)])
+    out += _period_table("periods-revenue", "Revenue (+) and cost (-), representative year", "Unit", heads,
+                         [(r.label, r.kind, r.values, r.kind) for r in pr.revenue(data)])
+    changes = pr.changes(data)
+    if changes:
+        out.append("<h3>Inputs the periods change</h3><p class='sub'>Blank: the workbook's value. "
+                   + "; ".join(f"<b>{escape(c.name)}</b>: {escape(c.note)}{f' ({escape(c.unit)})' if c.unit else ''}"
+                               for c in changes) + ".</p>")
+        out.append("<table id='periods-changes'><tr><th>Input</th><th>Unit</th>"
+                   + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr>")
+        for c in changes:
+            out.append(f"<tr><td>{_breakable(c.name)}</td><td>{escape(c.unit)}</td>"
+                       + "".join("<td></td>" if v is None else _period_cell(v, c.unit) for v in c.values) + "</tr>")
+        out.append("</table>")
+    out.append("</section>")
     return out

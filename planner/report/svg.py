@@ -172,3 +172,44 @@ def step_cdf(series: dict[str, tuple[list[float], list[float]]], title: str, wid
         parts.append(f'<text x="{pad_l + pw + 24}" y="{pad_t + 9 + 16 * i}" class="ax">{escape(name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_columns(categories: list[str], series: dict[str, list[float]], title: str, unit: str, width: int = 730,
+                    height: int = 280) -> str:
+    """Vertical stacked columns, one per category (a period), one coloured segment per series, with a legend.
+
+    A segment's height is the plot's height x its value / the tallest column's total (the sum of its positive
+    values), so heights are proportional to the values; a value of zero or less draws nothing. The plot area
+    is the frame rectangle (class "frame"); each segment's tooltip gives its value as fmt.size writes it."""
+    pad_l, pad_t, pad_b, pad_r = 60, 26, 40, min(190, width // 3)
+    totals = [sum(v[i] for v in series.values() if v[i] > 0) for i in range(len(categories))]
+    vmax = max(totals, default=0.0) or 1.0
+    pw, ph = width - pad_l - pad_r, height - pad_t - pad_b
+    slot = pw / max(len(categories), 1)
+    bw = min(slot * 0.6, 90.0)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="{pad_l}" y="16" class="ct">{escape(title)}</text>',
+             f'<rect class="frame" x="{pad_l}" y="{pad_t}" width="{pw}" height="{ph}" fill="none" stroke="#ccc"/>',
+             f'<text x="{pad_l - 4}" y="{pad_t + 8}" class="ax" text-anchor="end">{fmt.size(vmax, unit)}</text>',
+             f'<text x="{pad_l - 4}" y="{pad_t + ph}" class="ax" text-anchor="end">0</text>',
+             f'<text x="{pad_l - 4}" y="{pad_t + ph + 14}" class="ax" text-anchor="end">{escape(unit)}</text>']
+    for i, cat in enumerate(categories):
+        x, base = pad_l + slot * i + (slot - bw) / 2, pad_t + ph
+        for name, values in series.items():
+            v = values[i]
+            if v <= 0:
+                continue
+            h = ph * v / vmax
+            base -= h
+            col = PALETTE[list(series).index(name) % len(PALETTE)]
+            parts.append(f'<rect x="{x:.1f}" y="{base:.2f}" width="{bw:.1f}" height="{h:.2f}" fill="{col}">'
+                         f'<title>{escape(name)}, {escape(cat)}: {fmt.size(v, unit)} {escape(unit)}</title></rect>')
+        for k, line in enumerate(cat.replace(" (", "\n(").split("\n")[:2]):  # "2027" over "(years 1-3)"
+            parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - pad_b + 14 + 12 * k}" class="ax" '
+                         f'text-anchor="middle">{escape(line)}</text>')
+    for j, name in enumerate(series):
+        col = PALETTE[j % len(PALETTE)]
+        parts.append(f'<rect x="{pad_l + pw + 10}" y="{pad_t + 16 * j}" width="10" height="10" fill="{col}"/>')
+        parts.append(f'<text x="{pad_l + pw + 24}" y="{pad_t + 9 + 16 * j}" class="ax">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
