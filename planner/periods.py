@@ -57,6 +57,16 @@ def period_inputs(sc: Scenario) -> list[Scenario]:
     return out
 
 
+def single_period_inputs(sc: Scenario) -> Scenario:
+    """A workbook of one period that changes inputs (or declines them) as the plain one-period model sees it: the
+    changes applied, a decline as its average over the whole analysis relative to year 1 (docs/periods.md)."""
+    out = sc.copy()
+    for name, value in period_changes(sc)[0].items():
+        set_param(out, name, value)
+    out.investment_periods, out.declines = [], []
+    return out
+
+
 def check_periods(scs: list[Scenario]) -> None:
     """The periods must share one set of decisions and one size per unit (a container, a block, a genset means
     the same in every period): InputError naming what a period changed otherwise."""

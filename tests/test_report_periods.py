@@ -34,7 +34,8 @@ CONTAINERS = [40.0, 120.0, 50.0]  # in service: 40 built in 2027, 80 more in 203
 MW_IN_SERVICE = {  # the sizes in MW in service in each period: the MW build-out chart, by hand
     "battery_mw": [0.0, 10.0, 10.0], "export_mw": [20.0, 20.0, 20.0], "import_limit_mw": [5.0, 5.0, 5.0],
     "mining_mw": [0.99704 * c for c in CONTAINERS]}
-MW_TALLEST = 10.0 + 20.0 + 5.0 + 0.99704 * 120.0  # 2030: 154.6448 MW
+MW_BOUGHT = {k: MW_IN_SERVICE[k] for k in ("battery_mw", "export_mw")}  # the MW chart draws the bought sizes only
+MW_BOUGHT_TALLEST = 10.0 + 20.0  # 2030 and 2035: 30 MW
 ENERGY_FACTOR = [0.6, 1.0, 0.8]  # each period's energy and revenue: the base run's times this
 NPV_OPERATING = [40e6, 95e6, 150e6]
 CHANGES = [{}, {"mining.hashprice_usd_per_ph_day": 55.0, "hourly.export_price_usd_per_mwh": 1.1},
@@ -194,9 +195,12 @@ def test_build_out_charts_one_per_unit_each_series_a_row_of_the_in_service_table
     top, service = table(ws, "In service during the period")
     row_of = {ws.cell(r, 1).value: r for r in range(top + 1, top + 1 + len(service))}
     charts = ws._charts
-    units = ["MW_ac", "MW_dc", "MW", "MWh", "containers", "PH/s", "ASICs"]  # the sizes' units, first seen first
+    bought = summary["capex_by_size_usd"]  # the first size of each decision: what is built
+    units = list(dict.fromkeys(lab[k]["unit"] for k in lab if k in bought and any(p["sizes"].get(k)
+                                                                                  for p in summary["periods"])))
+    assert len(units) >= 3 and "MW_dc" not in units and "PH/s" not in units
     assert [c.y_axis.title.tx.rich.p[0].r[0].t for c in charts] == units
-    by_unit = {u: [k for k in lab if lab[k]["unit"] == u and k in summary["sizes"]] for u in units}
+    by_unit = {u: [k for k in lab if lab[k]["unit"] == u and k in summary["sizes"] and k in bought] for u in units}
     for chart, unit in zip(charts, units, strict=True):
         assert chart.tagname == "barChart" and chart.type == "col"
         assert chart.grouping == "stacked" and chart.overlap == 100
@@ -209,7 +213,7 @@ def test_build_out_charts_one_per_unit_each_series_a_row_of_the_in_service_table
             assert s.cat.numRef.f == f"'{PERIODS_SHEET}'!$C${top}:$E${top}"  # openpyxl's ref for categories
     mw = charts[units.index("MW")]
     assert [ws[s.tx.strRef.f.split("!")[1].replace("$", "")].value for s in mw.series] == [
-        "Battery power", "Export line", "Import limit", "Mining fleet power"]
+        "Battery power", "Export line"]  # the import limit is given and the fleet's MW is its containers' power
     for key, values in MW_IN_SERVICE.items():
         assert [ws.cell(row_of[lab[key]["label"]], j).value for j in range(3, 6)] == pytest.approx(values), key
     assert [ws.cell(top, j).value for j in range(3, 6)] == HEADS
@@ -230,7 +234,7 @@ def test_periods_sheet_prints_as_the_others_and_holds_no_formula(periods_dir):
     _, _, max_col, max_row = range_boundaries(ws.print_area.split("!")[-1].replace("$", ""))
     assert max_col >= 6  # the three periods and the description column print
     breaks = sorted(b.id for b in ws.row_breaks.brk)
-    assert breaks  # seven charts of 8 cm take more than the first page
+    assert breaks  # the tables and charts take more than the first page
     for chart in ws._charts:  # every chart prints whole on one page
         top = chart.anchor._from.row + 1
         bottom = top + chart.anchor.ext.height / 360000 / 2.54 * 72 / 15.0 - 1  # EMU -> cm -> rows of 15 pt
@@ -315,7 +319,7 @@ def test_html_section_shows_the_sheets_numbers_rounded_alike_and_nothing_else_ch
     assert [t for _, t in changed["finance.<wbr>discount_<wbr>rate"]] == ["9.0 %/yr"]  # fmt.value of a fraction/yr
     # inert: the hostile note is text; the section has no script
     assert "<script" not in page and escape(HOSTILE) in sec
-    assert sec.count("<svg") == 7  # one build-out chart per unit, as the sheet
+    assert sec.count("<svg") == len(openpyxl.load_workbook(folder / "report.xlsx")[PERIODS_SHEET]._charts) >= 3
 
 
 def segments(chart: str) -> list[tuple[str, str, float]]:
@@ -332,16 +336,15 @@ def test_build_out_svg_bar_heights_are_proportional_to_the_sizes(periods_dir):
     (mw,) = [c for c in charts if 'aria-label="In service: MW"' in c]
     frame = float(re.search(r'<rect class="frame" [^>]*height="([^"]+)"', mw).group(1))
     lab = summary["labels"]["sizes"]
-    expected = [(lab[k]["label"], HEADS[i], frame * v / MW_TALLEST) for i in range(3)
-                for k, values in MW_IN_SERVICE.items() for v in [values[i]] if v > 0]
+    expected = [(lab[k]["label"], HEADS[i], frame * v / MW_BOUGHT_TALLEST) for i in range(3)
+                for k, values in MW_BOUGHT.items() for v in [values[i]] if v > 0]
     seen = segments(mw)
-    assert len(seen) == 11  # 2027 has no battery: 3 + 4 + 4 segments
+    assert len(seen) == 5  # 2027 has no battery: 1 + 2 + 2 segments
     assert [(n, p) for n, p, _ in sorted(seen)] == [(n, p) for n, p, _ in sorted(expected)]
     assert [h for *_, h in sorted(seen)] == pytest.approx([h for *_, h in sorted(expected)], abs=0.006)  # to 0.01 px
     assert sum(h for _, p, h in seen if p == HEADS[1]) == pytest.approx(frame, abs=0.02)  # the tallest fills the plot
-    # the mining segment of 2027 is 39.88 / 154.64 of the plot: a quarter, by hand
-    assert dict(((n, p), h) for n, p, h in seen)[("Mining fleet power", HEADS[0])] / frame == pytest.approx(
-        39.8816 / 154.6448, abs=1e-4)
+    # the export line of 2027 is 20 of the tallest 30 MW: two thirds of the plot, by hand
+    assert dict(((n, p), h) for n, p, h in seen)[("Export line", HEADS[0])] / frame == pytest.approx(2 / 3, abs=1e-4)
 
 
 def test_stacked_columns_helper_on_a_hand_case():

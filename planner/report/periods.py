@@ -146,11 +146,14 @@ class BuildOut:
 
 def build_out(data: ReportData) -> list[BuildOut]:
     """One stacked chart per unit (exactly as the label table writes it: MW, MW_ac, MWh, containers, ...), in the
-    order the units first appear among the sizes; each series a size of that unit in service in some period. A
-    bar adds up only sizes of one unit (docs/report.md, "Periods")."""
+    order the units first appear among the sizes; each series a size that is bought (the first size of each new-size
+    decision: the keys of capex_by_size_usd, so PV's DC beside its AC, a fleet's MW beside its count and a given
+    limit are not drawn again) in service in some period. A bar adds up only sizes of one unit (docs/report.md,
+    "Periods")."""
+    bought = set(data.summary.get("capex_by_size_usd") or {})
     by_unit: dict[str, list[SizeRow]] = {}
     for row in sizes(data):
-        if any(abs(v) > SIZE_EPS for v in row.in_service):
+        if (not bought or row.key in bought) and any(abs(v) > SIZE_EPS for v in row.in_service):
             by_unit.setdefault(row.unit, []).append(row)
     return [BuildOut(unit, f"In service: {unit}", rows) for unit, rows in by_unit.items()]
 
@@ -165,8 +168,9 @@ def notes(data: ReportData) -> list[str]:
            f"built or retired at the start of a period and stays in service until it is retired.",
            "Energy and revenue are each period's representative year (per year); the PV of a period's operating "
            "cash flows covers all its operating years. The cash flow (pro-forma) spans every year of the plan.",
-           (f"Each period's dispatch was modelled on {days} typical days." if days else
-            "Each period's dispatch was modelled over the full year.")]
+           (f"The plan was sized on {days} typical days per period; each period's full year was then "
+            f"re-dispatched with its sizes fixed, and the figures here are those full years'." if days else
+            "The plan was sized and valued over each period's full year.")]
     if mp.get("npv_usd") is not None:
         out.append(f"NPV of the whole plan: {fmt.money(mp['npv_usd'])}.")
     out += [str(n) for n in mp.get("notes") or []]
