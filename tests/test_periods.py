@@ -240,3 +240,26 @@ def test_on_typical_days_every_period_is_valued_on_its_full_year():
         assert p["energy_mwh"]["generation_gas"] <= 8760 * 8.0  # within the real gas of the year
         assert p["npv_operating_usd"] == pytest.approx(p["npv_operating_usd"])
         assert q["sizes"]["gas_units"] >= 0
+
+
+def test_a_period_change_applied_after_the_aggregation_equals_aggregating_the_changed_year():
+    """The typical days are chosen once: a constant factor leaves tsam's day selection and weights unchanged and
+    scales the representative days exactly (checked on permian_gas's full year at 48 days too, docs/periods.md)."""
+    import numpy as np
+
+    from planner.scenario.params import set_param
+    from planner.scenario.typical import aggregate
+
+    rng = np.random.default_rng(3)
+    hours = 24 * 30
+    sc = small_scenario(hours, weight=1.0, pv_cf=rng.uniform(0, 1, hours),
+                        gas_supply_mmbtu_per_h=rng.uniform(10, 20, hours),
+                        export_price_usd_per_mwh=rng.normal(40, 10, hours))
+    changed = sc.copy()
+    set_param(changed, "hourly.gas_supply_mmbtu_per_h", 0.37)
+    a, b = aggregate(sc, 5), aggregate(changed, 5)
+    set_param(a, "hourly.gas_supply_mmbtu_per_h", 0.37)
+    assert (a.periods.sequence == b.periods.sequence).all()
+    assert np.array_equal(a.weights, b.weights)
+    for col in ("gas_supply_mmbtu_per_h", "pv_cf", "export_price_usd_per_mwh"):
+        assert np.allclose(a.hourly[col], b.hourly[col], rtol=1e-12, atol=0), col
