@@ -94,17 +94,22 @@ def test_a_gas_supply_halving_each_period_keeps_floor_flow_units_and_relocates_t
     assert units == [math.floor(f) for f in FLOWS_MW] == [8, 4, 2]
     assert [p["sizes_retired"]["gas_units"] for p in r.extra["periods"]] == [0, 4, 2]
     assert [p["sizes_new"]["gas_units"] for p in r.extra["periods"]] == [8, 0, 0]
+    assert r.npv_usd == pytest.approx(gas_npv(), rel=1e-9)
+    assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
+
+
+def gas_npv() -> float:
+    """8 gensets bought in year 0, 4 relocated at the end of year 4 and 2 at the end of year 8, 2 salvaged at 12."""
     margin = EXPORT - GAS_PRICE * HEAT_RATE  # USD per MWh a running genset earns
     fom = 20.0 * 1000  # USD per genset-year
     spans_ = [(1, 4), (5, 8), (9, 12)]
     operating = sum((n * 8760 * margin - n * fom) * pv_of_years(D, years(*s))
-                    for n, s in zip(units, spans_, strict=True))
+                    for n, s in zip((8, 4, 2), spans_, strict=True))
     move = MOVE_USD_PER_KW * 1000
     capital = (8 * GENSET_USD - 4 * (GENSET_USD * (G_LIFE - 4) / G_LIFE - move) * v(4)
                - 2 * (GENSET_USD * (G_LIFE - 8) / G_LIFE - move) * v(8)
-               - 2 * GENSET_USD * (G_LIFE - 12) / G_LIFE * v(12))  # relocated at 4 and 8, salvaged at 12
-    assert r.npv_usd == pytest.approx(operating - capital, rel=1e-9)
-    assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
+               - 2 * GENSET_USD * (G_LIFE - 12) / G_LIFE * v(12))
+    return operating - capital
 
 
 # ------------------------------------------------------------------------------------- mining over a halving
@@ -263,3 +268,41 @@ def test_a_period_change_applied_after_the_aggregation_equals_aggregating_the_ch
     assert np.array_equal(a.weights, b.weights)
     for col in ("gas_supply_mmbtu_per_h", "pv_cf", "export_price_usd_per_mwh"):
         assert np.allclose(a.hourly[col], b.hourly[col], rtol=1e-12, atol=0), col
+
+
+@pytest.mark.slow  # a full-year workbook written and run through the CLI with both reports: ~30 s
+def test_cli_runs_a_periods_workbook_and_writes_the_periods_in_summary_and_both_reports(tmp_path):
+    """`planner run WB` on the gas case over a full year (a Periods sheet of three periods): exit 0, the closed-form
+    NPV and fleets in summary.json, the Periods sheet and section in the reports; --stochastic is refused."""
+    import json
+    import subprocess
+    import sys
+
+    import numpy as np
+    import openpyxl
+
+    from planner.scenario.template import write_workbook
+
+    sc = gas_site()
+    wave = 0.5 + 0.5 * np.sin(np.arange(8760) * 2 * np.pi / 24) * np.linspace(0.2, 1, 8760)  # days differ
+    sc.hourly = small_scenario(8760, gas_supply_mmbtu_per_h=HEAT_RATE * FLOWS_MW[0], export_price_usd_per_mwh=EXPORT,
+                               pv_cf=wave).hourly  # PV is off: pv_cf only makes the days differ for tsam
+    sc.site.name = "periods-cli"
+    wb = write_workbook(sc, tmp_path / "site.xlsx")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "planner.cli", "run", str(wb), "-o", str(out), "--gap", "1e-7",
+                        "--typical-days", "4"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr + r.stdout
+    assert "3 investment periods, sized on 4 typical days each" in r.stdout and "by period" in r.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["npv_usd"] == pytest.approx(gas_npv(), rel=1e-7)
+    assert summary["proforma_npv_usd"] == pytest.approx(gas_npv(), rel=1e-7)
+    assert [p["sizes"]["gas_units"] for p in summary["periods"]] == [8, 4, 2]
+    assert [p["sizes_retired"]["gas_units"] for p in summary["periods"]] == [0, 4, 2]
+    assert summary["multi_period"]["typical_days"] == 4 and summary["multi_period"]["periods"] == 3
+    assert summary["investment"]["npv_usd"] == pytest.approx(gas_npv(), rel=1e-7)  # the baseline builds nothing
+    assert "Periods" in openpyxl.load_workbook(out / "report.xlsx").sheetnames
+    assert "<section id='periods'>" in (out / "report.html").read_text()
+    refused = subprocess.run([sys.executable, "-m", "planner.cli", "run", str(wb), "-o", str(tmp_path / "s"),
+                              "--stochastic"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "--stochastic over investment periods is not offered" in refused.stderr
