@@ -189,10 +189,6 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
                         strategy=mip_strategy, node_limit=node_limit)
     from planner.scenario.periods import multi_period
 
-    if not multi_period(sc) and (sc.investment_periods or sc.declines):
-        from planner.periods import single_period_inputs
-
-        sc = single_period_inputs(sc)  # one period that changes inputs: the one-year model with them applied
     if multi_period(sc):
         if stochastic:
             raise UsageError("--stochastic over investment periods is not offered yet: run the Periods sheet "

@@ -35,6 +35,8 @@ def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressF
              baseline: bool = False) -> Result:
     """Solve one scenario and return its results; SolveError (with a diagnosis) if there is no plan.
 
+    A workbook of several investment periods is planned by planner/periods.py: optimise_periods (on 48 typical
+    days unless `typical_days` says otherwise, 0 = full years; no `fixed`, no marginal units).
     With `typical_days`, the plant is sized on that many typical days (plus extreme days) and the
     sizes are then fixed and re-dispatched over the full year, whose NPV is the answer. With `fixed`
     (new-size variable -> value), those sizes are held and the rest re-optimised (a design evaluated).
@@ -42,6 +44,21 @@ def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressF
     `baseline`: also value the do-nothing plan over the full year and the investment over it (one LP).
     """
     opts = opts or SolveOptions()
+    from planner.scenario.periods import multi_period
+
+    if multi_period(sc):  # a Periods sheet of several periods: the multi-period plan (planner/periods.py)
+        from planner.periods import DEFAULT_TYPICAL_DAYS, optimise_periods
+
+        if fixed is not None:
+            raise SolveError("A design held fixed is a single-period question:", [
+                "this workbook plans several investment periods (its Periods sheet); hold a design on a workbook "
+                "of one period"])
+        days = DEFAULT_TYPICAL_DAYS if typical_days is None else typical_days
+        return optimise_periods(sc, opts, progress, typical_days=days or None, baseline=baseline)
+    if sc.investment_periods or sc.declines:  # one period that changes inputs: the one-year model with them
+        from planner.periods import single_period_inputs
+
+        sc = single_period_inputs(sc)
     if fixed is not None:
         result = _optimise(sc, opts, progress, marginals, fixed=fixed)
     elif typical_days:

@@ -109,7 +109,8 @@ def solve_case(job: Job) -> CaseResult:
         sc = job.base.copy()
         for name, value in case.changes.items():
             set_param(sc, name, value)
-        can_warm = (job.warm and job.typical_days is None and not case.fixed_design
+        periods = job.base.investment_periods or job.base.declines  # planner/run.py: optimise plans them, cold
+        can_warm = (job.warm and job.typical_days is None and not case.fixed_design and not periods
                     and all(reprice_only(n, job.base) for n in case.changes))
         if can_warm:
             npv, gap, sizes = _solve_warm(job, sc)

@@ -293,6 +293,16 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
     On typical days the extensive form takes the place of the deterministic sizing in the typical-day loop
     (planner/run.py: optimise_typical), so days the design cannot serve join the model as they do there.
     """
+    from planner.errors import UsageError
+    from planner.scenario.periods import multi_period
+
+    if multi_period(base):
+        raise UsageError("a stochastic plan over investment periods is not offered yet: run the Periods sheet "
+                         "deterministically, or the stochastic plan on a single-period workbook (docs/periods.md)")
+    if base.investment_periods or base.declines:  # one period that changes inputs: the one-year model with them
+        from planner.periods import single_period_inputs
+
+        base = single_period_inputs(base)
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     probs = [float(s.probability) for s in scens]
@@ -425,6 +435,11 @@ def optimise_stochastic(sc: Scenario, scens: list[ScenarioLike], settings: Setti
     dispatch.csv, the pro-forma and the do-nothing baseline), with summary.json's "stochastic" block."""
     from planner.run import add_baseline, optimise
 
+    if sc.investment_periods or sc.declines:  # one period that changes inputs (several: refused below)
+        from planner.periods import single_period_inputs
+        from planner.scenario.periods import multi_period
+
+        sc = sc if multi_period(sc) else single_period_inputs(sc)
     block, result = stochastic_plan(sc, scens, settings, opts, progress)
     if result is None:
         result = optimise(sc, opts, marginals=False, fixed=block["design"]["new_sizes"])

@@ -306,3 +306,19 @@ def test_cli_runs_a_periods_workbook_and_writes_the_periods_in_summary_and_both_
     refused = subprocess.run([sys.executable, "-m", "planner.cli", "run", str(wb), "-o", str(tmp_path / "s"),
                               "--stochastic"], capture_output=True, text=True)
     assert refused.returncode == 2 and "--stochastic over investment periods is not offered" in refused.stderr
+
+
+def test_one_period_that_changes_inputs_is_the_one_year_model_with_them_applied():
+    """planner.run.optimise applies a single period's changes (and a decline as its whole-life average)."""
+    from planner.run import optimise
+
+    sc = gas_site()
+    sc.investment_periods = periods((2027, {"hourly.gas_supply_mmbtu_per_h": 0.5}))
+    applied = gas_site()
+    applied.investment_periods = []
+    applied.hourly["gas_supply_mmbtu_per_h"] *= 0.5
+    a = optimise(sc, OPTS, marginals=False)
+    b = optimise(applied, OPTS, marginals=False)
+    assert a.npv_usd == pytest.approx(b.npv_usd, rel=1e-12) and a.sizes["gas_units"] == 4
+    multi = optimise(gas_site(), OPTS, marginals=False, typical_days=0)  # several periods: planned over them
+    assert multi.npv_usd == pytest.approx(gas_npv(), rel=1e-9) and len(multi.extra["periods"]) == 3
