@@ -337,9 +337,9 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
         stats = solve_model(hm, opts, progress, start=start_vector(mp, hm, previous, opts))
         timings["sizing"] += time.perf_counter() - t1
         if stats.objective is None:
-            raise SolveError(f"The multi-period model has no plan: {stats.status} ({stats.termination})", [
-                "each period must be servable on its own: run the workbook without its Periods sheet, or with "
-                "each period's changes, to see which requirement cannot be met"])
+            raise SolveError(f"The multi-period model has no plan ({stats.status}):", explain_periods(full, opts) or [
+                "no single period's requirement could be named; check the periods' changes together (e.g. a "
+                "minimum build that a later period's limits cannot hold)"])
         design = previous = read_design(mp)
         t1 = time.perf_counter()
         run, short_days = value_design(years, design, mp.cost)
@@ -364,6 +364,17 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
     if baseline:
         add_periods_baseline(result, sc, years, mp.cost)
     return result
+
+
+def explain_periods(full: list[Scenario], opts: SolveOptions) -> list[str]:
+    """Why the multi-period model has no plan: each period's own diagnosis (planner/solve/elastic.py), named by its
+    start year; empty when every period alone has a plan."""
+    from planner.solve import diagnose
+
+    out = []
+    for sc, span in zip(full, spans(full[0]), strict=True):
+        out += [f"in the period starting in {span.start_year}: {reason}" for reason in diagnose(sc, opts) or []]
+    return out
 
 
 def start_vector(mp: MultiPeriod, hm: HighsModel, previous: Design | None, opts: SolveOptions):
@@ -412,6 +423,9 @@ class FullYears:
         stats = solve_model(hm, self.opts)
         if stats.objective is None:
             return None
+        if stats.status != "optimal":  # an LP stopped early (time limit): its value is no period's value
+            raise SolveError(f"The full-year re-dispatch of the period starting in {self.periods[p].start_year} "
+                             f"stopped before its optimum ({stats.status}); raise --time-limit")
         return extract(b, stats)
 
     def short_days(self, p: int, fixed: dict[str, float]) -> set[int]:

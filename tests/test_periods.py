@@ -322,3 +322,10 @@ def test_one_period_that_changes_inputs_is_the_one_year_model_with_them_applied(
     assert a.npv_usd == pytest.approx(b.npv_usd, rel=1e-12) and a.sizes["gas_units"] == 4
     multi = optimise(gas_site(), OPTS, marginals=False, typical_days=0)  # several periods: planned over them
     assert multi.npv_usd == pytest.approx(gas_npv(), rel=1e-9) and len(multi.extra["periods"]) == 3
+
+
+def test_a_period_that_cannot_be_served_is_named_by_its_start_year():
+    sc = stepped_load_site()
+    sc.nuclear.max_new_units = 3  # 150 MW: the last period's 200 MW load cannot be served
+    with pytest.raises(Exception, match="in the period starting in 2042: demand cannot be met"):
+        optimise_periods(sc, OPTS, typical_days=None, baseline=False)
