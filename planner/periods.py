@@ -47,12 +47,7 @@ SERVED_TOL_MW = 1e-6
 
 def period_inputs(sc: Scenario) -> list[Scenario]:
     """A copy of `sc` per period with its changes applied (planner/scenario/periods.py: period_changes)."""
-    out = []
-    for changes in period_changes(sc):
-        p = sc.copy()
-        for name, value in changes.items():
-            set_param(p, name, value)
-        out.append(p)
+    out = with_changes(sc, sc)
     check_periods(out)
     return out
 
@@ -329,7 +324,7 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
         t1 = time.perf_counter()
         if typical_days:
             reduced = aggregate(aggregatable, typical_days, own_days=tuple(sorted(own_days)))
-            scs = _with_changes(reduced, sc)
+            scs = with_changes(reduced, sc)
         else:
             scs = full
         mp = build_periods(scs, periods)
@@ -391,11 +386,12 @@ def start_vector(mp: MultiPeriod, hm: HighsModel, previous: Design | None, opts:
     return x
 
 
-def _with_changes(reduced: Scenario, sc: Scenario) -> list[Scenario]:
-    """The reduced year with each period's changes applied (the same typical days for every period)."""
+def with_changes(year: Scenario, sc: Scenario) -> list[Scenario]:
+    """A copy of `year` (the workbook's, or its typical days: the same days for every period) per period of `sc`,
+    with the period's changes applied."""
     out = []
     for changes in period_changes(sc):
-        p = reduced.copy()
+        p = year.copy()
         for name, value in changes.items():
             set_param(p, name, value)
         out.append(p)

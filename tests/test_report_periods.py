@@ -226,11 +226,7 @@ def test_periods_sheet_prints_as_the_others_and_holds_no_formula(periods_dir):
     folder, _ = periods_dir
     wb = openpyxl.load_workbook(folder / "report.xlsx")
     ws, ref = wb[PERIODS_SHEET], wb["Summary"]
-    for attr in ("orientation", "paperSize", "fitToWidth", "fitToHeight"):
-        assert getattr(ws.page_setup, attr) == getattr(ref.page_setup, attr), attr
-    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("landscape", 1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
-    assert ws.page_margins.top == ref.page_margins.top and ws.page_margins.left == ref.page_margins.left
+    unc.assert_prints_like(ws, ref)
     _, _, max_col, max_row = range_boundaries(ws.print_area.split("!")[-1].replace("$", ""))
     assert max_col >= 6  # the three periods and the description column print
     breaks = sorted(b.id for b in ws.row_breaks.brk)

@@ -274,6 +274,15 @@ def test_two_designs_with_the_same_build_are_said_to_coincide(base_dir, stoch_di
     assert note in [ws.cell(r, 1).value for r in range(2, table(ws, "NPV over the scenarios")[0])]
 
 
+def assert_prints_like(ws, ref) -> None:
+    """The sheet's page setup is the Summary's: landscape, one page wide, title row repeated, same margins."""
+    for attr in ("orientation", "paperSize", "fitToWidth", "fitToHeight"):
+        assert getattr(ws.page_setup, attr) == getattr(ref.page_setup, attr), attr
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("landscape", 1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    assert ws.page_margins.top == ref.page_margins.top and ws.page_margins.left == ref.page_margins.left
+
+
 def test_uncertainty_sheet_prints_as_the_others_and_holds_no_formula(stoch_dir):
     from openpyxl.utils import range_boundaries
     from test_report import page_rows
@@ -281,11 +290,7 @@ def test_uncertainty_sheet_prints_as_the_others_and_holds_no_formula(stoch_dir):
     folder, _ = stoch_dir
     wb = openpyxl.load_workbook(folder / "report.xlsx")
     ws, ref = wb[UNCERTAINTY_SHEET], wb["Summary"]
-    for attr in ("orientation", "paperSize", "fitToWidth", "fitToHeight"):
-        assert getattr(ws.page_setup, attr) == getattr(ref.page_setup, attr), attr
-    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("landscape", 1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
-    assert ws.page_margins.top == ref.page_margins.top and ws.page_margins.left == ref.page_margins.left
+    assert_prints_like(ws, ref)
     _, _, max_col, max_row = range_boundaries(ws.print_area.split("!")[-1].replace("$", ""))
     (chart,) = ws._charts
     top = chart.anchor._from.row + 1
