@@ -157,8 +157,16 @@ class MultiPeriod:
     retirable: set[str] = field(default_factory=set)
 
 
-def build_periods(scs: list[Scenario], periods: list[PeriodSpan]) -> MultiPeriod:
-    """The multi-period model over these period inputs (P1)-(P5)."""
+def build_periods(scs: list[Scenario], periods: list[PeriodSpan], integer_vintages: bool = False) -> MultiPeriod:
+    """The multi-period model over these period inputs (P1)-(P5).
+
+    The integers are a fleet's units in service in each period (the period blocks' own integer decisions); its
+    vintages are continuous. Given whole numbers in service, the vintages' rows (P2)-(P3) form a network (each
+    vintage a path through the periods), so a basic solution has whole vintages too; only the budget row (P5)
+    can break that, and `integer_vintages` then makes the vintages integer instead (planner: optimise_periods
+    rebuilds so when a solution comes back fractional). 12 integers for 3 fleets over 4 periods instead of 30:
+    permian_gas, 48 days, 173 s -> (docs/periods.md, Performance).
+    """
     m = pyo.ConcreteModel(name="periods")
     blocks = []
     for k, (sc, span) in enumerate(zip(scs, periods, strict=True)):
@@ -177,7 +185,7 @@ def build_periods(scs: list[Scenario], periods: list[PeriodSpan]) -> MultiPeriod
             retirable.add(d.var)
         for q in range(n):
             ub = blocks[q].ctx.new[d.var].ub
-            dom = pyo.NonNegativeIntegers if d.integer else pyo.NonNegativeReals
+            dom = pyo.NonNegativeIntegers if d.integer and integer_vintages else pyo.NonNegativeReals
             for p in range(q, n):
                 if p == q or d.var in retirable:
                     var = pyo.Var(domain=dom, bounds=(0, ub))
@@ -192,7 +200,8 @@ def build_periods(scs: list[Scenario], periods: list[PeriodSpan]) -> MultiPeriod
                                                       for _tech, s in vintage_schedules(scs, periods, t, d, q, leaves))
         for p, b in enumerate(blocks):
             var = b.ctx.new[d.var]
-            var.domain = pyo.NonNegativeReals  # integral through (P2): the vintages carry the integers
+            if integer_vintages:
+                var.domain = pyo.NonNegativeReals  # integral through (P2): the vintages carry the integers
             links.append((var, [x[d.var, q, p] for q in range(p + 1)]))
     m.in_service = pyo.Constraint(range(len(links)), rule=lambda _m, i: links[i][0] == sum(links[i][1]))  # (P2)
     m.retire_only = pyo.Constraint(range(len(monotone)),
@@ -267,12 +276,20 @@ class Design:
                          for v, c in cost.items()))
 
 
-def read_design(mp: MultiPeriod) -> Design:
-    """The solved vintages (integer ones rounded)."""
+INTEGRAL_TOL = 1e-6  # a fleet's vintage this close to a whole number is that number
+
+
+def read_design(mp: MultiPeriod) -> Design | None:
+    """The solved vintages, a fleet's rounded to whole units; None if one of them is not whole (see build_periods)."""
+    integer = {d.var for _t, d in decisions(mp.scs[0]) if d.integer}
     out = {}
     for key, var in mp.x.items():
         value = float(pyo.value(var))
-        out[key] = float(round(value)) if var.is_integer() else value
+        if key[0] in integer:
+            if abs(value - round(value)) > INTEGRAL_TOL:
+                return None
+            value = float(round(value))
+        out[key] = value
     return Design(out, len(mp.periods))
 
 
@@ -327,15 +344,21 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
             scs = with_changes(reduced, sc)
         else:
             scs = full
-        mp = build_periods(scs, periods)
-        hm = HighsModel(mp.m)
-        stats = solve_model(hm, opts, progress, start=start_vector(mp, hm, previous, opts))
+        design = None
+        for integer_vintages in (False, True):
+            mp = build_periods(scs, periods, integer_vintages)
+            hm = HighsModel(mp.m)
+            stats = solve_model(hm, opts, progress, start=start_vector(mp, hm, previous, opts))
+            if stats.objective is None:
+                raise SolveError(f"The multi-period model has no plan ({stats.status}):",
+                                 explain_periods(full, opts) or [
+                                     "no single period's requirement could be named; check the periods' changes "
+                                     "together (e.g. a minimum build that a later period's limits cannot hold)"])
+            design = read_design(mp)
+            if design is not None:
+                break
         timings["sizing"] += time.perf_counter() - t1
-        if stats.objective is None:
-            raise SolveError(f"The multi-period model has no plan ({stats.status}):", explain_periods(full, opts) or [
-                "no single period's requirement could be named; check the periods' changes together (e.g. a "
-                "minimum build that a later period's limits cannot hold)"])
-        design = previous = read_design(mp)
+        previous = design
         t1 = time.perf_counter()
         run, short_days = value_design(years, design, mp.cost)
         timings["full_year"] += time.perf_counter() - t1
@@ -383,6 +406,11 @@ def start_vector(mp: MultiPeriod, hm: HighsModel, previous: Design | None, opts:
     for key, var in mp.x.items():
         if id(var) in hm.col_index:
             x[hm.col_index[id(var)]] = previous.x[key]
+    for p, b in enumerate(mp.blocks):  # the units in service, where the fleets' integers are
+        for k, v in previous.in_service(p).items():
+            var = b.ctx.new[k]
+            if id(var) in hm.col_index:
+                x[hm.col_index[id(var)]] = v
     return x
 
 

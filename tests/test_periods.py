@@ -329,3 +329,24 @@ def test_a_period_that_cannot_be_served_is_named_by_its_start_year():
     sc.nuclear.max_new_units = 3  # 150 MW: the last period's 200 MW load cannot be served
     with pytest.raises(Exception, match="in the period starting in 2042: demand cannot be met"):
         optimise_periods(sc, OPTS, typical_days=None, baseline=False)
+
+
+def test_continuous_vintages_come_back_whole_and_equal_integer_vintages():
+    """The fleets' integers are their units in service; the vintages then come back whole (a network), and the
+    model with integer vintages instead has the same optimum and design."""
+    import pyomo.core as pyo
+
+    from planner.periods import build_periods, period_inputs, read_design
+    from planner.solve import HighsModel, solve_model
+
+    sc = gas_site(recovery=0.6)
+    scs = period_inputs(sc)
+    out = []
+    for integer in (False, True):
+        mp = build_periods(scs, spans(sc), integer_vintages=integer)
+        hm = HighsModel(mp.m)
+        assert len(hm.integer_cols) == (6 if integer else 3)  # 3 vintages x 2 periods, or 3 periods in service
+        stats = solve_model(hm, OPTS)
+        out.append((stats.objective, read_design(mp).x, [pyo.value(b.ctx.new["gas_new_units"]) for b in mp.blocks]))
+    assert out[0][0] == pytest.approx(out[1][0], rel=1e-9)
+    assert out[0][1] == out[1][1] and out[0][2] == pytest.approx([8, 4, 2])
