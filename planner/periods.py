@@ -165,7 +165,7 @@ def build_periods(scs: list[Scenario], periods: list[PeriodSpan], integer_vintag
     vintage a path through the periods), so a basic solution has whole vintages too; only the budget row (P5)
     can break that, and `integer_vintages` then makes the vintages integer instead (planner: optimise_periods
     rebuilds so when a solution comes back fractional). 12 integers for 3 fleets over 4 periods instead of 30:
-    permian_gas, 48 days, 173 s -> (docs/periods.md, Performance).
+    permian_gas, 4 periods x 48 days: one sizing 173 s -> 123 s (docs/periods.md, Performance).
     """
     m = pyo.ConcreteModel(name="periods")
     blocks = []
