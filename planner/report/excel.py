@@ -641,6 +641,18 @@ def _number(ws, r: int, c: int, v, unit: str, size: bool = False) -> None:
         put(ws, r, c, v)
 
 
+def _period_rows(ws, r: int, rows, unit: str | None = None) -> int:
+    """Rows below row r of a period table: label, kind (its unit or role), one number per period (in `unit`, or the
+    row's kind as its unit); returns the last row written."""
+    for row in rows:
+        r += 1
+        put(ws, r, 1, row.label)
+        put(ws, r, 2, row.kind)
+        for j, v in enumerate(row.values, start=3):
+            _number(ws, r, j, v, unit or row.kind)
+    return r
+
+
 def periods_sheet(ws, data: ReportData, lay: Layout) -> None:
     """Each period's start and operating years, the sizes in service, built and retired, the energy and revenue
     of its representative year and the inputs it changes (one column per period), then the build-out charts
@@ -654,12 +666,7 @@ def periods_sheet(ws, data: ReportData, lay: Layout) -> None:
         put(ws, r, 1, note)
     r += 2
     header(ws, r, ["Investment period", "Unit", *heads])
-    for row in pr.overview(data):
-        r += 1
-        put(ws, r, 1, row.label)
-        put(ws, r, 2, row.kind)
-        for j, v in enumerate(row.values, start=3):
-            _number(ws, r, j, v, row.kind)
+    r = _period_rows(ws, r, pr.overview(data))
     size_rows = pr.sizes(data)
     in_service_row: dict[str, int] = {}  # size key -> its row of the in-service table (the charts' series)
     for title, part in (("In service during the period", "in_service"), ("Built at the start of the period", "new"),
@@ -679,20 +686,10 @@ def periods_sheet(ws, data: ReportData, lay: Layout) -> None:
             categories = Reference(ws, min_col=3, max_col=2 + n, min_row=top)
     r += 2
     header(ws, r, ["Energy, MWh/yr (representative year)", "Role", *heads])
-    for row in pr.energy(data):
-        r += 1
-        put(ws, r, 1, row.label)
-        put(ws, r, 2, row.kind)
-        for j, v in enumerate(row.values, start=3):
-            _number(ws, r, j, v, "MWh/yr")
+    r = _period_rows(ws, r, pr.energy(data), unit="MWh/yr")
     r += 2
     header(ws, r, ["Revenue (+) and cost (-), representative year", "Unit", *heads])
-    for row in pr.revenue(data):
-        r += 1
-        put(ws, r, 1, row.label)
-        put(ws, r, 2, row.kind)
-        for j, v in enumerate(row.values, start=3):
-            _number(ws, r, j, v, row.kind)
+    r = _period_rows(ws, r, pr.revenue(data))
     changes = pr.changes(data)
     if changes:
         r += 2
