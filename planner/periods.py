@@ -30,10 +30,10 @@ from planner.errors import InputError, SolveError
 from planner.finance import CapitalItem, capital_schedule, discount, proforma, schedule_pv, trajectories
 from planner.model import Built, build
 from planner.results import Result, extract
-from planner.run import days_to_add
 from planner.scenario.params import set_param
 from planner.scenario.periods import PERIODS_SHEET, PeriodSpan, period_changes, spans
 from planner.scenario.scenario import Scenario
+from planner.scenario.typical import days_to_add
 from planner.solve import HighsModel, ProgressFn, SolveOptions, SolverStats, YearCheck, solve_model
 from planner.technologies import active, decisions, for_typical_days, price_paths, streams
 from planner.technologies.spec import Decision, Technology

@@ -205,7 +205,7 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     plan passes its extensive form over the scenarios, planner/stochastic.py). With a `size` of its own there is
     no full-year repair: a design that cannot serve the year after MAX_ADD_ROUNDS raises SolveError.
     """
-    from planner.scenario.typical import HOURS_PER_DAY, aggregate
+    from planner.scenario.typical import HOURS_PER_DAY, aggregate, days_to_add
 
     def redispatch(design: dict[str, float]) -> Result | None:
         """The full year with these sizes fixed (an LP), or None if it cannot be served."""
@@ -280,17 +280,6 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
         "timings_s": {**timings, "total": time.perf_counter() - t0},
     }
     return result
-
-
-def days_to_add(days: set[int], own_days: set[int], lookback: int) -> tuple[set[int], int]:
-    """The real days to add to a reduced model after a design fell short on `days`: those days and the `lookback`
-    days before each (storage empties first), the lookback doubling (to at most 64) until some day is new.
-    Returns (the new days, the lookback for the next round)."""
-    new_days: set[int] = set()
-    while not new_days and lookback <= 64:
-        new_days = {d - k for d in days for k in range(lookback + 1) if d >= k} - own_days
-        lookback *= 2
-    return new_days, lookback
 
 
 def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: float | None = None

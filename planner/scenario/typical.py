@@ -105,3 +105,14 @@ def month_steps(sc: Scenario) -> list[np.ndarray]:
                 for mo in np.unique(p.months)]
     months = pd.DatetimeIndex(sc.hourly["timestamp"]).month.to_numpy()
     return [np.flatnonzero(months == mo) for mo in np.unique(months)]
+
+
+def days_to_add(days: set[int], own_days: set[int], lookback: int) -> tuple[set[int], int]:
+    """The real days to add to a reduced model after a design fell short on `days`: those days and the `lookback`
+    days before each (storage empties first), the lookback doubling (to at most 64) until some day is new.
+    Returns (the new days, the lookback for the next round)."""
+    new_days: set[int] = set()
+    while not new_days and lookback <= 64:
+        new_days = {d - k for d in days for k in range(lookback + 1) if d >= k} - own_days
+        lookback *= 2
+    return new_days, lookback
