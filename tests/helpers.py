@@ -128,7 +128,9 @@ def field_row_of(path: Path, sheet: str, name: str) -> int:
 
 # threads that may run while edited_copy forks: the CLI's signal watcher (planner/solve/stop.py, one per process)
 # only waits in os.read on its own pipe, holding no lock a child could need
-IDLE = ("planner-signal-watch",)
+# threads a fork may leave behind: each only sleeps and wakes, holding nothing the forked child (openpyxl editing
+# and saving one workbook) takes: the planner's signal watcher and tqdm's monitor (started by tsam's progress bars)
+IDLE = ("planner-signal-watch", "tqdm_monitor")
 
 
 class EditedCopy:
