@@ -189,18 +189,18 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
                         strategy=mip_strategy, node_limit=node_limit)
     from planner.scenario.periods import multi_period
 
-    if multi_period(sc):
-        if stochastic:
-            raise UsageError("--stochastic over investment periods is not offered yet: run the Periods sheet "
-                             "deterministically, or --stochastic on a single-period workbook (docs/periods.md)")
-        result = _run_periods(sc, opts, typical_days)
-    elif stochastic:
+    if multi_period(sc) and stochastic:
+        raise UsageError("--stochastic over investment periods is not offered yet: run the Periods sheet "
+                         "deterministically, or --stochastic on a single-period workbook (docs/periods.md)")
+    if stochastic:
         result = _run_stochastic(sc, opts, typical_days, n_scenarios, risk_aversion, cvar_alpha, two_stage, workers,
                                  dask_address)
     else:
         if any(x is not None for x in (n_scenarios, risk_aversion, cvar_alpha, two_stage, dask_address)) or workers > 1:
             raise UsageError("--scenarios, --risk-aversion, --cvar-alpha, --two-stage, --workers and --dask need "
                              "--stochastic")
+        if multi_period(sc):
+            _say_periods(sc, typical_days)
         result = optimise(sc, opts, progress=print_solver_progress, marginals=not no_marginals,
                           typical_days=typical_days, baseline=True)
     writers = []
@@ -212,14 +212,14 @@ def run(workbook: Path, out_dir: Path | None, gap: float, time_limit: float, nod
     _print_summary(result, out_dir)
 
 
-def _run_periods(sc, opts, typical_days: int | None):
-    """The multi-period plan of `planner run` on a workbook with investment periods (planner/periods.py)."""
-    from planner.periods import DEFAULT_TYPICAL_DAYS, optimise_periods
+def _say_periods(sc, typical_days: int | None) -> None:
+    """What `planner run` will do with a workbook of several investment periods (planner/run.py: optimise plans
+    it over them, on 48 typical days unless told; 0 = full years)."""
+    from planner.periods import DEFAULT_TYPICAL_DAYS
 
     days = DEFAULT_TYPICAL_DAYS if typical_days is None else typical_days
     click.echo(f"{len(sc.investment_periods)} investment periods, sized on "
                f"{f'{days} typical days' if days else 'full years'} each (docs/periods.md)")
-    return optimise_periods(sc, opts, progress=print_solver_progress, typical_days=days or None)
 
 
 def _print_periods(result, lab) -> None:

@@ -65,10 +65,12 @@ def trajectories(fin: Finance, own: dict[str, np.ndarray] | None = None) -> dict
     return out
 
 
-def stream_pwf(fin: Finance, traj: dict[str, np.ndarray]) -> dict[str, float]:
-    """After-tax present-worth factor per stream kind: (1 - tax) * sum_y f(y) / (1+d)^y (16)."""
-    v = discount(fin, years(fin))
-    return {k: float((1.0 - fin.tax_rate) * np.sum(f * v)) for k, f in traj.items()}
+def stream_pwf(fin: Finance, traj: dict[str, np.ndarray], over: np.ndarray | None = None) -> dict[str, float]:
+    """After-tax present-worth factor per stream kind: (1 - tax) * sum_y f(y) / (1+d)^y (16), over every year
+    1..N, or over the years `over` only (an investment period's, (P1))."""
+    y = years(fin) if over is None else np.asarray(over)
+    v = discount(fin, y)
+    return {k: float((1.0 - fin.tax_rate) * np.sum(f[y - 1] * v)) for k, f in traj.items()}
 
 
 def degradation_factor(fin: Finance, rate: float) -> float:

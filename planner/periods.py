@@ -21,26 +21,24 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pyomo.core as pyo
 
 from planner.errors import InputError, SolveError
-from planner.finance import CapitalItem, capital_schedule, discount, proforma, schedule_pv, trajectories
+from planner.finance import CapitalItem, capital_schedule, proforma, schedule_pv, stream_pwf, trajectories
 from planner.model import Built, build
-from planner.results import Result, extract
+from planner.results import Result, extract, size_table
 from planner.scenario.params import set_param
-from planner.scenario.periods import PERIODS_SHEET, PeriodSpan, period_changes, spans
+from planner.scenario.periods import PERIODS_SHEET, PeriodSpan, multi_period, period_changes, spans
 from planner.scenario.scenario import Scenario
-from planner.scenario.typical import days_to_add
+from planner.scenario.typical import MAX_ADD_ROUNDS, aggregate, days_to_add, short_days
 from planner.solve import HighsModel, ProgressFn, SolveOptions, SolverStats, YearCheck, solve_model
-from planner.technologies import active, decisions, for_typical_days, price_paths, streams
+from planner.technologies import active, decisions, for_typical_days, price_paths, section, streams
 from planner.technologies.spec import Decision, Technology
 
 DEFAULT_TYPICAL_DAYS = 48  # a multi-period plan's typical days when none are asked for (docs/periods.md)
-MAX_ADD_ROUNDS = 4  # rounds of "add the days a period could not serve" (planner/run.py: the same rule)
-SERVED_TOL_MW = 1e-6
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -53,11 +51,12 @@ def period_inputs(sc: Scenario) -> list[Scenario]:
 
 
 def single_period_inputs(sc: Scenario) -> Scenario:
-    """A workbook of one period that changes inputs (or declines them) as the plain one-period model sees it: the
-    changes applied, a decline as its average over the whole analysis relative to year 1 (docs/periods.md)."""
-    out = sc.copy()
-    for name, value in period_changes(sc)[0].items():
-        set_param(out, name, value)
+    """The inputs the one-period model plans: `sc` itself unless it is a workbook of one period that changes
+    inputs (or declines them); then a copy with the changes applied, a decline as its average over the whole
+    analysis relative to year 1 (docs/periods.md). A workbook of several periods is returned as it is."""
+    if multi_period(sc) or not (sc.investment_periods or sc.declines):
+        return sc
+    (out,) = with_changes(sc, sc)
     out.investment_periods, out.declines = [], []
     return out
 
@@ -83,17 +82,10 @@ def check_periods(scs: list[Scenario]) -> None:
         raise InputError(problems)
 
 
-def period_pwf(sc: Scenario, traj: dict[str, np.ndarray], span: PeriodSpan) -> dict[str, float]:
-    """(P1): after-tax present-worth factor of each stream kind over the period's years only."""
-    fin = sc.finance
-    v = discount(fin, span.years)
-    return {k: float((1.0 - fin.tax_rate) * np.sum(f[span.years - 1] * v)) for k, f in traj.items()}
-
-
 def operating_block(sc: Scenario, span: PeriodSpan) -> Built:
     """The deterministic model of one period: its streams over the period's years, no capital in its NPV."""
     b = build(sc)
-    for kind, value in period_pwf(sc, b.traj, span).items():
+    for kind, value in stream_pwf(sc.finance, b.traj, over=span.years).items():  # (P1)
         b.m.pwf[kind] = value
     for item, _pv in b.capital:
         b.m.capital_pv_usd_per_unit[item.name] = 0.0
@@ -140,6 +132,20 @@ def vintage_schedules(scs: list[Scenario], periods: list[PeriodSpan], tech: Tech
     return out
 
 
+def ways_of_leaving(d: Decision, q: int, n: int) -> list[int | None]:
+    """When units of d bought in period q may leave: at the start of each later period if it may retire early,
+    and (None) at the end of the analysis."""
+    return [*range(q + 1, n), None] if d.retire is not None else [None]
+
+
+def leaving_units(x: dict, v: Vintage, n: int):
+    """Units of vintage v that leave its way (x: the vintages' variables or their values): retired at the start
+    of period `leaves` (on site in the period before, not in it), or still on site in the last period."""
+    if v.leaves is None:
+        return x[v.decision, v.built, n - 1]
+    return x[v.decision, v.built, v.leaves - 1] - x[v.decision, v.built, v.leaves]
+
+
 def _items(sc: Scenario, d: Decision) -> list[CapitalItem]:
     return [item for t in active(sc) for item in t.capital(sc) if item.size == d.var]
 
@@ -154,7 +160,6 @@ class MultiPeriod:
     scs: list[Scenario]
     x: dict[tuple[str, int, int], pyo.Var]  # (decision, built, period) -> units of that vintage on site
     cost: dict[Vintage, float]  # PV of capital per unit of each vintage and way of leaving (P4)
-    retirable: set[str] = field(default_factory=set)
 
 
 def build_periods(scs: list[Scenario], periods: list[PeriodSpan], integer_vintages: bool = False) -> MultiPeriod:
@@ -177,17 +182,14 @@ def build_periods(scs: list[Scenario], periods: list[PeriodSpan], integer_vintag
     n = len(periods)
     x: dict[tuple[str, int, int], pyo.Var] = {}
     cost: dict[Vintage, float] = {}
-    retirable: set[str] = set()
     m.vintages = pyo.Block()
     links, monotone = [], []
     for t, d in decisions(scs[0]):
-        if d.retire is not None:
-            retirable.add(d.var)
         for q in range(n):
             ub = blocks[q].ctx.new[d.var].ub
             dom = pyo.NonNegativeIntegers if d.integer and integer_vintages else pyo.NonNegativeReals
             for p in range(q, n):
-                if p == q or d.var in retirable:
+                if p == q or d.retire is not None:
                     var = pyo.Var(domain=dom, bounds=(0, ub))
                     m.vintages.add_component(f"{d.var}_built_{q}_in_{p}", var)
                     x[d.var, q, p] = var
@@ -195,7 +197,7 @@ def build_periods(scs: list[Scenario], periods: list[PeriodSpan], integer_vintag
                         monotone.append((x[d.var, q, p], x[d.var, q, p - 1]))
                 else:
                     x[d.var, q, p] = x[d.var, q, q]  # it stays: the same units in every later period
-            for leaves in [*range(q + 1, n), None] if d.var in retirable else [None]:
+            for leaves in ways_of_leaving(d, q, n):
                 cost[Vintage(d.var, q, leaves)] = sum(schedule_pv(s, scs[0].finance)
                                                       for _tech, s in vintage_schedules(scs, periods, t, d, q, leaves))
         for p, b in enumerate(blocks):
@@ -207,19 +209,11 @@ def build_periods(scs: list[Scenario], periods: list[PeriodSpan], integer_vintag
     m.retire_only = pyo.Constraint(range(len(monotone)),
                                    rule=lambda _m, i: monotone[i][0] <= monotone[i][1])  # (P3)
     add_budget(m, scs, blocks, x, n)
-    capital = pyo.quicksum(c * units for v, c in cost.items() for units in [_leaving_units(x, v, n)])
+    capital = pyo.quicksum(c * leaving_units(x, v, n) for v, c in cost.items())
     m.capital_pv_usd = pyo.Expression(expr=capital)
     m.npv_usd = pyo.Expression(expr=pyo.quicksum(b.m.npv_usd for b in blocks) - m.capital_pv_usd)
     m.objective = pyo.Objective(expr=m.npv_usd, sense=pyo.maximize)
-    return MultiPeriod(m=m, blocks=blocks, periods=periods, scs=scs, x=x, cost=cost, retirable=retirable)
-
-
-def _leaving_units(x: dict, v: Vintage, n: int):
-    """Units of vintage v that leave its way: retired at the start of period `leaves` (on site in the period
-    before, not in it), or still on site in the last period."""
-    if v.leaves is None:
-        return x[v.decision, v.built, n - 1]
-    return x[v.decision, v.built, v.leaves - 1] - x[v.decision, v.built, v.leaves]
+    return MultiPeriod(m=m, blocks=blocks, periods=periods, scs=scs, x=x, cost=cost)
 
 
 def add_budget(m: pyo.ConcreteModel, scs: list[Scenario], blocks: list[Built], x: dict, n: int) -> None:
@@ -270,10 +264,8 @@ class Design:
         return out
 
     def capital_pv_usd(self, cost: dict[Vintage, float]) -> float:
-        n = self.n_periods
-        return float(sum(c * (self.x[v.decision, v.built, n - 1] if v.leaves is None else
-                              self.x[v.decision, v.built, v.leaves - 1] - self.x[v.decision, v.built, v.leaves])
-                         for v, c in cost.items()))
+        """(P4) at this design."""
+        return float(sum(c * leaving_units(self.x, v, self.n_periods) for v, c in cost.items()))
 
 
 INTEGRAL_TOL = 1e-6  # a fleet's vintage this close to a whole number is that number
@@ -295,8 +287,6 @@ def read_design(mp: MultiPeriod) -> Design | None:
 
 def minimum_design(scs: list[Scenario]) -> Design:
     """The do-nothing design: each decision's workbook minimum built in the first period and kept."""
-    from planner.technologies import section
-
     n = len(scs)
     x = {}
     for t, d in decisions(scs[0]):
@@ -326,8 +316,6 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
     Returns the plan as a Result: the first period's full-year dispatch for the plan's pages, the whole life's
     NPV and pro-forma, and `extra["periods"]` / `extra["multi_period"]` (docs/periods.md).
     """
-    from planner.scenario.typical import aggregate
-
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
     periods = spans(sc)
@@ -374,7 +362,7 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
                          f"real year:", [f"after adding {added} real day(s) a period still falls short; size on "
                                          f"more typical days (--typical-days), or over the full year "
                                          f"(--typical-days 0)"])
-    result = assemble(sc, full, periods, run, stats, mp)
+    result = assemble(sc, full, periods, run, stats)
     result.extra["multi_period"].update({
         "typical_days": typical_days or None, "added_real_days": added,
         "npv_sizing_usd": float(stats.objective), "sizing_solver": stats.to_dict(),
@@ -454,14 +442,10 @@ class FullYears:
 
     def short_days(self, p: int, fixed: dict[str, float]) -> set[int]:
         """The days of period p's year the design falls short in (the elastic model, planner/solve/elastic.py)."""
-        from planner.scenario.typical import HOURS_PER_DAY
-
         if p not in self.checks:
             self.checks[p] = YearCheck(self.full[p], self.opts)
         short = self.checks[p].shortfall_mw(fixed)
-        if short is None:
-            return set()
-        return {int(h) // HOURS_PER_DAY for h in np.flatnonzero(short > SERVED_TOL_MW)}
+        return set() if short is None else short_days(short)
 
 
 def value_design(years: FullYears, design: Design, cost: dict[Vintage, float], explain: bool = True
@@ -499,10 +483,8 @@ def period_proforma(full: list[Scenario], periods: list[PeriodSpan], run: Period
     schedules = []
     for t, d in decisions(full[0]):
         for q in range(n):
-            ways = [*range(q + 1, n), None] if d.retire is not None else [None]
-            for leaves in ways:
-                units = (run.design.x[d.var, q, n - 1] if leaves is None else
-                         run.design.x[d.var, q, leaves - 1] - run.design.x[d.var, q, leaves])
+            for leaves in ways_of_leaving(d, q, n):
+                units = leaving_units(run.design.x, Vintage(d.var, q, leaves), n)
                 if abs(units) > 1e-12:
                     schedules += [(tech, s, units) for tech, s in vintage_schedules(full, periods, t, d, q, leaves)]
     fin = full[0].finance
@@ -517,8 +499,8 @@ def period_proforma(full: list[Scenario], periods: list[PeriodSpan], run: Period
                     generation_cost_streams=tuple(s.name for t in generators for s in t.streams(full[0]))), lines
 
 
-def assemble(sc: Scenario, full: list[Scenario], periods: list[PeriodSpan], run: PeriodRun, stats: SolverStats,
-             mp: MultiPeriod) -> Result:
+def assemble(sc: Scenario, full: list[Scenario], periods: list[PeriodSpan], run: PeriodRun, stats: SolverStats
+             ) -> Result:
     """The plan's Result: the first period's pages (dispatch, energy, sizes), the whole life's NPV, pro-forma,
     capex and cash-flow model, and every period's figures (`extra["periods"]`)."""
     pf, lines = period_proforma(full, periods, run)
@@ -568,8 +550,6 @@ def period_dict(full: list[Scenario], periods: list[PeriodSpan], run: PeriodRun,
                 changes: dict[str, float]) -> dict:
     """One period's entry of summary.json `periods`: sizes in service, built and retired, energy and revenue of
     its year, the PV of its operating cash flows, its purchases and the inputs it changes."""
-    from planner.results import size_table
-
     r, span = run.results[p], periods[p]
     sc = full[p]
     _, built, _ = size_table(sc, run.design.built(p))

@@ -62,7 +62,10 @@ class Result:
 
     def cash_flow_model(self) -> dict:
         """What the report's live Assumptions sheet rebuilds the pro-forma from (docs/report.md): each stream's
-        kind, year-1 amount and driving input, each kind's price path, each technology's capital schedule."""
+        kind, year-1 amount and driving input, each kind's price path, each technology's capital schedule. A
+        multi-period plan sets its own in extra["cash_flow_model"] (planner/periods.py: live_model)."""
+        if "cash_flow_model" in self.extra:
+            return self.extra["cash_flow_model"]
         drivers = {s.name: s.driver for _t, s in streams(self.scenario)}
         return {"streams": {k: {"kind": kind, "usd_year1": v, "driver": drivers.get(k, "")}
                             for k, (kind, v) in self.annual.items()},

@@ -55,10 +55,9 @@ def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressF
                 "of one period"])
         days = DEFAULT_TYPICAL_DAYS if typical_days is None else typical_days
         return optimise_periods(sc, opts, progress, typical_days=days or None, baseline=baseline)
-    if sc.investment_periods or sc.declines:  # one period that changes inputs: the one-year model with them
-        from planner.periods import single_period_inputs
+    from planner.periods import single_period_inputs
 
-        sc = single_period_inputs(sc)
+    sc = single_period_inputs(sc)  # one period that changes inputs: the one-year model with them applied
     if fixed is not None:
         result = _optimise(sc, opts, progress, marginals, fixed=fixed)
     elif typical_days:
@@ -186,8 +185,6 @@ class Sizing(Protocol):
     solver: SolverStats
 
 
-MAX_ADD_ROUNDS = 4  # rounds of "add the days the design could not serve" before repairing on the full year
-SERVED_TOL_MW = 1e-6  # an hour whose elastic shortfall is above this is not served
 
 
 def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: ProgressFn | None,
@@ -205,7 +202,7 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
     plan passes its extensive form over the scenarios, planner/stochastic.py). With a `size` of its own there is
     no full-year repair: a design that cannot serve the year after MAX_ADD_ROUNDS raises SolveError.
     """
-    from planner.scenario.typical import HOURS_PER_DAY, aggregate, days_to_add
+    from planner.scenario.typical import MAX_ADD_ROUNDS, SERVED_TOL_MW, aggregate, days_to_add, short_days
 
     def redispatch(design: dict[str, float]) -> Result | None:
         """The full year with these sizes fixed (an LP), or None if it cannot be served."""
@@ -244,8 +241,7 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
                 break
         finally:
             timings["full_year_checks"] += time.perf_counter() - t1
-        days = {int(h) // HOURS_PER_DAY for h in np.flatnonzero(short > SERVED_TOL_MW)}
-        new_days, lookback = days_to_add(days, own_days, lookback)
+        new_days, lookback = days_to_add(short_days(short), own_days, lookback)
         if not new_days:
             break
         own_days |= new_days

@@ -299,10 +299,9 @@ def stochastic_plan(base: Scenario, scens: list[ScenarioLike], settings: Setting
     if multi_period(base):
         raise UsageError("a stochastic plan over investment periods is not offered yet: run the Periods sheet "
                          "deterministically, or the stochastic plan on a single-period workbook (docs/periods.md)")
-    if base.investment_periods or base.declines:  # one period that changes inputs: the one-year model with them
-        from planner.periods import single_period_inputs
+    from planner.periods import single_period_inputs
 
-        base = single_period_inputs(base)
+    base = single_period_inputs(base)  # one period that changes inputs: the one-year model with them applied
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     probs = [float(s.probability) for s in scens]
@@ -433,13 +432,10 @@ def optimise_stochastic(sc: Scenario, scens: list[ScenarioLike], settings: Setti
                         progress: Progress | None = None):
     """The stochastic plan as a Result: its design re-dispatched over the workbook's own year (the plan's pages,
     dispatch.csv, the pro-forma and the do-nothing baseline), with summary.json's "stochastic" block."""
+    from planner.periods import single_period_inputs
     from planner.run import add_baseline, optimise
 
-    if sc.investment_periods or sc.declines:  # one period that changes inputs (several: refused below)
-        from planner.periods import single_period_inputs
-        from planner.scenario.periods import multi_period
-
-        sc = sc if multi_period(sc) else single_period_inputs(sc)
+    sc = single_period_inputs(sc)  # several periods: refused by stochastic_plan
     block, result = stochastic_plan(sc, scens, settings, opts, progress)
     if result is None:
         result = optimise(sc, opts, marginals=False, fixed=block["design"]["new_sizes"])

@@ -107,6 +107,15 @@ def month_steps(sc: Scenario) -> list[np.ndarray]:
     return [np.flatnonzero(months == mo) for mo in np.unique(months)]
 
 
+MAX_ADD_ROUNDS = 4  # rounds of "add the days the design could not serve" (planner/run.py, planner/periods.py)
+SERVED_TOL_MW = 1e-6  # an hour whose elastic shortfall is above this is not served
+
+
+def short_days(short_mw: np.ndarray) -> set[int]:
+    """The days (0-based) of a full year holding an hour whose shortfall is above SERVED_TOL_MW."""
+    return {int(h) // HOURS_PER_DAY for h in np.flatnonzero(np.asarray(short_mw) > SERVED_TOL_MW)}
+
+
 def days_to_add(days: set[int], own_days: set[int], lookback: int) -> tuple[set[int], int]:
     """The real days to add to a reduced model after a design fell short on `days`: those days and the `lookback`
     days before each (storage empties first), the lookback doubling (to at most 64) until some day is new.
