@@ -503,18 +503,22 @@ def _money_cell(ws, r: int, c: int, usd: float | None, missing: str = fmt.NA) ->
     put(ws, r, c, missing if usd is None else usd, fmt.excel_money(usd))
 
 
+def _title_and_notes(ws, title: str, notes: list[str]) -> int:
+    """A section sheet's title in A1 and its notes below, one a row; returns the last row written."""
+    put(ws, 1, 1, title).font = TITLE
+    for r, note in enumerate(notes, start=2):
+        put(ws, r, 1, note)
+    return 1 + len(notes)
+
+
 def uncertainty_sheet(ws, data: ReportData, lay: Layout) -> None:
     """The two designs' NPV figures side by side, VSS, EVPI, the value of flexibility, both builds, every scenario
     and a chart of both NPV distributions (step CDFs) with the points it plots below it."""
     st = u.block(data)
     header_rows: list[int] = []  # each table's header row (the column widths fit them)
     lab = data.labels
-    put(ws, 1, 1, f"Uncertainty: one build for {len(st['scenarios'])} scenarios: {data.site}").font = TITLE
-    r = 1
-    for note in u.notes(data):
-        r += 1
-        put(ws, r, 1, note)
-    r += 2
+    r = _title_and_notes(ws, f"Uncertainty: one build for {len(st['scenarios'])} scenarios: {data.site}",
+                         u.notes(data)) + 2
     header_rows.append(r)
     header(ws, r, ["NPV over the scenarios", u.STOCHASTIC, u.EV])
     for f in u.figures(data):
@@ -659,12 +663,7 @@ def periods_sheet(ws, data: ReportData, lay: Layout) -> None:
     (planner/report/periods.py), each series a row of the in-service table."""
     heads = pr.labels(data)
     n = len(heads)
-    put(ws, 1, 1, f"Investment periods: {n} periods: {data.site}").font = TITLE
-    r = 1
-    for note in pr.notes(data):
-        r += 1
-        put(ws, r, 1, note)
-    r += 2
+    r = _title_and_notes(ws, f"Investment periods: {n} periods: {data.site}", pr.notes(data)) + 2
     header(ws, r, ["Investment period", "Unit", *heads])
     r = _period_rows(ws, r, pr.overview(data))
     size_rows = pr.sizes(data)

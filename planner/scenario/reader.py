@@ -786,14 +786,26 @@ def _read_uncertainty_tables(rows: list[tuple], p: Problems) -> tuple[list[tuple
     return rows[:kv_end], uncertain, listed
 
 
-def _uncertain_parameter(raw: Any, ref: str, p: Problems) -> str | None:
-    """A dotted parameter of an Uncertainty table, or None (and an error naming the cell)."""
+def _numeric_parameter(raw: Any, ref: str, p: Problems, not_a_number: str | None = None) -> str | None:
+    """A numeric dotted parameter typed in a table cell, or None (and an error naming the cell). `not_a_number`:
+    what to say of a known yes/no or text input (default: it is unknown as a number)."""
     name = str(raw).strip() if raw is not None else ""
     if name == "":
         p.error(f"{ref}: parameter is blank; expected a dotted name from `planner params WORKBOOK`")
         return None
     if name not in numeric_param_names():
-        p.error(f"{ref}: unknown parameter {name!r}{suggest(name)}; `planner params WORKBOOK` lists them")
+        if not_a_number and name in {q.name for q in all_params()}:
+            p.error(f"{ref}: {name} is not a number (a yes/no or text input); {not_a_number}")
+        else:
+            p.error(f"{ref}: unknown parameter {name!r}{suggest(name)}; `planner params WORKBOOK` lists them")
+        return None
+    return name
+
+
+def _uncertain_parameter(raw: Any, ref: str, p: Problems) -> str | None:
+    """A dotted parameter of an Uncertainty table, or None (and an error naming the cell)."""
+    name = _numeric_parameter(raw, ref, p)
+    if name is None:
         return None
     if name.startswith("uncertainty."):
         p.error(f"{ref}: {name} is a setting of the Uncertainty sheet itself, not an input the scenarios can vary")
@@ -997,15 +1009,8 @@ def _years_readable(sc: Scenario, p: Problems) -> bool:
 
 def _period_parameter(raw: Any, ref: str, p: Problems) -> str | None:
     """A dotted name an investment period or a decline may change, or None (and an error naming the cell)."""
-    name = str(raw).strip() if raw is not None else ""
-    if name == "":
-        p.error(f"{ref}: parameter is blank; expected a dotted name from `planner params WORKBOOK`")
-        return None
-    if name not in numeric_param_names():
-        if name in {q.name for q in all_params()}:
-            p.error(f"{ref}: {name} is not a number (a yes/no or text input); a period changes numeric inputs only")
-        else:
-            p.error(f"{ref}: unknown parameter {name!r}{suggest(name)}; `planner params WORKBOOK` lists them")
+    name = _numeric_parameter(raw, ref, p, "a period changes numeric inputs only")
+    if name is None:
         return None
     if name.startswith(PERIODS_WHOLE_LIFE_PREFIXES) or name in PERIODS_WHOLE_LIFE_NAMES:
         why = {"finance": "the Finance sheet's inputs hold for the whole analysis",

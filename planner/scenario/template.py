@@ -293,16 +293,23 @@ def _write_uncertainty_tables(ws, sc: Scenario) -> None:
     dv = DataValidation(type="list", formula1='"' + ",".join(UNCERTAIN_MODELS) + '"', allow_blank=True)
     ws.add_data_validation(dv)
     dv.add(f"B{first}:B{last}")
-    r = last + 2
-    put(ws, r, 1, LISTED_TITLE).font = TITLE_FONT
-    put(ws, r, 2, "optional, one row per change: when any scenario is listed here, these are the scenarios (nothing "
-                  "is sampled); each scenario's probability on each of its rows, all summing to 1")
-    _header(ws, r + 1, LISTED_HEADERS)
-    for k, c in enumerate(sc.listed_scenarios):
-        for j, v in enumerate((c.scenario, c.probability, c.parameter, c.value, c.note), start=1):
-            put(ws, r + 2 + k, j, v)
+    _titled_rows(ws, last + 2, LISTED_TITLE,
+                 "optional, one row per change: when any scenario is listed here, these are the scenarios (nothing "
+                 "is sampled); each scenario's probability on each of its rows, all summing to 1", LISTED_HEADERS,
+                 [(c.scenario, c.probability, c.parameter, c.value, c.note) for c in sc.listed_scenarios])
     for letter, width in zip("FG", (14, 60), strict=True):
         ws.column_dimensions[letter].width = width
+
+
+def _titled_rows(ws, r: int, title: str, note: str, headers: tuple[str, ...], rows: list[tuple]) -> None:
+    """A table of a tables sheet (Uncertainty, Periods): its title (A) and note (B) in row r, its header row below,
+    then one row per tuple."""
+    put(ws, r, 1, title).font = TITLE_FONT
+    put(ws, r, 2, note)
+    _header(ws, r + 1, headers)
+    for k, values in enumerate(rows):
+        for j, v in enumerate(values, start=1):
+            put(ws, r + 2 + k, j, v)
 
 
 def _write_periods(wb: Workbook, sc: Scenario) -> None:
@@ -315,9 +322,7 @@ def _write_periods(wb: Workbook, sc: Scenario) -> None:
     for k, line in enumerate(PERIODS_LINES, start=2):
         put(ws, k, 1, line)
     rows = sc.investment_periods or [InvestmentPeriod(int(math.floor(sc.site.cod_year)))]
-    names = list(TEMPLATE_PERIOD_COLUMNS)
-    names += [n for r in rows for n in r.changes if n not in names]
-    names = list(dict.fromkeys(names))
+    names = list(dict.fromkeys([*TEMPLATE_PERIOD_COLUMNS, *(n for period in rows for n in period.changes)]))
     r = len(PERIODS_LINES) + 3
     put(ws, r, 1, PERIODS_TITLE).font = TITLE_FONT
     put(ws, r, 2, "one row per period; add a column per input a period changes (a dotted name in its header)")
@@ -332,14 +337,10 @@ def _write_periods(wb: Workbook, sc: Scenario) -> None:
     for row in ws.iter_rows(min_row=first, max_row=last, max_col=len(names) + 1):
         for c in row:
             c.fill = INPUT_FILL
-    r = last + 2
-    put(ws, r, 1, DECLINES_TITLE).font = TITLE_FONT
-    put(ws, r, 2, "optional, one row per declining input: initial_decline_per_year = D (nominal, 1/yr), b_factor = "
-                  "Arps b (0 exponential, 1 harmonic, up to 2)")
-    _header(ws, r + 1, DECLINE_HEADERS)
-    for k, d in enumerate(sc.declines):
-        for j, v in enumerate((d.parameter, d.initial_decline_per_year, d.b_factor, d.note), start=1):
-            put(ws, r + 2 + k, j, v)
+    _titled_rows(ws, last + 2, DECLINES_TITLE,
+                 "optional, one row per declining input: initial_decline_per_year = D (nominal, 1/yr), b_factor = "
+                 "Arps b (0 exponential, 1 harmonic, up to 2)", DECLINE_HEADERS,
+                 [(d.parameter, d.initial_decline_per_year, d.b_factor, d.note) for d in sc.declines])
     ws.column_dimensions["A"].width = 30
     for j in range(2, max(len(names), len(DECLINE_HEADERS)) + 2):
         ws.column_dimensions[col_letter(j)].width = 26
