@@ -117,12 +117,7 @@ def test_periods_sheet_follows_the_summary_only_for_more_than_one_period(base_di
         assert openpyxl.load_workbook(one / "report.xlsx").sheetnames == TODAY, name
         assert (one / "report.html").read_bytes() == (base_dir / "report.html").read_bytes(), name
     # every other sheet of the multi-period workbook is the base one, cell for cell, format and charts
-    for name in TODAY:
-        a, b = det[name], multi[name]
-        assert (a.max_row, a.max_column, a.print_area, len(a._charts)) == (b.max_row, b.max_column, b.print_area,
-                                                                           len(b._charts)), name
-        for ra, rb in zip(a.iter_rows(), b.iter_rows(), strict=True):
-            assert [(c.value, c.number_format) for c in ra] == [(c.value, c.number_format) for c in rb], name
+    unc.assert_same_sheets(det, multi, TODAY)
 
 
 def test_periods_tables_equal_summary_json_with_the_reports_rounding(periods_dir):

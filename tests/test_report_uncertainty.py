@@ -177,12 +177,7 @@ def test_uncertainty_sheet_only_with_the_block_and_other_sheets_exactly_as_today
     assert openpyxl.load_workbook(null / "report.xlsx").sheetnames == TODAY
     assert (null / "report.html").read_bytes() == (base_dir / "report.html").read_bytes()
     # every other sheet of the stochastic workbook is the deterministic one, cell for cell, format and charts
-    for name in TODAY:
-        a, b = det[name], sto[name]
-        assert (a.max_row, a.max_column, a.print_area, len(a._charts)) == (b.max_row, b.max_column, b.print_area,
-                                                                           len(b._charts)), name
-        for ra, rb in zip(a.iter_rows(), b.iter_rows(), strict=True):
-            assert [(c.value, c.number_format) for c in ra] == [(c.value, c.number_format) for c in rb], name
+    assert_same_sheets(det, sto, TODAY)
 
 
 def test_uncertainty_figures_builds_and_scenarios_equal_summary_json(stoch_dir):
@@ -272,6 +267,16 @@ def test_two_designs_with_the_same_build_are_said_to_coincide(base_dir, stoch_di
     assert note not in (stoch_dir[0] / "report.html").read_text()
     ws = openpyxl.load_workbook(folder / "report.xlsx")[UNCERTAINTY_SHEET]
     assert note in [ws.cell(r, 1).value for r in range(2, table(ws, "NPV over the scenarios")[0])]
+
+
+def assert_same_sheets(a_book, b_book, names) -> None:
+    """These sheets of two report workbooks are the same: size, print area, charts, every value and format."""
+    for name in names:
+        a, b = a_book[name], b_book[name]
+        assert (a.max_row, a.max_column, a.print_area, len(a._charts)) == (b.max_row, b.max_column, b.print_area,
+                                                                           len(b._charts)), name
+        for ra, rb in zip(a.iter_rows(), b.iter_rows(), strict=True):
+            assert [(c.value, c.number_format) for c in ra] == [(c.value, c.number_format) for c in rb], name
 
 
 def assert_prints_like(ws, ref) -> None:
