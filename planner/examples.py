@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from planner.scenario.scenario import Scenario, SensitivityRow
+from planner.scenario.scenario import DeclineRow, InvestmentPeriod, Scenario, SensitivityRow
 from planner.scenario.template import (
     DEFAULT_SENSITIVITY,
     DEFAULT_UNCERTAIN,
@@ -22,14 +22,15 @@ from planner.scenario.template import (
 )
 
 
-def _base(site_id: str, name: str, description: str, lat: float, lon: float) -> Scenario:
+def _base(site_id: str, name: str, description: str, lat: float, lon: float, data: str | None = None) -> Scenario:
+    """The defaults with the site's identity and the hourly data of inputs/data/<data or site_id>.csv."""
     sc = Scenario()
     sc.site.name, sc.site.description = name, description
     sc.site.latitude_deg, sc.site.longitude_deg = lat, lon
-    sc.hourly = load_site_hourly(site_id)
+    sc.hourly = load_site_hourly(data or site_id)
     sc.sensitivity = list(DEFAULT_SENSITIVITY)
     sc.uncertain = list(DEFAULT_UNCERTAIN)
-    sc.sources = list(TEMPLATE_SOURCES) + data_sources(site_id)
+    sc.sources = list(TEMPLATE_SOURCES) + data_sources(data or site_id)
     return sc
 
 
@@ -105,7 +106,21 @@ def permian_gas() -> Scenario:
     sc.gas.credit_baseline = "flaring"
     sc.gas.flare_efficiency = 0.952
     sc.gas.carbon_credit_usd_per_t_co2e = 5.0
+    # investment periods (issue 17): the wells' gas declines, and what no longer pays is relocated or resold
+    c = int(sc.site.cod_year)
+    sc.investment_periods = [InvestmentPeriod(c + k) for k in (0, 3, 8, 13)]
+    sc.declines = [DeclineRow("hourly.gas_supply_mmbtu_per_h", PERMIAN_D_PER_YEAR, PERMIAN_B, PERMIAN_DECLINE_NOTE)]
     return sc
+
+
+# A Permian gas well's Arps curve: a 68 % first-year decline (Incorrys 2021) with b = 1 (Wachtmeister et al. 2017)
+# is D = 2.125/yr (docs/sources.md, Gas). The pad's wells are one year old at COD (their gas is flared while the
+# plant is built): from its second year on, the same curve is an Arps curve with the same b and
+# D = 2.125 / (1 + b x 2.125 x 1) = 0.68/yr (q(1 + t) / q(1) = (1 + b D' t)^(-1/b)).
+PERMIAN_WELL_D_PER_YEAR, PERMIAN_B, PERMIAN_WELL_AGE_YEARS = 2.125, 1.0, 1.0
+PERMIAN_D_PER_YEAR = PERMIAN_WELL_D_PER_YEAR / (1 + PERMIAN_B * PERMIAN_WELL_D_PER_YEAR * PERMIAN_WELL_AGE_YEARS)
+PERMIAN_DECLINE_NOTE = ("Permian well: 68 % first-year decline (Incorrys 2021), b = 1 (Wachtmeister et al. 2017), "
+                        "wells one year old at COD: D = 2.125 / 3.125 = 0.68/yr (docs/sources.md, Gas)")
 
 
 def remote_hydro() -> Scenario:
@@ -222,6 +237,33 @@ def nuclear_ai() -> Scenario:
     return sc
 
 
+PHASE_2_YEAR = 2030  # the second feed and the second AI hall (an assumption of the example)
+
+
+def phased_ai() -> Scenario:
+    """A wind site whose AI campus is built in two phases around a second grid feed, mining around the halvings."""
+    sc = _base("phased_ai", "phased-ai", "West Texas wind behind a congested 60 MW line: AI built in two phases "
+               "(a second feed in 2030), a mining fleet across the 2028 and 2032 halvings", 32.32, -100.18,
+               data="west_texas")
+    _off(sc, "gas", "hydro", "geothermal", "nuclear", "site_load")
+    sc.wind.existing_turbines = 24  # 24 x 4.2 MW = 100.8 MW already built, as west_texas
+    sc.wind.max_new_turbines = 12
+    sc.grid.existing_export_mw = 60.0  # the congested line exists and cannot grow
+    sc.grid.max_new_export_mw = 0.0
+    sc.grid.import_limit_mw = PHASE_1_IMPORT_MW
+    sc.ai.max_new_blocks = PHASE_1_AI_BLOCKS
+    sc.mining.max_new_containers = 150
+    # periods at COD, after each halving (2028.3, 2032.3: the next one, then every 4 years) and at phase 2
+    phase_2 = {"grid.import_limit_mw": PHASE_2_IMPORT_MW, "ai.max_new_blocks": PHASE_2_AI_BLOCKS}
+    sc.investment_periods = [InvestmentPeriod(2027), InvestmentPeriod(2029), InvestmentPeriod(PHASE_2_YEAR, phase_2),
+                             InvestmentPeriod(2033, phase_2), InvestmentPeriod(2037, phase_2)]
+    return sc
+
+
+PHASE_1_IMPORT_MW, PHASE_2_IMPORT_MW = 5.0, 40.0  # the site's feed today, and with the second feed (assumption)
+PHASE_1_AI_BLOCKS, PHASE_2_AI_BLOCKS = 4, 12  # the first hall, and both halls (assumption)
+
+
 EXAMPLES: dict[str, Callable[[], Scenario]] = {
     "west_texas": west_texas,
     "permian_gas": permian_gas,
@@ -230,4 +272,5 @@ EXAMPLES: dict[str, Callable[[], Scenario]] = {
     "iceland": iceland,
     "middle_east": middle_east,
     "nuclear_ai": nuclear_ai,
+    "phased_ai": phased_ai,
 }

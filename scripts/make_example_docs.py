@@ -23,6 +23,7 @@ from planner.report import svg
 from planner.report.data import energy_totals
 from planner.run import optimise
 from planner.scenario.params import get_param
+from planner.scenario.periods import multi_period
 from planner.scenario.reader import read_workbook
 from planner.sensitivity import breakeven
 from planner.solve import SolveOptions
@@ -31,10 +32,10 @@ DOCS = REPO_ROOT / "docs" / "examples"
 
 BREAKEVEN_GAP = 1e-4  # relative MIP gap of every solve in a break-even search
 
-# site -> (deciding parameter, condition, search interval, tolerance)
+# site -> (deciding parameter, condition, search interval, tolerance); the multi-period examples have none
+# (run_periods_site: each of their solves takes minutes)
 BREAKEVEN = {
     "west_texas": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (40.0, 120.0), 2.0),
-    "permian_gas": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (40.0, 160.0), 2.0),
     "remote_hydro": ("ai.gpu_hour_price_usd", "ai_blocks>0", (0.5, 2.0), 0.05),
     "factory": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (40.0, 160.0), 2.0),
     "iceland": ("mining.hashprice_usd_per_ph_day", "mining_containers>0", (10.0, 40.0), 1.0),
@@ -59,18 +60,15 @@ WITHOUT = {
         ("without the district-heating offtake", ("heat_revenue", "heat_revenue_hourly", "heat_pump_fom"),
          lambda sc: setattr(sc.heat, "enabled", False)),
     ],
-    "permian_gas": [
-        ("without the methane-destruction credits", ("gas_carbon_credit",),
-         lambda sc: setattr(sc.gas, "carbon_credit_usd_per_t_co2e", 0.0)),
-    ],
 }
 
 QUESTIONS = {
     "west_texas": "An existing 100 MW wind farm sits behind a congested 60 MW export line with ERCOT-like prices "
                   "that go negative. Does a mining fleet absorb the curtailed wind, and does it make more "
                   "renewables pay?",
-    "permian_gas": "An oil field flares about 1.5 MMcf/d of associated gas and has no grid line. Gensets can burn "
-                   "it; should the power feed mining, an AI data centre, or both?",
+    "permian_gas": "An oil field flares about 1.5 MMcf/d of associated gas and has no grid line, and its wells "
+                   "decline as Permian wells do. Gensets can burn the gas; should the power feed mining, an AI data "
+                   "centre, or both, and what happens to them as the gas falls?",
     "remote_hydro": "A remote river with a snowmelt peak can power a run-of-river plant, but the line out takes "
                     "only 8 MW. What should use the spill?",
     "factory": "A German metal works (~8 MW peak) with 3 MW of PV has maintenance shutdowns and weekends. Can "
@@ -79,11 +77,33 @@ QUESTIONS = {
                "line: how much AI, how much mining?",
     "middle_east": "Cheap desert solar in a hot climate (PUE 1.45), a battery, a flat regulated tariff, and AI "
                    "customers who need firm power through the night.",
+    "phased_ai": "The West Texas wind farm of west_texas (100 MW behind a congested 60 MW line) gets an AI campus "
+                 "in two halls: the first (up to 4 blocks) on today's 5 MW import feed, the second (up to 12 blocks "
+                 "in all) once a second 40 MW feed arrives in 2030. When is each hall worth building, and does a "
+                 "mining fleet fill the gap, growing or shrinking around the 2028 and 2032 halvings?",
     "nuclear_ai": "A committed 77 MW small modular reactor that must run at 90 % of its available power: how "
                   "much firm AI can it carry, and what absorbs the rest?",
 }
 
 READINGS: dict[str, str] = {
+    "phased_ai": (
+        "Building in phases is worth about 174 M USD of NPV that a one-year model cannot see. Held to today's 5 MW "
+        "import feed and the first hall's 4 blocks for all 20 years, the one-year answer builds those 4 AI blocks "
+        "and nothing else: plan NPV 154.5 M USD, an investment NPV of 89.2 M USD over the 65.4 M USD the existing "
+        "wind farm earns on its own (the do-nothing baseline). Over the periods the plan builds the same 4 blocks "
+        "at COD (178.6 M USD) and the other 8 when the second feed arrives in 2030 (270.9 M USD then, the servers "
+        "at their 2030 price), for a plan NPV of 328.3 M USD and an investment NPV of 262.9 M USD (IRR 16.6 %). "
+        "The AI maximum binds in both phases: every block a hall allows is built, so a bigger second hall or an "
+        "earlier feed is where more value lies. Mining fills the gap before the second hall: 10 containers (10 MW, "
+        "2,660 ASICs) bought at COD run on the wind the congested line and the first hall cannot take, 76,200 MWh "
+        "a year in 2027-28 and 59,758 MWh in 2029, after the April 2028 halving and a year of 25 % network growth "
+        "have cut the hashprice. At the start of 2030, when the second hall takes 116,111 MWh a year, the fleet is "
+        "resold at 30 % of its undepreciated value (Mining.retire_recovery_fraction): keeping it would earn less "
+        "than that. It does not come back after the 2032 halving. The one-year model builds no mining at all: "
+        "averaged over 20 years of halvings and network growth a container does not pay for itself, and only the "
+        "periods let the plan take the pre-halving years and leave. New turbines do not pay behind the 60 MW line "
+        "in any period. The hourly wind and prices are west_texas's (one year, repeated in every period); the "
+        "second feed's date and size and the halls' sizes are assumptions of the example (planner/examples.py)."),
     "nuclear_ai": (
         "The reactor decides everything, and the baseline shows why the question is how to use it, not whether "
         "to build it: the committed 77 MW unit must run at 90 % of its available power, and with no line and no "
@@ -181,30 +201,34 @@ READINGS: dict[str, str] = {
         "GPU-hour price: below about 1.55 USD/GPU-h (base 2.00) no AI block pays and the site becomes a solar "
         "export project."),
     "permian_gas": (
-        "Both, but not mining: the flare gas goes to AI. Eight 1 MW gensets burn 78 % of the gas (70 % capacity "
-        "factor; the stream declines 20 % over the year, so the fleet is sized below the early peak), topped up "
-        "by 5.3 MW of PV and a 3.9 MW / 31 MWh battery, and carry 6 AI blocks (588 whole servers, 6.0 MW_IT) "
-        "firm around the clock plus the 0.5 MW oilfield load. Plan NPV 99.6 M USD on 283.8 M USD of capex. "
-        "There is no investment NPV: the do-nothing plan is infeasible, because the oilfield's 0.5 MW load must "
-        "be served and the workbook gives the site no existing supply and no grid. In reality the field runs "
-        "on something today (diesel or a small genset): to value the investment against it, enter that as "
-        "existing capacity, or set SiteLoad.unserved_policy = voll. The remaining 22 % of the gas is still "
-        "flared (about 9,700 tCO2e/yr at the 95.2 % destruction efficiency measured on Permian flares); burning "
-        "the rest in engines avoids about 10,800 tCO2e/yr against flaring it, which at 5 USD/tCO2e earns 54 k USD "
-        "a year of methane-destruction credits (0.53 M USD of NPV) and changes nothing in the build (table "
-        "above): the credit is about 1.1 USD per MWh generated, far too little to move sizes set by the gas "
-        "stream and by GPU-hours. Mining would only take the leftover gas if it paid for extra gensets as well "
-        "as ASICs: that happens above a hashprice of about 77 USD/PH/day (base 40; 78 without the credits). "
-        "With GPU-hours at 2 USD, a firm MWh is "
-        "worth roughly ten times more to AI than to mining, so AI takes every MWh the gas can firm up; mining "
-        "becomes the answer for this site only if AI is not an option (no fibre, no customers) or hashprice "
-        "doubles. No workbook limit binds: the gas stream, not a cap, sets the size."),
+        "The wells' decline turns a 99.6 M USD AI campus into a marginal 3.9 M USD project. The one-year answer "
+        "(year 1's gas for all 20 years) builds 8 gensets, 5.3 MW of PV, a 3.9 MW / 31 MWh battery and 6 AI "
+        "blocks (6 MW_IT firm around the clock) for 283.8 M USD. With the gas declining along a Permian type curve "
+        "(68 % in a well's first year, b = 1; the wells a year old at COD, so D = 0.68/yr), the gas averages 71 % "
+        "of year 1's in 2027-29, 29 % in 2030-34, 16 % in 2035-39 and 11 % from 2040: about 5.2, 2.1, 1.2 and "
+        "0.8 MW of genset output. The one-year design could not keep its 6 firm blocks served after 2029. Over "
+        "the periods the plan builds 2 gensets and 1 AI block (98 servers, 1 MW_IT) at COD for 45.2 M USD and "
+        "keeps that block firm for 20 years by adding solar and storage as the gas falls: 0.26 MW of PV in 2030, "
+        "4.5 MW and a 4.3 MW / 35 MWh battery in 2035, 12.2 MW more in 2040 (where a quarter of the PV is "
+        "curtailed: the battery, at your 5 MW / 40 MWh maximum, cannot carry more to the night). One genset is "
+        "relocated in 2040, recovering its undepreciated value less the 60 USD/kW move. A bigger first hall "
+        "resold when the gas falls does not pay: AI blocks recover 50 % of their undepreciated value "
+        "(AI.retire_recovery_fraction), and the richest period lasts 3 years. No mining in any period: at a "
+        "hashprice of 40 USD/PH/day before the 2028 halving, gensets and ASICs for 3 years of gas do not pay back. "
+        "There is no investment NPV: the do-nothing plan is infeasible, because the oilfield's 0.5 MW load must be "
+        "served and the workbook gives the site no existing supply and no grid; in reality the field runs on "
+        "something today (diesel or a small genset), which can be entered as existing capacity. The single-well "
+        "curve applied to the whole supply is the conservative case: a field where new wells are tied in declines "
+        "more slowly, and a Periods row with a smaller D (or a per-period factor) models it. The hourly gas "
+        "stream's own shape within the year (a 20 % fall, synthetic) is kept in every period (docs/periods.md)."),
 }
 
 
 def run_site(site: str) -> dict:
     """Solve the example over the full year and find its break-even; returns the numbers for the page."""
     sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
+    if multi_period(sc):
+        return run_periods_site(site, sc)
     opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     t = time.perf_counter()
     r = optimise(sc, opts, marginals=True, baseline=True)
@@ -237,6 +261,56 @@ def run_site(site: str) -> dict:
             "assumptions": key_assumptions(sc)}
 
 
+def run_periods_site(site: str, sc) -> dict:
+    """A multi-period example: its plan over the periods (typical days, each period's full year re-dispatched)
+    and, for comparison, the one-year answer of the same workbook without its Periods sheet (full year)."""
+    opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
+    t = time.perf_counter()
+    r = optimise(sc, opts, marginals=False, baseline=True)
+    seconds = time.perf_counter() - t
+    one_year = sc.copy()
+    one_year.investment_periods, one_year.declines = [], []
+    t = time.perf_counter()
+    one = optimise(one_year, opts, marginals=False, baseline=True)
+    one_seconds = time.perf_counter() - t
+    DOCS.mkdir(parents=True, exist_ok=True)
+    net = r.proforma.table.loc["net_cash_flow"]
+    (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
+                                                             f"{sc.site.name}: net cash flow by year (USD)"))
+    s = r.summary()
+    units = write_buildout(site, sc.site.name, s)
+    return {"site": site, "name": sc.site.name, "description": sc.site.description, "seconds": seconds,
+            "summary": s, "one_year": {"summary": one.summary(), "seconds": one_seconds},
+            "periods_sheet": {"periods": [{"start_year": p.start_year, "changes": p.changes}
+                                          for p in sc.investment_periods],
+                              "declines": [{"parameter": d.parameter, "initial_decline_per_year":
+                                            d.initial_decline_per_year, "b_factor": d.b_factor, "note": d.note}
+                                           for d in sc.declines]},
+            "buildout_units": sorted(units), "assumptions": key_assumptions(sc)}
+
+
+def write_buildout(site: str, name: str, s: dict) -> list[str]:
+    """The build-out charts (docs/examples/<site>-buildout-<unit>.svg): capacity in service by period, stacked,
+    one chart per unit, of the sizes bought (capex_by_size_usd's keys, as the report's Periods section draws)
+    that some period builds or retires; returns their units."""
+    lab = Labels(s["labels"])
+    periods = s["periods"]
+    moved = [k for k in s["capex_by_size_usd"]
+             if any(p["sizes_new"].get(k, 0.0) > 1e-9 or p["sizes_retired"].get(k, 0.0) > 1e-9 for p in periods)]
+    units = sorted({lab.unit("sizes", k) for k in moved})
+    for unit in units:
+        keys = [k for k in moved if lab.unit("sizes", k) == unit]
+        (DOCS / f"{site}-buildout-{slug(unit)}.svg").write_text(svg.stacked_columns(
+            [str(p["start_year"]) for p in periods], {lab.label("sizes", k): [p["sizes"].get(k, 0.0) for p in periods]
+                                                      for k in keys},
+            f"{name}: capacity in service by period ({unit})", unit))
+    return units
+
+
+def slug(unit: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in unit.lower()).strip("-")
+
+
 def key_assumptions(sc) -> list[tuple[str, str, str]]:
     from planner.scenario.docs import default_text
 
@@ -263,17 +337,7 @@ def page(n: dict) -> str:
     split = "\n".join(f"| {lab.label('energy', k)} | {e[k]:,.0f} | {100 * e[k] / total:.1f} % |"
                       for k in uses if e.get(k))
     be = n["breakeven"]
-    inv, base = s["investment"], s["baseline"]
-    if inv is None or inv["npv_usd"] is None:
-        reason = " ".join((inv["reason"] if inv else base["reason"]).split())
-        investment = f"Investment NPV: n/a ({reason})."
-    else:
-        investment = (f"Investment NPV **{fmt.money(inv['npv_usd'])}** (the plan's {fmt.money(s['npv_usd'])} minus "
-                      f"the do-nothing baseline's {fmt.money(base['npv_usd'])}), IRR **{fmt.percent(inv['irr'])}**, "
-                      f"simple payback {fmt.years(inv['simple_payback_years'])}, discounted payback "
-                      f"{fmt.years(inv['discounted_payback_years'])}.")
-        if inv["reason"]:
-            investment += f" ({inv['reason']})"
+    investment = investment_line(s)
     limits = "\n".join(f"- {b['text']}" for b in s["binding_limits"]) or "No workbook limit binds."
     assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
     streams = with_without(n, lab)
@@ -330,6 +394,139 @@ Limits from the workbook that set the plan:
 """
 
 
+def investment_line(s: dict) -> str:
+    """The investment against doing nothing, as the page's first line (n/a with the reason when there is none)."""
+    inv, base = s["investment"], s["baseline"]
+    if inv is None or inv["npv_usd"] is None:
+        reason = " ".join((inv["reason"] if inv else base["reason"]).split())
+        return f"Investment NPV: n/a ({reason})."
+    out = (f"Investment NPV **{fmt.money(inv['npv_usd'])}** (the plan's {fmt.money(s['npv_usd'])} minus "
+           f"the do-nothing baseline's {fmt.money(base['npv_usd'])}), IRR **{fmt.percent(inv['irr'])}**, "
+           f"simple payback {fmt.years(inv['simple_payback_years'])}, discounted payback "
+           f"{fmt.years(inv['discounted_payback_years'])}.")
+    return out + (f" ({inv['reason']})" if inv["reason"] else "")
+
+
+def page_periods(n: dict) -> str:
+    """A multi-period example's page: the Periods sheet, the plan period by period, the build-out and the
+    one-year answer of the same workbook beside it (both numbers)."""
+    s, one = n["summary"], n["one_year"]["summary"]
+    lab = Labels(s["labels"])
+    periods, mp = s["periods"], s["multi_period"]
+    heads = [f"{p['start_year']} (years {p['first_year']}-{p['last_year']})" for p in periods]
+    sheet = "\n".join(f"| {p['start_year']} | " + (", ".join(f"`{k}` = {v:g}" for k, v in p["changes"].items())
+                                                    or "the workbook's inputs") + " |"
+                       for p in n["periods_sheet"]["periods"])
+    declines = "\n".join(f"| `{d['parameter']}` | {d['initial_decline_per_year']:g} | {d['b_factor']:g} | {d['note']} |"
+                         for d in n["periods_sheet"]["declines"])
+    if declines:
+        declines = ("\n\nDeclines (Arps; each period's factor is the curve's average over its years relative to "
+                    "year 1):\n\n| parameter | D_i per year | b | source |\n|---|---|---|---|\n" + declines)
+    keys = [k for k in s["sizes"] if any(abs(p["sizes"].get(k, 0.0)) > 1e-9 for p in periods)]
+
+    def cell(p: dict, k: str) -> str:
+        unit = lab.unit("sizes", k)
+        text = fmt.size(p["sizes"].get(k, 0.0), unit)
+        moves = [f"+{fmt.size(p['sizes_new'].get(k, 0.0), unit)}" if p["sizes_new"].get(k, 0.0) > 1e-9 else "",
+                 f"-{fmt.size(p['sizes_retired'].get(k, 0.0), unit)}" if p["sizes_retired"].get(k, 0.0) > 1e-9
+                 else ""]
+        moves = [m for m in moves if m]
+        return text + (f" ({', '.join(moves)})" if moves else "")
+
+    sizes = "\n".join(f"| {lab.label('sizes', k)} ({lab.unit('sizes', k)}) | " + " | ".join(cell(p, k) for p in periods)
+                      + " |" for k in keys)
+    uses = ("site_load", "ai", "mining", "export", "battery_losses", "curtailed")
+    energy = "\n".join(f"| {lab.label('energy', k)} | " + " | ".join(f"{p['energy_mwh'].get(k, 0.0):,.0f}"
+                                                                     for p in periods) + " |"
+                       for k in uses if any(p["energy_mwh"].get(k) for p in periods))
+    capex = " | ".join(fmt.money(p["capex_usd"]) for p in periods)
+    operating = " | ".join(fmt.money(p["npv_operating_usd"]) for p in periods)
+    charts = "\n\n".join(f"![build-out ({u})](./{n['site']}-buildout-{slug(u)}.svg)" for u in n["buildout_units"])
+    compare_keys = [k for k in s["sizes"] if abs(s["sizes"].get(k, 0.0)) > 1e-9 or abs(one["sizes"].get(k, 0.0)) > 1e-9]
+    compare = "\n".join(f"| {lab.label('sizes', k)} ({lab.unit('sizes', k)}) | "
+                        + " / ".join(fmt.size(p["sizes"].get(k, 0.0), lab.unit("sizes", k)) for p in periods)
+                        + f" | {fmt.size(one['sizes'].get(k, 0.0), lab.unit('sizes', k))} |" for k in compare_keys)
+
+    def inv(x: dict) -> str:
+        i = x["investment"]
+        return "n/a" if i is None or i["npv_usd"] is None else fmt.money(i["npv_usd"])
+
+    assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
+    sizing = mp["sizing_solver"]
+    return f"""# {n['name']}
+
+*{n['description']}*
+
+## The question
+
+{QUESTIONS[n['site']]}
+
+Workbook: `inputs/examples/{n['site']}.xlsx` (`planner run inputs/examples/{n['site']}.xlsx`). Hourly data and
+every stand-in: `inputs/data/SOURCES.md`; each input's source: the workbook's column E and `docs/inputs.md`;
+site-specific changes and why: `planner/examples.py`; the multi-period model: `docs/periods.md`.
+
+## Key assumptions
+
+| input | value |
+|---|---|
+{assumptions}
+
+The Periods sheet (each period stands for the years until the next; a change holds in that period only):
+
+| period starts | changes |
+|---|---|
+{sheet}{declines}
+
+## The answer over the periods
+
+{investment_line(s)}
+
+Plan NPV {fmt.money(s['npv_usd'])} over the whole life (pro-forma {fmt.money(s['proforma_npv_usd'])}), year-0
+capex {fmt.money(s['capex_usd'])}. Sized on {mp['typical_days']} typical days with {mp['added_real_days']} real
+day(s) added (sizing: {sizing['status']}, gap {fmt.gap(sizing['mip_gap'] or 0)}), then each period's full year
+re-dispatched with its sizes fixed; {n['seconds']:.0f} s end to end, with the baseline.
+
+Capacity in service in each period (+ built at its start, - retired or relocated at its start):
+
+| size | {' | '.join(heads)} |
+|---|{'---|' * len(periods)}
+{sizes}
+
+| per period | {' | '.join(heads)} |
+|---|{'---|' * len(periods)}
+| capex at the period's start | {capex} |
+| operating PV of the period's years | {operating} |
+
+Energy by use in a year of each period (MWh):
+
+| use | {' | '.join(heads)} |
+|---|{'---|' * len(periods)}
+{energy}
+
+{charts}
+
+![cash flow](./{n['site']}-cashflow.svg)
+
+## Against the one-year answer
+
+The same workbook without its Periods sheet: one representative year repeated for the whole analysis (full
+year, same gap, {n['one_year']['seconds']:.0f} s).
+
+| | multi-period | one year |
+|---|---|---|
+| plan NPV | {fmt.money(s['npv_usd'])} | {fmt.money(one['npv_usd'])} |
+| investment NPV | {inv(s)} | {inv(one)} |
+| year-0 capex | {fmt.money(s['capex_usd'])} | {fmt.money(one['capex_usd'])} |
+{compare.replace(' | ', ' | ', 1)}
+
+(Sizes: in service in each period, in order, against the one-year plan's.)
+
+## Reading
+
+{READINGS.get(n['site'], '')}
+"""
+
+
 def with_without(n: dict, lab: Labels) -> str:
     """The section giving the plan with and without each stream of WITHOUT: NPV, the stream's year-1 amount,
     and whether the build changes (empty when the site has none)."""
@@ -373,14 +570,16 @@ def main() -> None:
     if args[:1] == ["--render"]:  # re-write the pages from the saved numbers (after editing READINGS)
         for site in args[1:] or list(EXAMPLES):
             n = json.loads((DOCS / f"{site}.json").read_text())
-            (DOCS / f"{site}.md").write_text(page(n))
+            if "one_year" in n:
+                n["buildout_units"] = write_buildout(site, n["name"], n["summary"])
+            (DOCS / f"{site}.md").write_text(page_periods(n) if "one_year" in n else page(n))
         return
     sites = args or list(EXAMPLES)
     DOCS.mkdir(parents=True, exist_ok=True)
     for site in sites:
         n = run_site(site)
         (DOCS / f"{site}.json").write_text(json.dumps(n, indent=2, default=str))
-        (DOCS / f"{site}.md").write_text(page(n))
+        (DOCS / f"{site}.md").write_text(page_periods(n) if "one_year" in n else page(n))
         print(f"wrote {DOCS / site}.md ({n['seconds']:.0f} s)", flush=True)
 
 

@@ -163,3 +163,48 @@ def test_example_npv_and_sizes_are_unchanged_from_the_pinned_run(site):
     assert set(r.sizes) == set(pinned["sizes"])
     for key, value in pinned["sizes"].items():
         assert r.sizes[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key
+
+
+def multi_period_examples() -> list[str]:
+    from planner.scenario.periods import multi_period
+
+    return [s for s in EXAMPLES if multi_period(read_workbook(INPUTS_DIR / "examples" / f"{s}.xlsx"))]
+
+
+def test_permian_gas_and_phased_ai_are_the_multi_period_examples():
+    assert multi_period_examples() == ["permian_gas", "phased_ai"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("site", ["permian_gas", "phased_ai"])
+def test_a_multi_period_example_keeps_its_books_by_period(site):
+    """Every period's capacity is the last period's plus what it builds less what it retires; the periods follow
+    the workbook's Periods sheet; each period's year was re-dispatched in full."""
+    sc, r = result(site)
+    ps = r.extra["periods"]
+    assert [p["start_year"] for p in ps] == [p.start_year for p in sc.investment_periods]
+    before = {k: r.sizes_existing.get(k, 0.0) for k in ps[0]["sizes"]}
+    for p in ps:
+        for k, total in p["sizes"].items():
+            if k in r.summary()["capex_by_size_usd"]:
+                assert total == pytest.approx(before[k] + p["sizes_new"][k] - p["sizes_retired"][k], abs=1e-9), k
+        before = dict(p["sizes"])
+    assert r.extra["multi_period"]["sizing_solver"]["status"] == "optimal"
+    assert all(s["status"] == "optimal" for s in r.extra["multi_period"]["full_year_solvers"])
+
+
+@pytest.mark.slow
+def test_phased_ai_builds_each_hall_within_its_feed_and_mining_fills_the_first_years():
+    from planner.examples import PHASE_1_AI_BLOCKS, PHASE_2_AI_BLOCKS, PHASE_2_YEAR
+
+    _, r = result("phased_ai")
+    ps = r.extra["periods"]
+    ai = [p["sizes"]["ai_blocks"] for p in ps]
+    limit = [PHASE_1_AI_BLOCKS if p["start_year"] < PHASE_2_YEAR else PHASE_2_AI_BLOCKS for p in ps]
+    assert all(a <= cap for a, cap in zip(ai, limit, strict=True))
+    assert 0 < ai[0] < ai[-1]  # built in phases: the second hall only once its feed exists
+    assert all(p["sizes_new"]["ai_blocks"] == 0 for p in ps if p["start_year"] not in (ps[0]["start_year"],
+                                                                                         PHASE_2_YEAR))
+    mining = [p["sizes"]["mining_containers"] for p in ps]
+    assert mining[0] > 0 and mining[-1] < mining[0]  # the fleet uses the early years and leaves
+    assert [p["energy_mwh"]["mining"] > 0 for p in ps] == [m > 0 for m in mining]
