@@ -506,6 +506,8 @@ def assemble(sc: Scenario, full: list[Scenario], periods: list[PeriodSpan], run:
     pf, lines = period_proforma(full, periods, run)
     changes = period_changes(sc)
     entries = [period_dict(full, periods, run, p, changes[p]) for p in range(len(periods))]
+    operating = [r.npv_usd for r in run.results]  # before the first period's Result becomes the plan's
+    solvers = [r.solver.to_dict() for r in run.results]
     result = run.results[0]
     result.scenario = sc
     result.npv_usd = run.npv_usd
@@ -523,8 +525,8 @@ def assemble(sc: Scenario, full: list[Scenario], periods: list[PeriodSpan], run:
     result.extra["periods"] = entries
     result.extra["multi_period"] = {
         "periods": len(periods), "npv_usd": run.npv_usd, "capital_pv_usd": run.capital_pv_usd,
-        "operating_pv_usd": [r.npv_usd for r in run.results],
-        "full_year_solvers": [r.solver.to_dict() for r in run.results],
+        "operating_pv_usd": operating,
+        "full_year_solvers": solvers,
         "notes": ["The plan's dispatch pages show the first period's year; every period's sizes, energy and "
                   "revenue are on the Periods sheet, and the pro-forma spans the whole life.",
                   "Marginal units and binding limits are single-period questions: not computed for a "

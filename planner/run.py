@@ -108,7 +108,13 @@ def builds_nothing(plan: Result, design: dict[str, float]) -> bool:
 
 
 def add_baseline(result: Result, sc: Scenario, opts: SolveOptions) -> None:
-    """Value the do-nothing baseline for `result`'s scenario and the investment over it, in place."""
+    """Value the do-nothing baseline for `result`'s scenario and the investment over it, in place (one period; a
+    multi-period plan's baseline is valued over its periods by planner.periods.optimise_periods)."""
+    from planner.scenario.periods import multi_period
+
+    if multi_period(sc):
+        raise ValueError("add_baseline values a one-period plan; a multi-period plan's baseline comes from "
+                         "optimise(..., baseline=True)")
     base = evaluate_baseline(sc, opts, result)
     nothing = None
     if base.status == PLAN:

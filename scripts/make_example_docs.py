@@ -77,10 +77,10 @@ QUESTIONS = {
                "line: how much AI, how much mining?",
     "middle_east": "Cheap desert solar in a hot climate (PUE 1.45), a battery, a flat regulated tariff, and AI "
                    "customers who need firm power through the night.",
-    "phased_ai": "The West Texas wind farm of west_texas (100 MW behind a congested 60 MW line) gets an AI campus "
-                 "in two halls: the first (up to 4 blocks) on today's 5 MW import feed, the second (up to 12 blocks "
-                 "in all) once a second 40 MW feed arrives in 2030. When is each hall worth building, and does a "
-                 "mining fleet fill the gap, growing or shrinking around the 2028 and 2032 halvings?",
+    "phased_ai": "The West Texas wind farm of west_texas (100 MW behind a congested 60 MW line) gets an AI campus in "
+                 "two halls: the first (up to 4 blocks) on today's 5 MW import feed, the second (up to 12 blocks in "
+                 "all) once a second feed raises the import limit to 40 MW in 2030. When is each hall worth building, "
+                 "and does a mining fleet fill the gap, growing or shrinking around the 2028 and 2032 halvings?",
     "nuclear_ai": "A committed 77 MW small modular reactor that must run at 90 % of its available power: how "
                   "much firm AI can it carry, and what absorbs the rest?",
 }
@@ -88,22 +88,23 @@ QUESTIONS = {
 READINGS: dict[str, str] = {
     "phased_ai": (
         "Building in phases is worth about 174 M USD of NPV that a one-year model cannot see. Held to today's 5 MW "
-        "import feed and the first hall's 4 blocks for all 20 years, the one-year answer builds those 4 AI blocks "
-        "and nothing else: plan NPV 154.5 M USD, an investment NPV of 89.2 M USD over the 65.4 M USD the existing "
-        "wind farm earns on its own (the do-nothing baseline). Over the periods the plan builds the same 4 blocks "
-        "at COD (178.6 M USD) and the other 8 when the second feed arrives in 2030 (270.9 M USD then, the servers "
-        "at their 2030 price), for a plan NPV of 328.3 M USD and an investment NPV of 262.9 M USD (IRR 16.6 %). "
-        "The AI maximum binds in both phases: every block a hall allows is built, so a bigger second hall or an "
-        "earlier feed is where more value lies. Mining fills the gap before the second hall: 10 containers (10 MW, "
-        "2,660 ASICs) bought at COD run on the wind the congested line and the first hall cannot take, 76,200 MWh "
-        "a year in 2027-28 and 59,758 MWh in 2029, after the April 2028 halving and a year of 25 % network growth "
-        "have cut the hashprice. At the start of 2030, when the second hall takes 116,111 MWh a year, the fleet is "
-        "resold at 30 % of its undepreciated value (Mining.retire_recovery_fraction): keeping it would earn less "
-        "than that. It does not come back after the 2032 halving. The one-year model builds no mining at all: "
-        "averaged over 20 years of halvings and network growth a container does not pay for itself, and only the "
-        "periods let the plan take the pre-halving years and leave. New turbines do not pay behind the 60 MW line "
-        "in any period. The hourly wind and prices are west_texas's (one year, repeated in every period); the "
-        "second feed's date and size and the halls' sizes are assumptions of the example (planner/examples.py)."),
+        "import feed and the first hall's 4 blocks for all 20 years, the one-year answer builds those 4 AI blocks and"
+        " nothing else: plan NPV 154.5 M USD, an investment NPV of 89.2 M USD over the 65.4 M USD the existing wind "
+        "farm earns on its own (the do-nothing baseline). Over the periods the plan builds the same 4 blocks and a "
+        "mining fleet at COD (178.6 M USD, 169.4 M USD of it AI) and the other 8 when the second feed arrives in 2030"
+        " (270.9 M USD then, the servers at their 2030 price), for a plan NPV of 328.3 M USD and an investment NPV of"
+        " 262.9 M USD (IRR 16.6 %). The AI maximum binds in both phases: every block a hall allows is built, so a "
+        "bigger second hall or an earlier feed is where more value lies. Mining fills the gap before the second hall:"
+        " 10 containers (10 MW, 2,660 ASICs) bought at COD run on the wind the congested line and the first hall "
+        "cannot take, 76,200 MWh a year in 2027-28 and 59,758 MWh in 2029, after the April 2028 halving and a year of"
+        " 25 % network growth have cut the hashprice. At the start of 2030, when the campus's 12 blocks take 116,111 "
+        "MWh a year, the fleet is resold at 30 % of its undepreciated value (Mining.retire_recovery_fraction): "
+        "keeping it would earn less than that. It does not come back after the 2032 halving. The one-year model "
+        "builds no mining at all: averaged over 20 years of halvings and network growth a container does not pay for "
+        "itself, and only the periods let the plan take the pre-halving years and leave. New turbines do not pay "
+        "behind the 60 MW line in any period. The hourly wind and prices are west_texas's (one year, repeated in "
+        "every period); the second feed's date and size and the halls' sizes are assumptions of the example "
+        "(planner/examples.py)."),
     "nuclear_ai": (
         "The reactor decides everything, and the baseline shows why the question is how to use it, not whether "
         "to build it: the committed 77 MW unit must run at 90 % of its available power, and with no line and no "
@@ -201,26 +202,26 @@ READINGS: dict[str, str] = {
         "GPU-hour price: below about 1.55 USD/GPU-h (base 2.00) no AI block pays and the site becomes a solar "
         "export project."),
     "permian_gas": (
-        "The wells' decline turns a 99.6 M USD AI campus into a marginal 3.9 M USD project. The one-year answer "
-        "(year 1's gas for all 20 years) builds 8 gensets, 5.3 MW of PV, a 3.9 MW / 31 MWh battery and 6 AI "
-        "blocks (6 MW_IT firm around the clock) for 283.8 M USD. With the gas declining along a Permian type curve "
-        "(68 % in a well's first year, b = 1; the wells a year old at COD, so D = 0.68/yr), the gas averages 71 % "
-        "of year 1's in 2027-29, 29 % in 2030-34, 16 % in 2035-39 and 11 % from 2040: about 5.2, 2.1, 1.2 and "
-        "0.8 MW of genset output. The one-year design could not keep its 6 firm blocks served after 2029. Over "
-        "the periods the plan builds 2 gensets and 1 AI block (98 servers, 1 MW_IT) at COD for 45.2 M USD and "
-        "keeps that block firm for 20 years by adding solar and storage as the gas falls: 0.26 MW of PV in 2030, "
-        "4.5 MW and a 4.3 MW / 35 MWh battery in 2035, 12.2 MW more in 2040 (where a quarter of the PV is "
-        "curtailed: the battery, at your 5 MW / 40 MWh maximum, cannot carry more to the night). One genset is "
-        "relocated in 2040, recovering its undepreciated value less the 60 USD/kW move. A bigger first hall "
-        "resold when the gas falls does not pay: AI blocks recover 50 % of their undepreciated value "
-        "(AI.retire_recovery_fraction), and the richest period lasts 3 years. No mining in any period: at a "
-        "hashprice of 40 USD/PH/day before the 2028 halving, gensets and ASICs for 3 years of gas do not pay back. "
-        "There is no investment NPV: the do-nothing plan is infeasible, because the oilfield's 0.5 MW load must be "
-        "served and the workbook gives the site no existing supply and no grid; in reality the field runs on "
-        "something today (diesel or a small genset), which can be entered as existing capacity. The single-well "
-        "curve applied to the whole supply is the conservative case: a field where new wells are tied in declines "
-        "more slowly, and a Periods row with a smaller D (or a per-period factor) models it. The hourly gas "
-        "stream's own shape within the year (a 20 % fall, synthetic) is kept in every period (docs/periods.md)."),
+        "The wells' decline turns a 99.6 M USD AI campus into a marginal 3.9 M USD project. The one-year answer (year"
+        " 1's gas for all 20 years) builds 8 gensets, 5.3 MW of PV, a 3.9 MW / 31 MWh battery and 6 AI blocks (6 "
+        "MW_IT firm around the clock) for 283.8 M USD. With the gas declining along a Permian type curve (68 % in a "
+        "well's first year, b = 1; the wells a year old at COD, so D = 0.68/yr), the gas averages 71 % of year 1's in"
+        " 2027-29, 29 % in 2030-34, 16 % in 2035-39 and 11 % from 2040: about 5.2, 2.1, 1.2 and 0.8 MW of genset "
+        "output. The one-year design could not keep its 6 firm blocks served after 2029. Over the periods the plan "
+        "builds 2 gensets and 1 AI block (98 servers, 1 MW_IT) at COD for 45.2 M USD and keeps that block firm for 20"
+        " years by adding solar and storage as the gas falls: 0.26 MW of PV in 2030, 4.5 MW and a 4.3 MW / 35 MWh "
+        "battery in 2035, 12.2 MW more in 2040 (nearly two thirds of the PV's output is then curtailed: the battery, "
+        "at your 40 MWh maximum, cannot carry more to the night). One genset is relocated in 2040, recovering its "
+        "undepreciated value less the 60 USD/kW move. A bigger first hall resold when the gas falls does not pay: AI "
+        "blocks recover 50 % of their undepreciated value (AI.retire_recovery_fraction), and the richest period lasts"
+        " 3 years. No mining in any period: at a hashprice of 40 USD/PH/day before the 2028 halving, gensets and "
+        "ASICs for 3 years of gas do not pay back. There is no investment NPV: the do-nothing plan is infeasible, "
+        "because the oilfield's 0.5 MW load must be served and the workbook gives the site no existing supply and no "
+        "grid; in reality the field runs on something today (diesel or a small genset), which can be entered as "
+        "existing capacity. The single-well curve applied to the whole supply is the conservative case: a field where"
+        " new wells are tied in declines more slowly, and a Periods row with a smaller D (or a per-period factor) "
+        "models it. The hourly gas stream's own shape within the year (a 20 % fall, synthetic) is kept in every "
+        "period (docs/periods.md)."),
 }
 
 
@@ -413,7 +414,8 @@ def page_periods(n: dict) -> str:
     s, one = n["summary"], n["one_year"]["summary"]
     lab = Labels(s["labels"])
     periods, mp = s["periods"], s["multi_period"]
-    heads = [f"{p['start_year']} (years {p['first_year']}-{p['last_year']})" for p in periods]
+    heads = [f"{p['start_year']} (year{'s' if p['last_year'] > p['first_year'] else ''} {p['first_year']}"
+             + (f"-{p['last_year']})" if p["last_year"] > p["first_year"] else ")") for p in periods]
     sheet = "\n".join(f"| {p['start_year']} | " + (", ".join(f"`{k}` = {v:g}" for k, v in p["changes"].items())
                                                     or "the workbook's inputs") + " |"
                        for p in n["periods_sheet"]["periods"])
@@ -517,7 +519,7 @@ year, same gap, {n['one_year']['seconds']:.0f} s).
 | plan NPV | {fmt.money(s['npv_usd'])} | {fmt.money(one['npv_usd'])} |
 | investment NPV | {inv(s)} | {inv(one)} |
 | year-0 capex | {fmt.money(s['capex_usd'])} | {fmt.money(one['capex_usd'])} |
-{compare.replace(' | ', ' | ', 1)}
+{compare}
 
 (Sizes: in service in each period, in order, against the one-year plan's.)
 
