@@ -24,9 +24,9 @@ CHILD = """
 import json, sys
 from planner.paths import INPUTS_DIR
 from planner.run import optimise
-from planner.scenario.reader import read_workbook
 from planner.solve import SolveOptions
-sc = read_workbook(INPUTS_DIR / "examples" / f"{sys.argv[1]}.xlsx")
+from benchmarks import one_period_example
+sc = one_period_example(INPUTS_DIR / "examples" / f"{sys.argv[1]}.xlsx")
 r = optimise(sc, SolveOptions(mip_gap=0.005), marginals=True, baseline=True)
 s = r.summary()
 print(json.dumps({"timings_s": s["timings_s"], "npv_usd": s["npv_usd"],

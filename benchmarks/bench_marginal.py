@@ -13,13 +13,13 @@ import sys
 import time
 
 import planner.run as run
+from benchmarks import one_period_example
 from planner.paths import INPUTS_DIR
-from planner.scenario.reader import read_workbook
 from planner.solve import SolveOptions
 
 
 def measure(site: str) -> str:
-    sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
+    sc = one_period_example(INPUTS_DIR / "examples" / f"{site}.xlsx")
     seen: dict = {}
     original = run.marginal_units
 

@@ -20,6 +20,7 @@ import os
 import time
 from pathlib import Path
 
+from benchmarks import one_period_example
 from planner.paths import INPUTS_DIR
 from planner.periods import optimise_periods
 from planner.run import optimise
@@ -48,8 +49,7 @@ def with_periods(sc):
 
 def row(site: str, days: int, opts: SolveOptions) -> dict:
     sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
-    single = sc.copy()  # the one-period model of the same workbook: without its Periods sheet
-    single.investment_periods, single.declines = [], []
+    single = one_period_example(INPUTS_DIR / "examples" / f"{site}.xlsx")  # the same workbook, one period
     t0 = time.perf_counter()
     one = optimise(single, opts, marginals=False, typical_days=days)
     one_s = time.perf_counter() - t0

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import one_period_example
 from planner import sensitivity as sx
 from planner.model import build
 from planner.paths import INPUTS_DIR
-from planner.scenario.reader import read_workbook
 from planner.solve import HighsModel, SolveOptions, solve_model
 from planner.technologies import reprice_only
 
@@ -31,7 +31,7 @@ SITES = ["west_texas", "permian_gas", "remote_hydro", "factory", "iceland", "mid
 
 
 def measure(site: str, n_cases: int) -> list[dict]:
-    sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
+    sc = one_period_example(INPUTS_DIR / "examples" / f"{site}.xlsx")
     cases = [c for c in sx.tornado_cases(sc) if all(reprice_only(k, sc) for k in c.changes)][:n_cases]
     opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     cold = sx.run_cases(sc, cases, opts, workers=1, warm=False)

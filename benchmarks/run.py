@@ -71,15 +71,15 @@ def measure_example(name: str) -> dict:
     Stages: imports (fresh interpreter, CPU), read, build + hand-over, solve, duals, marginal units, baseline,
     outputs + reports; then the LP relaxation alone (fresh HiGHS from MPS) and the ratios against it.
     """
+    from benchmarks import one_period_example
     from planner.model import build
     from planner.report import write_reports
     from planner.run import optimise, write_outputs
-    from planner.scenario.reader import read_workbook
     from planner.solve import HighsModel, SolveOptions
 
     row: dict = {"case": name, "kind": "example", "typical_days": "", "imports_s": imports_s()}
     t = time.perf_counter()
-    sc = read_workbook(ROOT / "inputs" / "examples" / f"{name}.xlsx")
+    sc = one_period_example(ROOT / "inputs" / "examples" / f"{name}.xlsx")
     row["read_s"] = time.perf_counter() - t
     opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     result = optimise(sc, opts, marginals=True, baseline=True)
@@ -121,16 +121,16 @@ def measure(kind: str, name: str, hours: int = 0, techs: str = "", typical_days:
     import highspy
     import numpy as np
 
+    from benchmarks import one_period_example
     from planner.model import build
     from planner.results import extract
-    from planner.scenario.reader import read_workbook
     from planner.solve import HighsModel, SolveOptions, solve_model
     from planner.solve.highs_model import OBJ_SCALE
 
     row: dict = {"case": name, "kind": kind, "typical_days": typical_days or ""}
     t = time.perf_counter()
     if kind == "example":
-        sc = read_workbook(ROOT / "inputs" / "examples" / f"{name}.xlsx")
+        sc = one_period_example(ROOT / "inputs" / "examples" / f"{name}.xlsx")
     else:
         sc = synthetic(hours, techs)
     row["read_s"] = time.perf_counter() - t

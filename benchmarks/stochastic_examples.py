@@ -12,8 +12,8 @@ import argparse
 import time
 from pathlib import Path
 
+from benchmarks import one_period_example
 from planner.paths import INPUTS_DIR
-from planner.scenario.reader import read_workbook
 from planner.scenario.uncertainty import scenarios
 from planner.solve import SolveOptions
 from planner.stochastic import Settings, stochastic_plan
@@ -38,7 +38,7 @@ def main() -> None:
              "| example | E[NPV] M USD | CVaR M USD | P10 / P90 M USD | VSS M USD | EVPI M USD | hedge values M USD "
              "| seconds | checks |", "|---|---|---|---|---|---|---|---|---|"]
     for site in args.sites:
-        sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
+        sc = one_period_example(INPUTS_DIR / "examples" / f"{site}.xlsx")
         t0 = time.perf_counter()
         try:
             block, _ = stochastic_plan(sc, scenarios(sc, args.scenarios),
