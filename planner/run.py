@@ -191,8 +191,6 @@ class Sizing(Protocol):
     solver: SolverStats
 
 
-
-
 def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: ProgressFn | None,
                      marginals: bool, size: Callable[[Scenario], Sizing] | None = None) -> Result:
     """Size on typical days (MILP), then fix the sizes and re-dispatch the full year (LP) for the true NPV.

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from planner.solve.bnb import HOT_ITERATIONS_PER_ROW, default_workers
+from planner.solve.bnb import HOT_ITERATIONS_PER_ROW, default_workers, run_capped
 from planner.solve.highs_model import INF
 from planner.solve.options import SolveOptions, gap_proved
 from planner.solve.stop import run_highs
@@ -150,17 +150,8 @@ def _solve_sub(job) -> tuple[float, np.ndarray, np.ndarray] | None:
     h, cols = s.h, s.cols
     if design is not None:
         h.changeColsBounds(len(cols), cols, design, design)
-    hot = h.getBasis().valid  # it goes on from its last design's basis: capped, as the branch and bound's are
-    if hot:
-        h.setOptionValue("simplex_iteration_limit", max(1000, int(HOT_ITERATIONS_PER_ROW * h.getNumRow())))
-    try:
-        run_highs(h)
-    finally:
-        if hot:
-            h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
-    if hot and h.getModelStatus() == highspy.HighsModelStatus.kIterationLimit:
-        h.clearSolver()  # the hot start went far from its basis, or stalled: from scratch, with presolve
-        run_highs(h)
+    hot = h.getInfo().basis_validity  # it goes on from its last design's basis: capped, as the branch and bound's
+    run_capped(h, max(1000, int(HOT_ITERATIONS_PER_ROW * h.getNumRow())) if hot else None)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     sol = h.getSolution()

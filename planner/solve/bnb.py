@@ -63,6 +63,24 @@ class _Solved:
     basis: object = None
 
 
+def run_capped(h: highspy.Highs, cap: int | None) -> None:
+    """Solve the LP HiGHS holds; with `cap`, a hot start that has not finished within that many simplex
+    iterations (gone far from its basis, or stalled) is abandoned and the LP solved from scratch, with presolve
+    and the edge weights HiGHS chooses (an iteration count, not a time: the choice is the same on every run)."""
+    if cap is None:
+        run_highs(h)
+        return
+    h.setOptionValue("simplex_iteration_limit", int(cap))
+    try:
+        run_highs(h)
+    finally:
+        h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+    if h.getModelStatus() == highspy.HighsModelStatus.kIterationLimit:
+        h.clearSolver()
+        h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
+        run_highs(h)
+
+
 class _Lp:
     """The relaxed model on one HiGHS instance, re-solved under different bounds of the integer columns."""
 
@@ -96,18 +114,7 @@ class _Lp:
             h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
             h.setBasis(basis)
             h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
-        hot_capped = cap is not None and basis is not None
-        if hot_capped:
-            h.setOptionValue("simplex_iteration_limit", int(cap))
-        try:
-            run_highs(h)  # Interrupted if a stop was requested (planner/solve/stop.py)
-        finally:
-            if hot_capped:
-                h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
-        if hot_capped and h.getModelStatus() == highspy.HighsModelStatus.kIterationLimit:
-            h.clearSolver()  # the hot start went far from its basis: from scratch, with presolve
-            h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
-            run_highs(h)
+        run_capped(h, cap if basis is not None else None)  # Interrupted if a stop was requested (stop.py)
         ms = h.getModelStatus()
         status = _STATUS.get(ms, h.modelStatusToString(ms))
         if status != "optimal":
