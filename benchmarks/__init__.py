@@ -8,8 +8,7 @@ from pathlib import Path
 def one_period_example(path: str | Path):
     """An example workbook as the one-period model plans it: its Periods sheet dropped (permian_gas and phased_ai
     have one), so the single-period benchmarks measure what they always measured and stay comparable."""
+    from planner.scenario.periods import without_periods
     from planner.scenario.reader import read_workbook
 
-    sc = read_workbook(path)
-    sc.investment_periods, sc.declines = [], []
-    return sc
+    return without_periods(read_workbook(path))

@@ -23,7 +23,7 @@ from planner.report import svg
 from planner.report.data import energy_totals
 from planner.run import optimise
 from planner.scenario.params import get_param
-from planner.scenario.periods import multi_period
+from planner.scenario.periods import multi_period, without_periods
 from planner.scenario.reader import read_workbook
 from planner.sensitivity import breakeven
 from planner.solve import SolveOptions
@@ -31,6 +31,7 @@ from planner.solve import SolveOptions
 DOCS = REPO_ROOT / "docs" / "examples"
 
 BREAKEVEN_GAP = 1e-4  # relative MIP gap of every solve in a break-even search
+OPTIONS = SolveOptions(mip_gap=0.005, time_limit_s=900)  # every page's plan and what-ifs
 
 # site -> (deciding parameter, condition, search interval, tolerance); the multi-period examples have none
 # (run_periods_site: each of their solves takes minutes)
@@ -230,9 +231,8 @@ def run_site(site: str) -> dict:
     sc = read_workbook(INPUTS_DIR / "examples" / f"{site}.xlsx")
     if multi_period(sc):
         return run_periods_site(site, sc)
-    opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     t = time.perf_counter()
-    r = optimise(sc, opts, marginals=True, baseline=True)
+    r = optimise(sc, OPTIONS, marginals=True, baseline=True)
     seconds = time.perf_counter() - t
     name, cond, (lo, hi), tol = BREAKEVEN[site]
     # near the threshold the fleet adds less NPV than a 0.5 % gap: the search needs a tight gap to be sharp
@@ -244,14 +244,12 @@ def run_site(site: str) -> dict:
     uses = {f["column"]: f["label"] for f in flows if f["role"] == "demand"}
     (DOCS / f"{site}-energy.svg").write_text(svg.stacked_bars(
         {"Supply": energy_totals(d, sources), "Use": energy_totals(d, uses)}, f"{sc.site.name}: annual energy"))
-    net = r.proforma.table.loc["net_cash_flow"]
-    (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
-                                                             f"{sc.site.name}: net cash flow by year (USD)"))
+    write_cashflow(site, sc.site.name, r)
     without = []
     for label, removed, change in WITHOUT.get(site, []):
         variant = sc.copy()
         change(variant)
-        v = optimise(variant, opts, marginals=False)
+        v = optimise(variant, OPTIONS, marginals=False)
         without.append({"label": label, "streams": list(removed), "npv_usd": v.npv_usd, "sizes_new": v.sizes_new,
                         "revenue_usd_per_year": v.summary()["revenue_usd_per_year"]})
     return {"site": site, "name": sc.site.name, "description": sc.site.description, "seconds": seconds,
@@ -265,19 +263,14 @@ def run_site(site: str) -> dict:
 def run_periods_site(site: str, sc) -> dict:
     """A multi-period example: its plan over the periods (typical days, each period's full year re-dispatched)
     and, for comparison, the one-year answer of the same workbook without its Periods sheet (full year)."""
-    opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     t = time.perf_counter()
-    r = optimise(sc, opts, marginals=False, baseline=True)
+    r = optimise(sc, OPTIONS, marginals=False, baseline=True)
     seconds = time.perf_counter() - t
-    one_year = sc.copy()
-    one_year.investment_periods, one_year.declines = [], []
     t = time.perf_counter()
-    one = optimise(one_year, opts, marginals=False, baseline=True)
+    one = optimise(without_periods(sc), OPTIONS, marginals=False, baseline=True)
     one_seconds = time.perf_counter() - t
     DOCS.mkdir(parents=True, exist_ok=True)
-    net = r.proforma.table.loc["net_cash_flow"]
-    (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
-                                                             f"{sc.site.name}: net cash flow by year (USD)"))
+    write_cashflow(site, sc.site.name, r)
     s = r.summary()
     units = write_buildout(site, sc.site.name, s)
     return {"site": site, "name": sc.site.name, "description": sc.site.description, "seconds": seconds,
@@ -287,7 +280,14 @@ def run_periods_site(site: str, sc) -> dict:
                               "declines": [{"parameter": d.parameter, "initial_decline_per_year":
                                             d.initial_decline_per_year, "b_factor": d.b_factor, "note": d.note}
                                            for d in sc.declines]},
-            "buildout_units": sorted(units), "assumptions": key_assumptions(sc)}
+            "buildout_units": units, "assumptions": key_assumptions(sc)}
+
+
+def write_cashflow(site: str, name: str, r) -> None:
+    """docs/examples/<site>-cashflow.svg: the plan's net cash flow by year, over the whole analysis."""
+    net = r.proforma.table.loc["net_cash_flow"]
+    (DOCS / f"{site}-cashflow.svg").write_text(svg.bar_chart([str(y) for y in net.index], list(net.values),
+                                                             f"{name}: net cash flow by year (USD)"))
 
 
 def write_buildout(site: str, name: str, s: dict) -> list[str]:
@@ -340,26 +340,8 @@ def page(n: dict) -> str:
     be = n["breakeven"]
     investment = investment_line(s)
     limits = "\n".join(f"- {b['text']}" for b in s["binding_limits"]) or "No workbook limit binds."
-    assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
     streams = with_without(n, lab)
-    return f"""# {n['name']}
-
-*{n['description']}*
-
-## The question
-
-{QUESTIONS[n['site']]}
-
-Workbook: `inputs/examples/{n['site']}.xlsx` (`planner run inputs/examples/{n['site']}.xlsx`). Hourly data and
-every stand-in: `inputs/data/SOURCES.md`; each input's source: the workbook's column E and `docs/inputs.md`;
-site-specific changes and why: `planner/examples.py`.
-
-## Key assumptions
-
-| input | value |
-|---|---|
-{assumptions}
-
+    return f"""{page_head(n)}
 ## The answer
 
 {investment}
@@ -392,6 +374,29 @@ Limits from the workbook that set the plan:
 ## Reading
 
 {READINGS.get(n['site'], '')}
+"""
+
+
+def page_head(n: dict, more: str = "") -> str:
+    """A page's title, the question, where its inputs come from (`more`: what else to read) and its key assumptions."""
+    assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
+    return f"""# {n['name']}
+
+*{n['description']}*
+
+## The question
+
+{QUESTIONS[n['site']]}
+
+Workbook: `inputs/examples/{n['site']}.xlsx` (`planner run inputs/examples/{n['site']}.xlsx`). Hourly data and
+every stand-in: `inputs/data/SOURCES.md`; each input's source: the workbook's column E and `docs/inputs.md`;
+site-specific changes and why: `planner/examples.py`{more}.
+
+## Key assumptions
+
+| input | value |
+|---|---|
+{assumptions}
 """
 
 
@@ -453,26 +458,8 @@ def page_periods(n: dict) -> str:
         i = x["investment"]
         return "n/a" if i is None or i["npv_usd"] is None else fmt.money(i["npv_usd"])
 
-    assumptions = "\n".join(f"| `{k}` | {v} |" for k, v, _ in n["assumptions"])
     sizing = mp["sizing_solver"]
-    return f"""# {n['name']}
-
-*{n['description']}*
-
-## The question
-
-{QUESTIONS[n['site']]}
-
-Workbook: `inputs/examples/{n['site']}.xlsx` (`planner run inputs/examples/{n['site']}.xlsx`). Hourly data and
-every stand-in: `inputs/data/SOURCES.md`; each input's source: the workbook's column E and `docs/inputs.md`;
-site-specific changes and why: `planner/examples.py`; the multi-period model: `docs/periods.md`.
-
-## Key assumptions
-
-| input | value |
-|---|---|
-{assumptions}
-
+    return f"""{page_head(n, "; the multi-period model: `docs/periods.md`")}
 The Periods sheet (each period stands for the years until the next; a change holds in that period only):
 
 | period starts | changes |

@@ -39,6 +39,14 @@ def multi_period(sc: Scenario) -> bool:
     return len(sc.investment_periods) > 1
 
 
+def without_periods(sc: Scenario) -> Scenario:
+    """A copy of `sc` without its Periods sheet: the one representative year repeated over the whole analysis (the
+    one-year answer a multi-period plan is compared with)."""
+    out = sc.copy()
+    out.investment_periods, out.declines = [], []
+    return out
+
+
 def spans(sc: Scenario) -> list[PeriodSpan]:
     """Each period's operating years; InputError naming the row when a start year does not fit the analysis."""
     rows = sc.investment_periods or [InvestmentPeriod(int(math.floor(sc.site.cod_year)))]
