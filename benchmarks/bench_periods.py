@@ -64,6 +64,8 @@ def row(site: str, days: int, opts: SolveOptions) -> dict:
             "single_s": one_s, "single_sizing_s": td["sizing"], "single_full_year_s": td["full_year_checks"],
             "multi_s": multi_s, "multi_sizing_s": t["sizing"], "multi_full_year_s": t["full_year"],
             "sizing_over_single_run": t["sizing"] / one_s, "added_real_days": mp["added_real_days"],
+            "milp_rounds": sum(x["sizing"] == "in full" for x in mp["sizing_rounds"]),
+            "held_rounds": sum(x["sizing"] == "fleets held" for x in mp["sizing_rounds"]),
             "status": r.solver.status, "gap": r.solver.mip_gap, "npv_single_usd": one.npv_usd,
             "npv_multi_usd": r.npv_usd, "proforma_rel": abs(r.proforma.npv_usd - r.npv_usd) / max(1.0, abs(r.npv_usd))}
 
@@ -89,12 +91,14 @@ def main() -> None:
              f"{args.days}` without marginal units (sizing + full-year re-dispatch). Multi: planner/periods.py on the "
              f"same days (sizing rounds over every period + each period's full year, hot); no baseline in either.", "",
              "| site | periods | single run s (sizing + full year) | multi sizing s | multi full years s | "
-             "multi sizing / single run | days added | status, gap | NPV single | NPV multi | pro-forma rel. diff |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "multi sizing / single run | days added | sizing rounds: MILP + fleets held (LP) | "
+             "status, gap | NPV single | NPV multi | pro-forma rel. diff |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for x in rows:
         lines.append(f"| {x['site']} | {x['periods']}: {x['how']} | {x['single_s']:.1f} ({x['single_sizing_s']:.1f} + "
                      f"{x['single_full_year_s']:.1f}) | {x['multi_sizing_s']:.1f} | {x['multi_full_year_s']:.1f} | "
-                     f"**{x['sizing_over_single_run']:.2f}x** | {x['added_real_days']} | {x['status']}, "
+                     f"**{x['sizing_over_single_run']:.2f}x** | {x['added_real_days']} | {x['milp_rounds']} + "
+                     f"{x['held_rounds']} | {x['status']}, "
                      f"{100 * (x['gap'] or 0):.2f} % | {x['npv_single_usd'] / 1e6:,.2f} M | "
                      f"{x['npv_multi_usd'] / 1e6:,.2f} M | {x['proforma_rel']:.1e} |")
     (RESULTS / "periods.md").write_text("\n".join(lines) + "\n")

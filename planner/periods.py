@@ -13,8 +13,11 @@ capex budget bounds each period's purchases (P5). A stochastic model over period
 Sizing runs on typical days (the same days for every period: the periods' changes are constant multipliers
 and values, applied to the reduced year), then every period's full year is re-dispatched with its sizes fixed
 (an LP each), and the days a period cannot serve join the reduced model, as the single-period path does
-(planner/run.py: optimise_typical). The answer's NPV is the full years' operating values less the vintages'
-capital, and the multi-period pro-forma (planner/finance.py: proforma with lines and schedules) rebuilds it.
+(planner/run.py: optimise_typical). While those days are found the fleets' units stay as the last design had
+them and an LP re-sizes the rest; once such a design serves every year, the MILP sizes everything again on those
+days, from it, and its plan is the answer (or, if it falls short, the search goes on). The answer's NPV is the
+full years' operating values less the vintages' capital, and the multi-period pro-forma (planner/finance.py:
+proforma with lines and schedules) rebuilds it.
 """
 
 from __future__ import annotations
@@ -324,39 +327,40 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
     aggregatable = for_typical_days(sc) if typical_days else None
     own_days: set[int] = set()
     years = FullYears(full, periods, opts)
-    added, lookback, previous = 0, 1, None
-    for _round in range(MAX_ADD_ROUNDS + 1):
-        t1 = time.perf_counter()
+    added, lookback, previous, rounds, log = 0, 1, None, 0, []
+    held, fleets = False, {}  # held: this round keeps the fleets at `fleets` while the short days are found
+    while True:
+        t1 = t_round = time.perf_counter()
         if typical_days:
             reduced = aggregate(aggregatable, typical_days, own_days=tuple(sorted(own_days)))
             scs = with_changes(reduced, sc)
         else:
             scs = full
         design = None
-        for integer_vintages in (False, True):
-            mp = build_periods(scs, periods, integer_vintages)
-            hm = HighsModel(mp.m)
-            stats = solve_model(hm, opts, progress, start=start_vector(mp, hm, previous, opts))
-            if stats.objective is None:
-                raise SolveError(f"The multi-period model has no plan ({stats.status}):",
-                                 explain_periods(full, opts) or [
-                                     "no single period's requirement could be named; check the periods' changes "
-                                     "together (e.g. a minimum build that a later period's limits cannot hold)"])
-            design = read_design(mp)
-            if design is not None:
-                break
+        if held:  # the fleets as the last design had them, the rest re-sized: an LP
+            mp, design = size_holding_fleets(scs, periods, opts, fleets)
+            held = design is not None
+        if design is None:
+            mp, design, stats = size_periods(scs, periods, opts, progress, previous, full)
         timings["sizing"] += time.perf_counter() - t1
         previous = design
         t1 = time.perf_counter()
         run, short_days = value_design(years, design, mp.cost)
         timings["full_year"] += time.perf_counter() - t1
-        if run is not None or not typical_days:
-            break
-        new, lookback = days_to_add(short_days, own_days, lookback)
+        log.append({"real_days_added": len(own_days), "sizing": "fleets held" if held else "in full",
+                    "serves_every_year": run is not None, "seconds": time.perf_counter() - t_round})
+        new = set()
+        if run is None and typical_days and rounds < MAX_ADD_ROUNDS:
+            new, lookback = days_to_add(short_days, own_days, lookback)
+        if held and (run is not None or not new):
+            held = False  # the fleets held serve every year (or no day is left to add): sized in full, from it
+            continue
         if not new:
             break
         own_days |= new
-        added = len(own_days)
+        added, rounds = len(own_days), rounds + 1
+        fleets = design_fleets(mp, design)
+        held = bool(fleets)  # a plant without fleets is an LP: sized in full every round
     if run is None:
         raise SolveError(f"The multi-period design sized on {typical_days} typical days cannot serve every period's "
                          f"real year:", [f"after adding {added} real day(s) a period still falls short; size on "
@@ -364,12 +368,56 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
                                          f"(--typical-days 0)"])
     result = assemble(sc, full, periods, run, stats)
     result.extra["multi_period"].update({
-        "typical_days": typical_days or None, "added_real_days": added,
+        "typical_days": typical_days or None, "added_real_days": added, "sizing_rounds": log,
         "npv_sizing_usd": float(stats.objective), "sizing_solver": stats.to_dict(),
         "timings_s": {**timings, "total": time.perf_counter() - t0}})
     if baseline:
         add_periods_baseline(result, sc, years, mp.cost)
     return result
+
+
+def size_periods(scs: list[Scenario], periods: list[PeriodSpan], opts: SolveOptions, progress: ProgressFn | None,
+                 previous: Design | None, full: list[Scenario]) -> tuple[MultiPeriod, Design, SolverStats]:
+    """The multi-period MILP on these period inputs, its branch and bound started from `previous`; rebuilt with
+    integer vintages if its vintages come back fractional (build_periods). SolveError if it has no plan."""
+    for integer_vintages in (False, True):
+        mp = build_periods(scs, periods, integer_vintages)
+        hm = HighsModel(mp.m)
+        stats = solve_model(hm, opts, progress, start=start_vector(mp, hm, previous, opts))
+        if stats.objective is None:
+            raise SolveError(f"The multi-period model has no plan ({stats.status}):",
+                             explain_periods(full, opts) or [
+                                 "no single period's requirement could be named; check the periods' changes "
+                                 "together (e.g. a minimum build that a later period's limits cannot hold)"])
+        design = read_design(mp)
+        if design is not None:
+            break
+    return mp, design, stats
+
+
+def size_holding_fleets(scs: list[Scenario], periods: list[PeriodSpan], opts: SolveOptions,
+                        fleets: dict[tuple[int, str], float]) -> tuple[MultiPeriod, Design | None]:
+    """The multi-period model with each fleet's units in service held per period (`fleets`, design_fleets): an LP
+    that re-sizes the continuous plant on these inputs. (model, design), the design None if the LP has no plan
+    or its vintages are not whole."""
+    mp = build_periods(scs, periods)
+    hm = HighsModel(mp.m)
+    hm.relax_integers()
+    hm.fix_columns([(mp.blocks[p].ctx.new[k], units) for (p, k), units in fleets.items()])
+    if solve_model(hm, opts).status != "optimal":
+        return mp, None
+    return mp, read_design(mp)
+
+
+def fleet_keys(mp: MultiPeriod) -> list[tuple[int, str]]:
+    """(period, decision) of every fleet's units in service (the model's integers)."""
+    integer = [d.var for _t, d in decisions(mp.scs[0]) if d.integer]
+    return [(p, k) for p in range(len(mp.periods)) for k in integer]
+
+
+def design_fleets(mp: MultiPeriod, design: Design) -> dict[tuple[int, str], float]:
+    """(period, decision) -> a fleet's units in service in each period of `design`."""
+    return {(p, k): design.in_service(p).get(k, 0.0) for p, k in fleet_keys(mp)}
 
 
 def explain_periods(full: list[Scenario], opts: SolveOptions) -> list[str]:

@@ -241,10 +241,50 @@ def test_on_typical_days_every_period_is_valued_on_its_full_year():
     assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
     assert r.extra["multi_period"]["typical_days"] == 3
     assert r.npv_usd <= full.npv_usd * (1 + 1e-9)  # the full-year optimum is at least as good
-    for p, q in zip(r.extra["periods"], full.extra["periods"], strict=True):
-        assert p["energy_mwh"]["generation_gas"] <= 8760 * 8.0  # within the real gas of the year
-        assert p["npv_operating_usd"] == pytest.approx(p["npv_operating_usd"])
-        assert q["sizes"]["gas_units"] >= 0
+    operating = r.extra["multi_period"]["operating_pv_usd"]
+    for p, q, pv in zip(r.extra["periods"], full.extra["periods"], operating, strict=True):
+        assert p["energy_mwh"]["generation_gas"] <= 8760 * 8.0 * (1 + 1e-9)  # within the real gas of the year
+        assert q["energy_mwh"]["generation_gas"] <= 8760 * 8.0 * (1 + 1e-9)
+        assert p["npv_operating_usd"] == pytest.approx(pv, rel=1e-12)  # the period's own full-year value
+    assert r.npv_usd == pytest.approx(sum(operating) - r.extra["multi_period"]["capital_pv_usd"], rel=1e-12)
+
+
+def dark_spell_periods_site():
+    """Firm AI on PV and a battery only, with a five-day dark spell that no typical day shows; 1-3 blocks in each
+    of two periods, and a mining fleet: three fleets whose units are integers."""
+    import numpy as np
+
+    days = 30
+    h, d = np.arange(24 * days) % 24, np.arange(24 * days) // 24
+    sun = 0.6 + 0.4 * np.random.default_rng(5).random(days)
+    sun[12:17] = [0.5, 0.2, 0.3, 0.25, 0.45]
+    sc = small_scenario(24 * days, pv_cf=np.clip(np.sin((h - 6) / 12 * np.pi), 0, None) * sun[d])
+    sc.pv.enabled = sc.battery.enabled = sc.ai.enabled = sc.mining.enabled = True
+    sc.pv.max_new_mw_ac, sc.battery.max_duration_h = 500.0, 200.0
+    sc.ai.firm_fraction, sc.ai.firmness, sc.ai.min_new_blocks, sc.ai.max_new_blocks = 1.0, "hard", 1, 3
+    sc.investment_periods = periods((2027, {}), (2031, {}))
+    return sc
+
+
+def test_the_days_a_design_misses_are_found_with_its_fleets_held_then_the_plan_is_sized_in_full():
+    """The first design (3 typical days) cannot carry its firm blocks through the dark spell: the spell's days
+    join the model while the fleets stay as they were (an LP re-sizes PV and the battery), and once that design
+    serves both real years the MILP sizes everything again on those days, so the plan is proved on them."""
+    sc = dark_spell_periods_site()
+    r = optimise_periods(sc, OPTS, typical_days=3, baseline=False)
+    mp = r.extra["multi_period"]
+    rounds = mp["sizing_rounds"]
+    assert rounds[0]["sizing"] == "in full" and not rounds[0]["serves_every_year"]
+    assert any(x["sizing"] == "fleets held" for x in rounds)
+    assert rounds[-1]["sizing"] == "in full" and rounds[-1]["serves_every_year"]
+    assert rounds[-1]["real_days_added"] == mp["added_real_days"] > 0
+    assert mp["sizing_solver"]["status"] == "optimal"
+    assert mp["sizing_solver"]["objective"] == mp["npv_sizing_usd"]
+    for p in r.extra["periods"]:  # every real hour of each period's year carries its firm blocks
+        assert p["energy_mwh"]["ai_it"] == pytest.approx(8760 * p["sizes"]["ai_it_mw"], rel=1e-9)
+    assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
+    full = optimise_periods(sc, OPTS, typical_days=None, baseline=False)
+    assert r.npv_usd <= full.npv_usd * (1 + 1e-9)  # the full years' own optimum is at least as good
 
 
 def test_a_period_change_applied_after_the_aggregation_equals_aggregating_the_changed_year():
