@@ -329,13 +329,11 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
     years = FullYears(full, periods, opts)
     added, lookback, previous, rounds, log = 0, 1, None, 0, []
     held, fleets = False, {}  # held: this round keeps the fleets at `fleets` while the short days are found
+    scs = None if typical_days else full  # the period inputs on the current days (None: days were added)
     while True:
         t1 = t_round = time.perf_counter()
-        if typical_days:
-            reduced = aggregate(aggregatable, typical_days, own_days=tuple(sorted(own_days)))
-            scs = with_changes(reduced, sc)
-        else:
-            scs = full
+        if scs is None:
+            scs = with_changes(aggregate(aggregatable, typical_days, own_days=tuple(sorted(own_days))), sc)
         design = None
         if held:  # the fleets as the last design had them, the rest re-sized: an LP
             mp, design = size_holding_fleets(scs, periods, opts, fleets)
@@ -358,7 +356,7 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
         if not new:
             break
         own_days |= new
-        added, rounds = len(own_days), rounds + 1
+        added, rounds, scs = len(own_days), rounds + 1, None
         fleets = design_fleets(mp, design)
         held = bool(fleets)  # a plant without fleets is an LP: sized in full every round
     if run is None:
@@ -409,15 +407,10 @@ def size_holding_fleets(scs: list[Scenario], periods: list[PeriodSpan], opts: So
     return mp, read_design(mp)
 
 
-def fleet_keys(mp: MultiPeriod) -> list[tuple[int, str]]:
-    """(period, decision) of every fleet's units in service (the model's integers)."""
-    integer = [d.var for _t, d in decisions(mp.scs[0]) if d.integer]
-    return [(p, k) for p in range(len(mp.periods)) for k in integer]
-
-
 def design_fleets(mp: MultiPeriod, design: Design) -> dict[tuple[int, str], float]:
-    """(period, decision) -> a fleet's units in service in each period of `design`."""
-    return {(p, k): design.in_service(p).get(k, 0.0) for p, k in fleet_keys(mp)}
+    """(period, decision) -> a fleet's units in service in each period of `design` (the model's integers)."""
+    integer = [d.var for _t, d in decisions(mp.scs[0]) if d.integer]
+    return {(p, k): design.in_service(p).get(k, 0.0) for p in range(len(mp.periods)) for k in integer}
 
 
 def explain_periods(full: list[Scenario], opts: SolveOptions) -> list[str]:

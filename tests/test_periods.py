@@ -278,8 +278,8 @@ def test_the_days_a_design_misses_are_found_with_its_fleets_held_then_the_plan_i
     assert any(x["sizing"] == "fleets held" for x in rounds)
     assert rounds[-1]["sizing"] == "in full" and rounds[-1]["serves_every_year"]
     assert rounds[-1]["real_days_added"] == mp["added_real_days"] > 0
-    assert mp["sizing_solver"]["status"] == "optimal"
-    assert mp["sizing_solver"]["objective"] == mp["npv_sizing_usd"]
+    assert mp["sizing_solver"]["status"] == "optimal"  # the answer's sizing is the MILP at the requested gap
+    assert not mp["sizing_solver"]["lp"] and mp["sizing_solver"]["mip_gap"] <= OPTS.mip_gap * (1 + 1e-6)
     for p in r.extra["periods"]:  # every real hour of each period's year carries its firm blocks
         assert p["energy_mwh"]["ai_it"] == pytest.approx(8760 * p["sizes"]["ai_it_mw"], rel=1e-9)
     assert r.proforma.npv_usd == pytest.approx(r.npv_usd, rel=1e-9)
