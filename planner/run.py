@@ -12,7 +12,7 @@ import numpy as np
 from planner.economics import PLAN, Baseline, investment
 from planner.errors import SolveError
 from planner.limits import binding_limits
-from planner.model import build, fix_sizes
+from planner.model import Built, build, fix_sizes
 from planner.results import Result, extract, scenario_dict
 from planner.scenario.scenario import Scenario
 from planner.solve import (
@@ -62,8 +62,8 @@ def optimise(sc: Scenario, opts: SolveOptions | None = None, progress: ProgressF
         result = _optimise(sc, opts, progress, marginals, fixed=fixed)
     elif typical_days:
         result = optimise_typical(sc, typical_days, opts, progress, marginals)
-    else:
-        result = _optimise(sc, opts, progress, marginals)
+    else:  # the baseline on the plan's own instance (evaluate_baseline: `on`)
+        result = _optimise(sc, opts, progress, marginals, baseline=baseline)
     if baseline:
         add_baseline(result, sc, opts)
     return result
@@ -74,32 +74,71 @@ def baseline_design(sc: Scenario) -> dict[str, float]:
     return {d.var: float(getattr(section(sc, t), d.min_field)) for t, d in decisions(sc)}
 
 
-def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = None) -> Baseline:
+def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = None,
+                      on: tuple[Built, HighsModel] | None = None) -> Baseline:
     """The do-nothing plan over the scenario's year: existing assets only, new sizes at their minimum, the
     dispatch optimised (an LP). A plan that builds nothing beyond the minimums is its own baseline (no solve).
 
-    A baseline without a feasible dispatch (existing assets that cannot serve a load that must be served) is
-    returned with its status and the diagnosis as the reason, never raised.
+    `on`: the plan's own built model and HiGHS instance (full year, nothing fixed): the baseline is that
+    instance with the new-size columns fixed at the do-nothing design, solved from scratch with presolve
+    (baseline_on), instead of a second build and hand-over. Else, or if that LP has no optimum, a fresh
+    build with the sizes fixed. A baseline without a feasible dispatch (existing assets that cannot serve a
+    load that must be served) is returned with its status and the diagnosis as the reason, never raised.
     """
     t0 = time.perf_counter()
     design = baseline_design(sc)
+    base = None
     if plan is not None and builds_nothing(plan, design):
         base, status = plan, PLAN
-    else:
+    elif on is not None:
+        base, status = baseline_on(*on, design, opts), "optimal"
+    if base is None:
         try:
             base, status = _optimise(sc, opts, None, marginals=False, fixed=design), "optimal"
         except SolveError as e:
             status = "infeasible" if "No feasible plan" in str(e) else "no_answer"
             return Baseline(status, reason=str(e), new_sizes=design, seconds=time.perf_counter() - t0)
-        if base.solver.status != "optimal":  # e.g. stopped by the time limit: its NPV is no baseline
-            return Baseline("no_answer", reason=f"the baseline LP stopped before its optimum ({base.solver.status}); "
-                            f"raise --time-limit", new_sizes=design, seconds=time.perf_counter() - t0)
+    if base.solver.status != "optimal":  # e.g. stopped by the time limit: its NPV is no baseline
+        return Baseline("no_answer", reason=f"the baseline LP stopped before its optimum ({base.solver.status}); "
+                        f"raise --time-limit", new_sizes=design, seconds=time.perf_counter() - t0)
     pf = base.proforma
     return Baseline(status, npv_usd=base.npv_usd, proforma_npv_usd=pf.npv_usd,
                     net_cash_flow_usd=[float(x) for x in pf.table.loc["net_cash_flow"]],
                     revenue_usd_per_year={k: v for k, (_, v) in base.annual.items()}, capex_usd=base.capex_usd,
                     new_sizes=design, energy_mwh=dict(base.energy_mwh), seconds=time.perf_counter() - t0,
                     cash_flow_model=base.cash_flow_model())
+
+
+def baseline_on(built: Built, hm: HighsModel, design: dict[str, float], opts: SolveOptions) -> Result | None:
+    """The do-nothing design's full-year result on the plan's instance: its new-size columns fixed at `design`
+    (integers relaxed: an LP), solved from scratch with presolve, extracted; None if the instance cannot hold
+    it (a size that is not a column, an integer column left free) or it has no feasible dispatch (the fresh path
+    then diagnoses why). The instance's bounds and integrality and the Pyomo variables' plan values are put back.
+    """
+    m = built.m
+    cols = [hm.col_index.get(id(m.component(name))) for name in design]
+    if None in cols or not set(hm.integer_cols) <= set(cols):
+        return None
+    idx = np.array(cols, dtype=np.int32)
+    n, h, ints = len(idx), hm.h, hm.integer_cols
+    _, _, _, lb0, ub0, _ = h.getCols(n, idx)
+    plan_x = np.array([v.value or 0.0 for v in hm.columns])
+    value = np.array(list(design.values()), dtype=float)
+    h.changeColsBounds(n, idx, value, value)
+    h.changeColsIntegrality(len(ints), np.array(ints, dtype=np.int32), np.zeros(len(ints), dtype=np.uint8))
+    hm.integer_cols = []
+    try:
+        h.clearSolver()  # from scratch: presolve removes what the fixed sizes make trivial
+        try:
+            stats = solve_model(hm, opts)  # an LP now: HiGHS's simplex
+        except SolveError:  # stopped without a solution: the fresh path says so
+            return None
+        return None if stats.status in ("infeasible", "unbounded", "infeasible_or_unbounded") else extract(built, stats)
+    finally:
+        h.changeColsBounds(n, idx, lb0, ub0)
+        hm.integer_cols = ints
+        h.changeColsIntegrality(len(ints), np.array(ints, dtype=np.int32), np.ones(len(ints), dtype=np.uint8))
+        hm.load(plan_x)
 
 
 def builds_nothing(plan: Result, design: dict[str, float]) -> bool:
@@ -115,7 +154,7 @@ def add_baseline(result: Result, sc: Scenario, opts: SolveOptions) -> None:
     if multi_period(sc):
         raise ValueError("add_baseline values a one-period plan; a multi-period plan's baseline comes from "
                          "optimise(..., baseline=True)")
-    base = evaluate_baseline(sc, opts, result)
+    base = result.baseline or evaluate_baseline(sc, opts, result)  # valued already on the plan's instance?
     nothing = None
     if base.status == PLAN:
         forced = [k for k, v in base.new_sizes.items() if v > 0]
@@ -131,10 +170,11 @@ def add_baseline(result: Result, sc: Scenario, opts: SolveOptions) -> None:
 
 def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, marginals: bool,
               fixed: dict[str, float] | None = None, caps: dict[str, float] | None = None,
-              explain: bool = True) -> Result:
+              explain: bool = True, baseline: bool = False) -> Result:
     """Build and solve `sc` (some new-size variables fixed or capped, if given) and extract the results.
 
-    An infeasible model raises SolveError, with a diagnosis of why when `explain` is set.
+    An infeasible model raises SolveError, with a diagnosis of why when `explain` is set. `baseline`: the
+    do-nothing baseline valued on the same instance once the plan is done (result.baseline).
     """
     t0 = time.perf_counter()
     built = build(sc)
@@ -179,6 +219,8 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
         result.extra["timings_s"]["marginal_units"] = time.perf_counter() - t3
     result.binding_limits = binding_limits(built, hm, duals, result.marginal_units, result.new_sizes,
                                            result.npv_usd, computed=marginals)
+    if baseline:  # last: it leaves the instance holding the baseline's basis
+        result.baseline = evaluate_baseline(sc, opts, result, on=(built, hm))
     return result
 
 

@@ -16,14 +16,15 @@ import sys
 import numpy as np
 import openpyxl
 import pytest
-from helpers import annuity, check_consistency, small_scenario
+from helpers import annuity, check_consistency, pv_of_years, small_scenario
 from test_handcheck_finance_and_limits import PV_VALUE_PER_MW, limited_pv, mining_fleet
 
 from planner.finance import payback
+from planner.model import build
 from planner.paths import INPUTS_DIR, REPO_ROOT
 from planner.report import write_reports
-from planner.run import add_baseline, baseline_design, optimise, write_outputs
-from planner.solve import SolveOptions
+from planner.run import add_baseline, baseline_design, baseline_on, evaluate_baseline, optimise, write_outputs
+from planner.solve import HighsModel, SolveOptions, solve_model
 
 OPTS = SolveOptions(mip_gap=1e-6)
 D, N = 0.08, 20
@@ -104,6 +105,39 @@ def test_the_baseline_holds_the_minimum_builds_and_the_investment_is_what_comes_
     assert r.baseline.capex_usd == pytest.approx(2.0 * 800e3)
     assert r.investment.npv_usd == pytest.approx(3.0 * pv_value_per_mw(800.0), rel=1e-9)
     assert r.investment.net_cash_flow_usd[0] == pytest.approx(-3.0 * 800e3)
+
+
+def test_the_baseline_is_solved_on_the_plans_own_instance_and_leaves_it_as_it_was():
+    """A full-year plan's baseline is its own HiGHS instance with the new sizes fixed at the minimums (no second
+    build): one 1-MW mining container of the ten the plan builds, worth its closed-form value, as a fresh build of
+    that design gives; the instance's bounds and integrality and the plan's values in Pyomo are put back."""
+    sc = mining_fleet(None)
+    sc.mining.min_new_containers = 1
+    revenue_per_mwh = 50.0 / 24 * (1000 / 20.0) * (1 - 0.02)  # 102.08 USD/MWh, as in the budget test
+    capital_pv = 250_000 * pv_of_years(D, [0, 4, 8, 12, 16]) + 100_000 * pv_of_years(D, [0, 10])
+    one = (revenue_per_mwh - 40.0) * HOURS * A - 10_000 * A - capital_pv  # one container's NPV
+    r = optimise(sc, OPTS, baseline=True)
+    assert r.sizes_new["mining_containers"] == 10 and r.npv_usd == pytest.approx(10 * one, rel=1e-6)
+    assert r.baseline.status == "optimal" and r.baseline.new_sizes["mining_new_containers"] == 1.0
+    assert r.baseline.npv_usd == pytest.approx(one, rel=1e-6)
+    assert r.investment.npv_usd == pytest.approx(9 * one, rel=1e-6)
+    fresh = evaluate_baseline(r.scenario, OPTS)  # the same design on a model of its own, sizes fixed
+    assert r.baseline.npv_usd == pytest.approx(fresh.npv_usd, rel=1e-9)
+    assert r.baseline.energy_mwh == pytest.approx(fresh.energy_mwh, rel=1e-9, abs=1e-6)
+    # on an instance of our own: what baseline_on changes, it puts back
+    built = build(r.scenario)
+    hm = HighsModel(built.m)
+    solve_model(hm, OPTS)
+    ints, cols = list(hm.integer_cols), np.arange(hm.n_cols, dtype=np.int32)
+    bounds = hm.h.getCols(hm.n_cols, cols)[3:5]
+    plan_x = [v.value for v in hm.columns]
+    on = baseline_on(built, hm, baseline_design(r.scenario), OPTS)
+    assert on is not None and on.npv_usd == pytest.approx(one, rel=1e-6)
+    assert on.new_sizes["mining_new_containers"] == 1.0
+    assert hm.integer_cols == ints and [int(hm.h.getColIntegrality(i)[1]) for i in ints] == [1] * len(ints)
+    after = hm.h.getCols(hm.n_cols, cols)[3:5]
+    assert all(np.array_equal(a, b) for a, b in zip(after, bounds, strict=True))
+    assert [v.value for v in hm.columns] == plan_x
 
 
 def test_an_infeasible_baseline_is_reported_with_its_diagnosis_not_raised():
