@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyomo.core as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.visitor import identify_variables
 
 from planner.errors import SolveError
@@ -78,7 +79,16 @@ def capital_list(sc: Scenario) -> list[tuple[CapitalItem, float]]:
 
 
 def build(sc: Scenario, elastic: bool = False) -> Built:
-    """The whole Pyomo model for one scenario, objective (15) (elastic: hard requirements get slacks)."""
+    """The whole Pyomo model for one scenario, objective (15) (elastic: hard requirements get slacks).
+
+    Python's cyclic garbage collector is paused while it is built: the model's ~10^6 new objects would start
+    collection after collection, each walking the whole growing model (west_texas: 2.3 -> 1.4 s CPU).
+    """
+    with PauseGC():
+        return _build(sc, elastic)
+
+
+def _build(sc: Scenario, elastic: bool) -> Built:
     m = pyo.ConcreteModel(name=sc.site.name)
     traj = trajectories(sc.finance, price_paths(sc))
     ctx = Ctx(m=m, sc=sc, pwf=stream_pwf(sc.finance, traj), elastic=elastic, firm_labels=firm_labels())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import highspy
 import numpy as np
 import pyomo.core as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
 INF = highspy.kHighsInf
@@ -52,6 +53,10 @@ class HighsModel:
     """A Pyomo model compiled into one highspy.Highs instance."""
 
     def __init__(self, m: pyo.ConcreteModel, scale: float = OBJ_SCALE):
+        with PauseGC():  # the row and column maps below make ~10^5 objects: no collection walks the model meanwhile
+            self._compile(m, scale)
+
+    def _compile(self, m: pyo.ConcreteModel, scale: float) -> None:
         self.scale = scale  # HiGHS's objective = scale x the Pyomo objective
         info = _compiler().write(m, mixed_form=True, set_sense=None)
         self.columns = info.columns
