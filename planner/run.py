@@ -90,14 +90,16 @@ def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = No
     base = None
     if plan is not None and builds_nothing(plan, design):
         base, status = plan, PLAN
-    elif on is not None:
-        base, status = baseline_on(*on, design, opts), "optimal"
-    if base is None:
-        try:
+    try:
+        if base is None and on is not None:
+            base, status = baseline_on(*on, design, opts), "optimal"
+            if base is INFEASIBLE:  # no feasible dispatch: why, without a second build to find it out
+                raise no_feasible_plan(sc, opts, design)
+        if base is None:
             base, status = _optimise(sc, opts, None, marginals=False, fixed=design), "optimal"
-        except SolveError as e:
-            status = "infeasible" if "No feasible plan" in str(e) else "no_answer"
-            return Baseline(status, reason=str(e), new_sizes=design, seconds=time.perf_counter() - t0)
+    except SolveError as e:
+        status = "infeasible" if "No feasible plan" in str(e) else "no_answer"
+        return Baseline(status, reason=str(e), new_sizes=design, seconds=time.perf_counter() - t0)
     if base.solver.status != "optimal":  # e.g. stopped by the time limit: its NPV is no baseline
         return Baseline("no_answer", reason=f"the baseline LP stopped before its optimum ({base.solver.status}); "
                         f"raise --time-limit", new_sizes=design, seconds=time.perf_counter() - t0)
@@ -109,11 +111,15 @@ def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = No
                     cash_flow_model=base.cash_flow_model())
 
 
-def baseline_on(built: Built, hm: HighsModel, design: dict[str, float], opts: SolveOptions) -> Result | None:
+INFEASIBLE = "infeasible"  # baseline_on: the design has no feasible dispatch
+
+
+def baseline_on(built: Built, hm: HighsModel, design: dict[str, float], opts: SolveOptions) -> Result | str | None:
     """The do-nothing design's full-year result on the plan's instance: its new-size columns fixed at `design`
-    (integers relaxed: an LP), solved from scratch with presolve, extracted; None if the instance cannot hold
-    it (a size that is not a column, an integer column left free) or it has no feasible dispatch (the fresh path
-    then diagnoses why). The instance's bounds and integrality and the Pyomo variables' plan values are put back.
+    (integers relaxed: an LP), solved from scratch with presolve, extracted; INFEASIBLE if it has no feasible
+    dispatch; None if the instance cannot hold it (a size that is not a column, an integer column left free) or
+    HiGHS stopped without a solution (a fresh build then says why). The instance's bounds and integrality and
+    the Pyomo variables' plan values are put back.
     """
     m = built.m
     cols = [hm.col_index.get(id(m.component(name))) for name in design]
@@ -133,7 +139,9 @@ def baseline_on(built: Built, hm: HighsModel, design: dict[str, float], opts: So
             stats = solve_model(hm, opts)  # an LP now: HiGHS's simplex
         except SolveError:  # stopped without a solution: the fresh path says so
             return None
-        return None if stats.status in ("infeasible", "unbounded", "infeasible_or_unbounded") else extract(built, stats)
+        if stats.status in ("infeasible", "infeasible_or_unbounded"):  # sizes fixed: nothing left to grow
+            return INFEASIBLE
+        return None if stats.status == "unbounded" else extract(built, stats)
     finally:
         h.changeColsBounds(n, idx, lb0, ub0)
         hm.integer_cols = ints
@@ -168,6 +176,14 @@ def add_baseline(result: Result, sc: Scenario, opts: SolveOptions) -> None:
     result.extra.setdefault("timings_s", {})["baseline"] = base.seconds
 
 
+def no_feasible_plan(sc: Scenario, opts: SolveOptions, fixed: dict[str, float] | None) -> SolveError:
+    """The error for a site (or, with `fixed`, a design) without a feasible plan, with the diagnosis of why."""
+    reasons = diagnose(sc, opts, fixed=fixed)
+    what = "this design" if fixed else "this site"
+    return SolveError(f"No feasible plan exists for {what}:", reasons or [
+        "the model is infeasible or unbounded; no single requirement could be named"])
+
+
 def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, marginals: bool,
               fixed: dict[str, float] | None = None, caps: dict[str, float] | None = None,
               explain: bool = True, baseline: bool = False) -> Result:
@@ -191,10 +207,7 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
     if stats.status == "infeasible" or (stats.status == "infeasible_or_unbounded" and not unlimited(sc)):
         if not explain:
             raise SolveError("infeasible")
-        reasons = diagnose(sc, opts, fixed=fixed)
-        what = "this design" if fixed else "this site"
-        raise SolveError(f"No feasible plan exists for {what}:", reasons or [
-            "the model is infeasible or unbounded; no single requirement could be named"])
+        raise no_feasible_plan(sc, opts, fixed)
     if stats.status in ("unbounded", "infeasible_or_unbounded") and unlimited(sc):
         raise SolveError("The problem is unbounded: building more always adds NPV and nothing limits it.",
                          [f"{name} has no maximum (blank); give it one" for name in unlimited(sc)])
