@@ -2,6 +2,8 @@
 
     python -m benchmarks.bench_sensitivity [--sites west_texas ...] [--cases 2]
 
+(`--sites`: only these are measured again; the other sites' rows of the results file are kept.)
+
 For each site: the first `--cases` tornado cases that only re-price the model, one worker, in this
 process. Cold: each case built and solved from scratch. Warm: the base model is built and solved once
 (not counted), then every case re-priced in place and re-solved (planner/sensitivity.py). Writes
@@ -63,6 +65,10 @@ def main() -> None:
     import pandas as pd
 
     rows = []
+    old = RESULTS / "sensitivity_cases.csv"
+    if old.exists():  # the other sites' rows of the results file are kept
+        prev = pd.read_csv(old)
+        rows = [r for r in prev.to_dict("records") if r["site"] not in args.sites]
     for site in args.sites:  # the files are rewritten after each site
         rows += measure(site, args.cases)
         print(rows[-1], flush=True)
