@@ -81,9 +81,9 @@ def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = No
 
     `on`: the plan's own built model and HiGHS instance (full year, nothing fixed): the baseline is that
     instance with the new-size columns fixed at the do-nothing design, solved from scratch with presolve
-    (baseline_on), instead of a second build and hand-over. Else, or if that LP has no optimum, a fresh
-    build with the sizes fixed. A baseline without a feasible dispatch (existing assets that cannot serve a
-    load that must be served) is returned with its status and the diagnosis as the reason, never raised.
+    (baseline_on), instead of a second build and hand-over. Else, or if HiGHS stopped there without a solution,
+    a fresh build with the sizes fixed. A baseline without a feasible dispatch (existing assets that cannot serve
+    a load that must be served) is returned with its status and the diagnosis as the reason, never raised.
     """
     t0 = time.perf_counter()
     design = baseline_design(sc)
@@ -93,8 +93,6 @@ def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = No
     try:
         if base is None and on is not None:
             base, status = baseline_on(*on, design, opts), "optimal"
-            if base is INFEASIBLE:  # no feasible dispatch: why, without a second build to find it out
-                raise no_feasible_plan(sc, opts, design)
         if base is None:
             base, status = _optimise(sc, opts, None, marginals=False, fixed=design), "optimal"
     except SolveError as e:
@@ -111,41 +109,29 @@ def evaluate_baseline(sc: Scenario, opts: SolveOptions, plan: Result | None = No
                     cash_flow_model=base.cash_flow_model())
 
 
-INFEASIBLE = "infeasible"  # baseline_on: the design has no feasible dispatch
-
-
-def baseline_on(built: Built, hm: HighsModel, design: dict[str, float], opts: SolveOptions) -> Result | str | None:
-    """The do-nothing design's full-year result on the plan's instance: its new-size columns fixed at `design`
-    (integers relaxed: an LP), solved from scratch with presolve, extracted; INFEASIBLE if it has no feasible
-    dispatch; None if the instance cannot hold it (a size that is not a column, an integer column left free) or
-    HiGHS stopped without a solution (a fresh build then says why). The instance's bounds and integrality and
-    the Pyomo variables' plan values are put back.
+def baseline_on(built: Built, hm: HighsModel, design: dict[str, float], opts: SolveOptions) -> Result | None:
+    """The do-nothing design's full-year result on the plan's instance: its new-size columns held at `design`
+    (integers relaxed: an LP), solved from scratch with presolve, extracted. SolveError with the diagnosis if it
+    has no feasible dispatch; None if the instance cannot hold it (a size that is not a column, an integer
+    column left free) or HiGHS stopped without a solution (a fresh build then says why). The instance's bounds
+    and integrality and the Pyomo variables' plan values are put back.
     """
     m = built.m
     cols = [hm.col_index.get(id(m.component(name))) for name in design]
     if None in cols or not set(hm.integer_cols) <= set(cols):
         return None
-    idx = np.array(cols, dtype=np.int32)
-    n, h, ints = len(idx), hm.h, hm.integer_cols
-    _, _, _, lb0, ub0, _ = h.getCols(n, idx)
     plan_x = np.array([v.value or 0.0 for v in hm.columns])
-    value = np.array(list(design.values()), dtype=float)
-    h.changeColsBounds(n, idx, value, value)
-    h.changeColsIntegrality(len(ints), np.array(ints, dtype=np.int32), np.zeros(len(ints), dtype=np.uint8))
-    hm.integer_cols = []
     try:
-        h.clearSolver()  # from scratch: presolve removes what the fixed sizes make trivial
-        try:
-            stats = solve_model(hm, opts)  # an LP now: HiGHS's simplex
-        except SolveError:  # stopped without a solution: the fresh path says so
-            return None
-        if stats.status in ("infeasible", "infeasible_or_unbounded"):  # sizes fixed: nothing left to grow
-            return INFEASIBLE
-        return None if stats.status == "unbounded" else extract(built, stats)
+        with hm.columns_held(cols, list(design.values())):
+            hm.h.clearSolver()  # from scratch: presolve removes what the fixed sizes make trivial
+            try:
+                stats = solve_model(hm, opts)  # an LP now: HiGHS's simplex
+            except SolveError:  # stopped without a solution: the fresh path says so
+                return None
+            if stats.status in ("infeasible", "infeasible_or_unbounded"):  # sizes fixed: nothing left to grow
+                raise no_feasible_plan(built.ctx.sc, opts, design)  # why, without a second build to find it out
+            return None if stats.status == "unbounded" else extract(built, stats)
     finally:
-        h.changeColsBounds(n, idx, lb0, ub0)
-        hm.integer_cols = ints
-        h.changeColsIntegrality(len(ints), np.array(ints, dtype=np.int32), np.ones(len(ints), dtype=np.uint8))
         hm.load(plan_x)
 
 

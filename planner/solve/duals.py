@@ -35,16 +35,8 @@ def lp_duals(hm: HighsModel, cols, values, opts: SolveOptions | None = None) -> 
     """The LP with columns `cols` fixed at `values` (the plan's integer sizes) and its duals; None if no answer."""
     opts = opts or SolveOptions()
     h = hm.h
-    cols = np.asarray(cols, dtype=np.int32)
-    n = len(cols)
     t0 = time.perf_counter()
-    if n:
-        _, _, _, lb0, ub0, _ = h.getCols(n, cols)
-        integrality0 = np.array([int(h.getColIntegrality(int(i))[1]) for i in cols], dtype=np.uint8)
-        fixed = np.asarray(values, dtype=float)
-        h.changeColsBounds(n, cols, fixed, fixed)
-        h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
-    try:
+    with hm.columns_held(cols, values):
         h.setOptionValue("time_limit", float(h.getRunTime() + opts.time_limit_s))  # HiGHS counts all its runs
         h.run()
         solution = h.getSolution()
@@ -54,7 +46,3 @@ def lp_duals(hm: HighsModel, cols, values, opts: SolveOptions | None = None) -> 
                      col=np.asarray(solution.col_dual, dtype=float) / hm.scale,
                      npv_usd=float(h.getInfo().objective_function_value) / hm.scale,
                      seconds=time.perf_counter() - t0)
-    finally:
-        if n:
-            h.changeColsBounds(n, cols, lb0, ub0)
-            h.changeColsIntegrality(n, cols, integrality0)

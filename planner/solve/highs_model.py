@@ -13,6 +13,8 @@ class returns is in the Pyomo objective's own units.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import highspy
 import numpy as np
 import pyomo.core as pyo
@@ -127,6 +129,31 @@ class HighsModel:
         n = len(self.integer_cols)
         self.h.changeColsIntegrality(n, np.array(self.integer_cols, dtype=np.int32), np.zeros(n, dtype=np.uint8))
         self.integer_cols = []
+
+    @contextmanager
+    def columns_held(self, cols, values):
+        """Within the block, the columns `cols` fixed at `values` (lower = upper) and continuous (their integrality
+        relaxed, and left out of `integer_cols`: with every integer column held, the model is an LP); their
+        bounds, integrality and `integer_cols` as they were afterwards, also on an error."""
+        h, idx = self.h, np.asarray(cols, dtype=np.int32)
+        n = len(idx)
+        if not n:
+            yield
+            return
+        _, _, _, lb0, ub0, _ = h.getCols(n, idx)
+        integrality0 = np.array([int(h.getColIntegrality(int(i))[1]) for i in idx], dtype=np.uint8)
+        ints0 = self.integer_cols
+        fixed = np.asarray(values, dtype=float)
+        h.changeColsBounds(n, idx, fixed, fixed)
+        h.changeColsIntegrality(n, idx, np.zeros(n, dtype=np.uint8))
+        held = set(idx.tolist())
+        self.integer_cols = [i for i in ints0 if i not in held]
+        try:
+            yield
+        finally:
+            h.changeColsBounds(n, idx, lb0, ub0)
+            h.changeColsIntegrality(n, idx, integrality0)
+            self.integer_cols = ints0
 
     def fix_columns(self, values: list[tuple[pyo.Var, float]]) -> None:
         """Set lower = upper = value for the (Pyomo variable, value) pairs whose variable is a column here."""
