@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from helpers import synthetic_site
@@ -78,3 +80,37 @@ def test_a_re_priced_case_has_the_same_npv_warm_and_cold():
     for w, c in zip(warm, cold, strict=True):
         assert w.status == c.status == "ok"
         assert w.npv_usd == pytest.approx(c.npv_usd, rel=1e-6)
+
+
+def test_a_re_priced_root_starts_primal_from_the_last_roots_basis():
+    """After a branch and bound the instance keeps its root's basis; a root LP started from it (Repriced) is
+    already optimal when no price changed (no simplex iteration), and after a re-pricing it reaches the
+    optimum of the same LP solved from scratch."""
+    from planner.solve import reprice
+    from planner.solve.bnb import Repriced, _Pool
+
+    sc = synthetic_site(72, "all")
+    built = build(sc)
+    hm = HighsModel(built.m)
+    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
+    solve_model(hm, opts)
+    assert hm.root_basis is not None and hm.root_basis.valid
+
+    def root(start):
+        pool = _Pool(hm, hm.integer_cols, opts, time.perf_counter() + 600, 1)
+        try:
+            r = pool.lps[0].solve(pool.lb0, pool.ub0, start, pool.held_cap)
+            return r.obj, hm.h.getInfo().simplex_iteration_count
+        finally:
+            pool.close()
+
+    same, iterations = root(Repriced(hm.root_basis))
+    scratch, scratch_iterations = root(None)
+    assert iterations == 0 < scratch_iterations and same == pytest.approx(scratch, rel=1e-9)
+    cheap = sc.copy()  # gas costs half: the root LP can only gain
+    cheap.gas.capex_usd_per_kw *= 0.5  # a price only: the root basis stays primal feasible
+    reprice(built, hm, cheap)
+    repriced, iterations = root(Repriced(hm.root_basis))
+    scratch, scratch_iterations = root(None)
+    assert repriced == pytest.approx(scratch, rel=1e-9) and repriced > same
+    assert iterations < scratch_iterations  # counts, not times: the reason for the path

@@ -39,17 +39,28 @@ from planner.solve.stop import run_highs
 INT_TOL = 1e-6
 DEVEX = 1  # HiGHS simplex_dual_edge_weight_strategy
 CHOOSE = -1
-CONTINUE = "continue"  # a job's basis: go on from the instance's own state (factorisation, basis)
+DUAL, PRIMAL = 1, 4  # HiGHS simplex_strategy
 # a hot start that needs more dual simplex iterations than this fraction of the rows is abandoned for a solve
 # from scratch with presolve (a from-scratch solve of an example takes 0.55-0.85 x its rows in iterations)
 HOT_ITERATIONS_PER_ROW = 0.25
-# the same for the base design and the root LP of a re-priced model going on from the held basis: they either
-# stay near the base plan (a few thousand iterations) or re-plan the year, and then a solve from
-# scratch with presolve is faster (west_texas: warm 0.83x cold with the 0.25 cap, 2026-12-01)
-HELD_ITERATIONS_PER_ROW = 0.05
+# the same for the base design and the root LP of a re-priced model, each started from the base plan's basis
+# with the primal simplex: they either stay near the base plan (a few thousand iterations) or re-plan the year,
+# and then a solve from scratch with presolve is faster
+HELD_ITERATIONS_PER_ROW = 0.1
 _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kInfeasible: "infeasible",
            highspy.HighsModelStatus.kTimeLimit: "time_limit", highspy.HighsModelStatus.kUnbounded: "unbounded",
            highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible_or_unbounded"}
+
+
+@dataclass(frozen=True)
+class Repriced:
+    """A job's start: the basis of the plan solved before the model was re-priced (only costs changed).
+
+    That basis is still primal feasible, so the primal simplex goes on from it (the dual simplex, right after a
+    change of bounds, would first have to repair dual feasibility in every hour whose cost moved).
+    """
+
+    basis: object
 
 
 @dataclass
@@ -77,6 +88,7 @@ def run_capped(h: highspy.Highs, cap: int | None) -> None:
         h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
     if h.getModelStatus() == highspy.HighsModelStatus.kIterationLimit:
         h.clearSolver()
+        h.setOptionValue("simplex_strategy", DUAL)
         h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
         run_highs(h)
 
@@ -93,8 +105,8 @@ class _Lp:
         h.changeColsIntegrality(n, cols, np.zeros(n, dtype=np.uint8))
 
     def solve(self, lb: np.ndarray, ub: np.ndarray, basis=None, cap: int | None = None) -> _Solved:
-        """The LP under these integer bounds: hot-started from `basis`, from scratch (None, with presolve),
-        or (CONTINUE) from what this instance holds, e.g. its last plan before the model was re-priced.
+        """The LP under these integer bounds: hot-started from `basis` (dual simplex), from scratch (None,
+        with presolve), or from a `Repriced` basis (primal simplex).
 
         `cap`: a hot start that has not finished within this many simplex iterations is abandoned and the LP
         solved from scratch instead (an iteration count, not a time: the choice is the same on every run).
@@ -105,16 +117,19 @@ class _Lp:
         h = self.h
         h.setOptionValue("time_limit", float(h.getRunTime() + remaining))  # HiGHS counts all its runs
         h.changeColsBounds(len(self.cols), self.cols, lb.astype(float), ub.astype(float))
-        if basis is CONTINUE:
+        h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
+        if basis is None:
             h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
-        elif basis is None:
-            h.clearSolver()
-            h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
+        elif isinstance(basis, Repriced):
+            h.setBasis(basis.basis)
+            h.setOptionValue("simplex_strategy", PRIMAL)
         else:
-            h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
             h.setBasis(basis)
             h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
-        run_capped(h, cap if basis is not None else None)  # Interrupted if a stop was requested (stop.py)
+        try:
+            run_capped(h, cap if basis is not None else None)  # Interrupted if a stop was requested (stop.py)
+        finally:
+            h.setOptionValue("simplex_strategy", DUAL)
         ms = h.getModelStatus()
         status = _STATUS.get(ms, h.modelStatusToString(ms))
         if status != "optimal":
@@ -226,19 +241,24 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
 
     `start` (values of the integer columns, e.g. the base case's design in a sensitivity run) is
     evaluated first as the incumbent, so that nodes which cannot beat it are never branched. If the
-    instance holds a basis (a model re-priced in place), `start` and the root LP are hot-started from it,
-    each within `HELD_ITERATIONS_PER_ROW` x rows simplex iterations, else solved from scratch (with presolve).
+    instance holds a basis (a model re-priced in place), `start` starts from it and the root LP from the last
+    root's basis (`Repriced`: primal simplex), each within `HELD_ITERATIONS_PER_ROW` x rows simplex
+    iterations, else solved from scratch (with presolve).
     """
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
-    held = CONTINUE if hm.h.getBasis().valid else None  # a re-priced model: root and `start` go on from there
+    # a re-priced model (the instance holds the last plan's basis): `start` starts from that basis, the root
+    # from the last root's (both primal feasible: only costs changed)
+    basis0 = hm.h.getBasis()
+    held = Repriced(basis0) if basis0.valid else None
+    root_start = Repriced(hm.root_basis) if held is not None and hm.root_basis is not None else held
     pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, default_workers(opts))
     lb0, ub0, cost = pool.lb0, pool.ub0, pool.cost
     best_obj, best_x, best_solution, best_basis = -math.inf, None, None, None
     tried: set[tuple] = set()
     designs: list[tuple[np.ndarray, object]] = []  # rounded designs waiting to be evaluated, and their start
     counter = itertools.count()
-    heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, held)]  # (-bound, tie, lb, ub, parent basis)
+    heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, root_start)]  # (-bound, tie, lb, ub, start)
     status, stopped = "optimal", None  # stopped: "time_limit" or "node_limit" once a limit stops the search
     pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap (or whose LP failed)
     failed: dict[str, int] = {}  # node LPs that ended neither optimal nor infeasible, by HiGHS status
@@ -268,14 +288,14 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
         key = tuple(fixed.astype(int))
         if key not in tried:
             tried.add(key)
-            designs.append((fixed, basis if held is CONTINUE else None))
+            designs.append((fixed, basis if held is not None else None))
 
     try:
         if start is not None:
             queue_design(np.asarray(start, dtype=float))
-            if held is CONTINUE:  # alone, on the instance that holds the basis (instance 0), before the root
+            if held is not None:  # alone, before the root
                 d, _ = designs.pop(0)
-                r = pool.run([(d, d, CONTINUE, pool.held_cap)])[0]
+                r = pool.run([(d, d, held, pool.held_cap)])[0]
                 if r.status == "optimal":
                     keep_if_better(r)
         while heap or designs:
@@ -287,14 +307,17 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
             evaluate = designs[:pool.workers]
             del designs[:len(evaluate)]
             # nodes first (they take longest); the designs' incumbents are taken first all the same
-            # the root of a re-priced model goes on from the held basis, within the cap (else from scratch)
-            results = pool.run([(n[2], n[3], n[4], pool.held_cap if n[4] is CONTINUE else None) for n in nodes]
+            # the root of a re-priced model starts from the base plan's basis, within the cap (else from scratch)
+            results = pool.run([(n[2], n[3], n[4], pool.held_cap if isinstance(n[4], Repriced) else None)
+                                for n in nodes]
                                + [(d, d, b, pool.hot_cap) for d, b in evaluate])
             for r in results[len(nodes):]:
                 if r.status == "optimal":
                     keep_if_better(r)
             for node, r in zip(nodes, results[:len(nodes)], strict=True):
-                neg_bound, _, lb, ub, _basis = node
+                neg_bound, tie, lb, ub, _basis = node
+                if tie == 0 and r.status == "optimal":
+                    hm.root_basis = r.basis  # the root: where the next re-priced solve's root starts
                 if r.status == "time_limit":
                     heapq.heappush(heap, node)
                     stopped = "time_limit"
