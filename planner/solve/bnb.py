@@ -43,9 +43,9 @@ DUAL, PRIMAL = 1, 4  # HiGHS simplex_strategy
 # a hot start that needs more dual simplex iterations than this fraction of the rows is abandoned for a solve
 # from scratch with presolve (a from-scratch solve of an example takes 0.55-0.85 x its rows in iterations)
 HOT_ITERATIONS_PER_ROW = 0.25
-# the same for the base design and the root LP of a re-priced model, each started from the base plan's basis
-# with the primal simplex: they either stay near the base plan (a few thousand iterations) or re-plan the year,
-# and then a solve from scratch with presolve is faster
+# the same for the base design and the root LP of a re-priced model, each started from the last solve's basis
+# with the primal simplex (`Repriced`): they either stay near the base plan (a few thousand iterations) or
+# re-plan the year, and then a solve from scratch with presolve is faster
 HELD_ITERATIONS_PER_ROW = 0.1
 _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kInfeasible: "infeasible",
            highspy.HighsModelStatus.kTimeLimit: "time_limit", highspy.HighsModelStatus.kUnbounded: "unbounded",
@@ -56,8 +56,8 @@ _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatu
 class Repriced:
     """A job's start: the basis of the plan solved before the model was re-priced (only costs changed).
 
-    That basis is still primal feasible, so the primal simplex goes on from it (the dual simplex, right after a
-    change of bounds, would first have to repair dual feasibility in every hour whose cost moved).
+    That basis is still primal feasible, so the primal simplex goes on from it (the dual simplex, after a change
+    of costs, would first have to repair dual feasibility in every hour whose cost moved).
     """
 
     basis: object
@@ -307,7 +307,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
             evaluate = designs[:pool.workers]
             del designs[:len(evaluate)]
             # nodes first (they take longest); the designs' incumbents are taken first all the same
-            # the root of a re-priced model starts from the base plan's basis, within the cap (else from scratch)
+            # the root of a re-priced model starts from the last root's basis, within the cap (else from scratch)
             results = pool.run([(n[2], n[3], n[4], pool.held_cap if isinstance(n[4], Repriced) else None)
                                 for n in nodes]
                                + [(d, d, b, pool.hot_cap) for d, b in evaluate])
