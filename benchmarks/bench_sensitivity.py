@@ -19,13 +19,10 @@ import os
 import statistics
 from pathlib import Path
 
-import numpy as np
-
 from benchmarks import one_period_example
 from planner import sensitivity as sx
-from planner.model import build
 from planner.paths import INPUTS_DIR
-from planner.solve import HighsModel, SolveOptions, solve_model
+from planner.solve import SolveOptions
 from planner.technologies import reprice_only
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -38,10 +35,7 @@ def measure(site: str, n_cases: int) -> list[dict]:
     opts = SolveOptions(mip_gap=0.005, time_limit_s=900)
     cold = sx.run_cases(sc, cases, opts, workers=1, warm=False)
     sx._CACHE.clear()
-    built = build(sc.copy())  # the base model a worker builds and solves once, as planner/sensitivity.py does
-    hm = HighsModel(built.m)
-    solve_model(hm, opts)
-    sx._CACHE[sx._key(sc)] = (built, hm, np.array([v.value or 0.0 for v in hm.columns]))
+    sx.cache_base(sc, opts)  # the base model a worker builds and solves once, outside the warm cases' times
     warm = sx.run_cases(sc, cases, opts, workers=1, warm=True)
     rows = []
     for c, w in zip(cold, warm, strict=True):

@@ -77,7 +77,7 @@ class Job:
 
 # ------------------------------------------------------------------------------------------ worker
 
-_CACHE: dict[str, tuple] = {}  # per process: scenario key -> (built model, HighsModel, base solution)
+_CACHE: dict[str, tuple] = {}  # per process: scenario key -> (built model, HighsModel, base solution, base bases)
 _CACHE_LOCK = threading.Lock()  # a Dask worker may run several cases at once in threads: one model each time
 
 
@@ -136,23 +136,37 @@ def _solve_cold(job: Job, sc: Scenario):
     return result.npv_usd, result.solver.mip_gap, result.sizes
 
 
+def cache_base(base: Scenario, opts: SolveOptions) -> None:
+    """Build and solve the base model once per process and keep it (`_CACHE`, the only entry) with its plan and
+    the bases a re-priced case starts from: the plan's (integers fixed) and the branch and bound's root."""
+    from planner.model import build
+    from planner.solve import HighsModel, solve_model
+
+    built = build(base.copy())
+    hm = HighsModel(built.m)
+    solve_model(hm, opts)
+    _CACHE.clear()
+    base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
+    _CACHE[_key(base)] = (built, hm, base_plan, (hm.h.getBasis(), hm.root_basis))
+
+
 def _solve_warm(job: Job, sc: Scenario):
-    """Re-price the cached base model in place and re-solve, starting from the base plan."""
+    """Re-price the cached base model in place and re-solve, starting from the base plan: its design is the
+    first incumbent, and the design's and the root's LPs start from the base solve's bases (every case from the
+    base's, whichever case this process solved before: a case's path does not depend on the order of cases)."""
     import pyomo.core as pyo
 
-    from planner.model import build
-    from planner.solve import HighsModel, reprice, solve_model
+    from planner.solve import reprice, solve_model
 
     with _CACHE_LOCK:
         key = _key(job.base)
         if key not in _CACHE:
-            built = build(job.base.copy())
-            hm = HighsModel(built.m)
-            solve_model(hm, job.opts)
-            _CACHE.clear()
-            base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
-            _CACHE[key] = (built, hm, base_plan)
-        built, hm, start = _CACHE[key]
+            cache_base(job.base, job.opts)
+        built, hm, start, (plan_basis, root_basis) = _CACHE[key]
+        if plan_basis.valid:
+            hm.h.clearSolver()
+            hm.h.setBasis(plan_basis)
+        hm.root_basis = root_basis
         reprice(built, hm, sc)
         stats = solve_model(hm, job.opts, start=start)
         if stats.objective is None:

@@ -82,6 +82,37 @@ def test_a_re_priced_case_has_the_same_npv_warm_and_cold():
         assert w.npv_usd == pytest.approx(c.npv_usd, rel=1e-6)
 
 
+def test_every_warm_case_starts_from_the_base_solves_bases_whatever_came_before(monkeypatch):
+    """A warm case re-solves from the base plan's and the base root's bases, not from the case solved before
+    it: the same case gives the same path (its starting bases, hence its NPV bit for bit) alone or after
+    another."""
+    from planner.solve import bnb
+
+    sc = synthetic_site(72, "all")
+    low = sx.Case(0, {"gas.capex_usd_per_kw": 400.0}, "gas capex low")
+    high = sx.Case(1, {"battery.capex_usd_per_kwh": 600.0}, "battery capex high")
+    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
+    starts = []
+    solve = bnb.solve_bnb
+
+    def recording(hm, *args, **kwargs):
+        starts.append((hm.h.getBasis().col_status, hm.root_basis.col_status if hm.root_basis else None))
+        return solve(hm, *args, **kwargs)
+
+    monkeypatch.setattr(bnb, "solve_bnb", recording)
+    sx._CACHE.clear()
+    alone = sx.run_cases(sc, [high], opts, workers=1, warm=True)
+    sx._CACHE.clear()
+    after = sx.run_cases(sc, [low, high], opts, workers=1, warm=True)
+    sx._CACHE.clear()
+    assert [r.warm for r in alone + after] == [True] * 3
+    base_solve, alone_start, base_again, low_start, high_start = starts
+    assert list(base_solve[0]) != list(alone_start[0])  # no basis before the base solve; the plan's after
+    for case_start in (alone_start, low_start, high_start):
+        assert list(case_start[0]) == list(alone_start[0]) and list(case_start[1]) == list(alone_start[1])
+    assert after[1].npv_usd == alone[0].npv_usd and after[1].sizes == alone[0].sizes
+
+
 def test_a_re_priced_root_starts_primal_from_the_last_roots_basis():
     """After a branch and bound the instance keeps its root's basis; a root LP started from it (Repriced) is
     already optimal when no price changed (no simplex iteration), and after a re-pricing it reaches the
@@ -114,3 +145,40 @@ def test_a_re_priced_root_starts_primal_from_the_last_roots_basis():
     scratch, scratch_iterations = root(None)
     assert repriced == pytest.approx(scratch, rel=1e-9) and repriced > same
     assert iterations < scratch_iterations  # counts, not times: the reason for the path
+
+
+def test_a_re_priced_root_that_would_move_the_design_is_solved_from_scratch():
+    """The probe of a Repriced start measures the largest reduced-cost violation the new costs leave at its
+    basis (none when no price changed); above the start's limit the LP is solved from scratch with presolve,
+    exactly as a cold root (same iterations, same optimum)."""
+    from planner.solve import reprice
+    from planner.solve.bnb import Repriced, _Pool
+
+    sc = synthetic_site(72, "all")
+    built = build(sc)
+    hm = HighsModel(built.m)
+    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
+    solve_model(hm, opts)
+    tol = hm.h.getOptionValue("dual_feasibility_tolerance")[1]
+
+    def root(start):
+        pool = _Pool(hm, hm.integer_cols, opts, time.perf_counter() + 600, 1)
+        try:
+            r = pool.lps[0].solve(pool.lb0, pool.ub0, start, pool.held_cap)
+            return r, hm.h.getInfo().simplex_iteration_count
+        finally:
+            pool.close()
+
+    unchanged, iterations = root(Repriced(hm.root_basis, max_dual_infeasibility=tol))
+    assert unchanged.start_dual_infeasibility <= tol and iterations == 0  # optimal where it starts
+    cheap = sc.copy()
+    cheap.gas.capex_usd_per_kw *= 0.5  # the gas size's cost: the root's relaxed design moves
+    reprice(built, hm, cheap)
+    basis = hm.root_basis
+    warm, warm_iterations = root(Repriced(basis))
+    assert warm.start_dual_infeasibility > tol  # the gas size (or an hour it sets) now pays to move
+    limited, limited_iterations = root(Repriced(basis, max_dual_infeasibility=0.5 * warm.start_dual_infeasibility))
+    scratch, scratch_iterations = root(None)
+    assert limited.start_dual_infeasibility == warm.start_dual_infeasibility  # the same probe, before solving
+    assert limited_iterations == scratch_iterations != warm_iterations  # from scratch, not from the basis
+    assert limited.obj == pytest.approx(scratch.obj, rel=1e-12) and warm.obj == pytest.approx(scratch.obj, rel=1e-9)

@@ -84,7 +84,7 @@ def reprice(built: Built, hm: HighsModel, sc: Scenario) -> None:
 
     The model's mutable prices, present-worth factors and capital costs take `sc`'s values
     (planner/model.py: update_objective) and HiGHS gets the new cost vector; the instance keeps its
-    basis, so the next solve starts from the last plan.
+    basis, so the next solve starts from the plan it holds (planner/sensitivity.py sets the base plan's).
     """
     from planner.model import update_objective
 

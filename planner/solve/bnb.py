@@ -47,6 +47,12 @@ HOT_ITERATIONS_PER_ROW = 0.25
 # with the primal simplex (`Repriced`): they either stay near the base plan (a few thousand iterations) or
 # re-plan the year, and then a solve from scratch with presolve is faster
 HELD_ITERATIONS_PER_ROW = 0.1
+# the root of a re-priced model goes on from its held basis only if the new costs leave it no larger
+# reduced-cost violation than this many times the base design's (integers fixed): a larger one sits on a sizing
+# column, or on an hour whose price sets a size, so the relaxed design moves and the primal simplex re-plans the
+# year (measured: ratio 1 where the root then took 2-7k fast primal iterations, 170-9700 where it took 1-7 s,
+# 2-5x a solve from scratch; docs/performance.md)
+REDESIGN_DUAL_INFEASIBILITY_RATIO = 10.0
 _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kInfeasible: "infeasible",
            highspy.HighsModelStatus.kTimeLimit: "time_limit", highspy.HighsModelStatus.kUnbounded: "unbounded",
            highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible_or_unbounded"}
@@ -58,9 +64,13 @@ class Repriced:
 
     That basis is still primal feasible, so the primal simplex goes on from it (the dual simplex, after a change
     of costs, would first have to repair dual feasibility in every hour whose cost moved).
+
+    `max_dual_infeasibility`: if the new costs leave a larger reduced-cost violation at that basis, the LP is
+    solved from scratch with presolve instead (see `REDESIGN_DUAL_INFEASIBILITY_RATIO`).
     """
 
     basis: object
+    max_dual_infeasibility: float | None = None
 
 
 @dataclass
@@ -72,6 +82,18 @@ class _Solved:
     x: np.ndarray | None = None
     solution: np.ndarray | None = None
     basis: object = None
+    start_dual_infeasibility: float = math.nan  # a Repriced start's largest reduced-cost violation, before solving
+
+
+def start_dual_infeasibility(h: highspy.Highs) -> float:
+    """The largest reduced-cost violation at the basis HiGHS holds (zero simplex iterations: one factorisation;
+    the solve that follows goes on from it)."""
+    h.setOptionValue("simplex_iteration_limit", 0)
+    try:
+        run_highs(h)
+    finally:
+        h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+    return float(h.getInfo().max_dual_infeasibility)
 
 
 def run_capped(h: highspy.Highs, cap: int | None) -> None:
@@ -118,10 +140,16 @@ class _Lp:
         h.setOptionValue("time_limit", float(h.getRunTime() + remaining))  # HiGHS counts all its runs
         h.changeColsBounds(len(self.cols), self.cols, lb.astype(float), ub.astype(float))
         h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
+        start_dinf = math.nan
+        if isinstance(basis, Repriced):
+            h.setBasis(basis.basis)
+            start_dinf = start_dual_infeasibility(h)
+            if basis.max_dual_infeasibility is not None and start_dinf > basis.max_dual_infeasibility:
+                h.clearSolver()
+                basis = None  # the design moves: from scratch
         if basis is None:
             h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
         elif isinstance(basis, Repriced):
-            h.setBasis(basis.basis)
             h.setOptionValue("simplex_strategy", PRIMAL)
         else:
             h.setBasis(basis)
@@ -136,7 +164,7 @@ class _Lp:
             return _Solved(status)
         solution = np.asarray(h.getSolution().col_value)
         return _Solved("optimal", self.sign * float(h.getInfo().objective_function_value),
-                       solution[self.cols].copy(), solution.copy(), h.getBasis())
+                       solution[self.cols].copy(), solution.copy(), h.getBasis(), start_dinf)
 
 
 class _Pool:
@@ -241,14 +269,15 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
 
     `start` (values of the integer columns, e.g. the base case's design in a sensitivity run) is
     evaluated first as the incumbent, so that nodes which cannot beat it are never branched. If the
-    instance holds a basis (a model re-priced in place), `start` starts from it and the root LP from the last
-    root's basis (`Repriced`: primal simplex), each within `HELD_ITERATIONS_PER_ROW` x rows simplex
-    iterations, else solved from scratch (with presolve).
+    instance holds a basis (a model re-priced in place), `start` starts from it and the root LP from
+    `hm.root_basis` (`Repriced`: primal simplex), each within `HELD_ITERATIONS_PER_ROW` x rows simplex
+    iterations, else solved from scratch (with presolve); the root also from scratch at once if the new costs
+    leave its basis a reduced-cost violation above `REDESIGN_DUAL_INFEASIBILITY_RATIO` x the design's.
     """
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
-    # a re-priced model (the instance holds the last plan's basis): `start` starts from that basis, the root
-    # from the last root's (both primal feasible: only costs changed)
+    # a re-priced model (the instance holds a plan's basis; the sensitivity cache sets the base plan's and the
+    # base root's): `start` starts from that basis, the root from hm.root_basis (primal feasible: only costs changed)
     basis0 = hm.h.getBasis()
     held = Repriced(basis0) if basis0.valid else None
     root_start = Repriced(hm.root_basis) if held is not None and hm.root_basis is not None else held
@@ -298,6 +327,11 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
                 r = pool.run([(d, d, held, pool.held_cap)])[0]
                 if r.status == "optimal":
                     keep_if_better(r)
+                if isinstance(root_start, Repriced) and not math.isnan(r.start_dual_infeasibility):
+                    # the root goes on from its basis only if the re-pricing moves no more than the dispatch
+                    tol = hm.h.getOptionValue("dual_feasibility_tolerance")[1]
+                    limit = max(REDESIGN_DUAL_INFEASIBILITY_RATIO * r.start_dual_infeasibility, tol)
+                    heap[0] = heap[0][:4] + (Repriced(root_start.basis, limit),)
         while heap or designs:
             if not designs and best_open_within_gap():
                 break  # the best open node is within the gap: it stays in the heap, its bound is the proof
@@ -307,7 +341,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
             evaluate = designs[:pool.workers]
             del designs[:len(evaluate)]
             # nodes first (they take longest); the designs' incumbents are taken first all the same
-            # the root of a re-priced model starts from the last root's basis, within the cap (else from scratch)
+            # the root of a re-priced model starts from hm.root_basis, within the cap (else from scratch)
             results = pool.run([(n[2], n[3], n[4], pool.held_cap if isinstance(n[4], Repriced) else None)
                                 for n in nodes]
                                + [(d, d, b, pool.hot_cap) for d, b in evaluate])

@@ -89,7 +89,7 @@ class HighsModel:
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
         self.integer_cols = [i for i, v in enumerate(self.columns) if v.is_integer()]
-        self.root_basis = None  # the branch and bound's last root LP basis (planner/solve/bnb.py: Repriced)
+        self.root_basis = None  # a root LP basis a re-priced solve starts from (planner/solve/bnb.py: Repriced)
         if self.integer_cols:
             integrality = np.zeros(n, dtype=np.uint8)
             integrality[self.integer_cols] = 1  # kInteger
