@@ -141,21 +141,21 @@ class _Lp:
         h.changeColsBounds(len(self.cols), self.cols, lb.astype(float), ub.astype(float))
         h.clearSolver()  # what another LP left (its factorisation, scaling) makes a hot start 2x slower
         start_dinf = math.nan
-        if isinstance(basis, Repriced):
-            h.setBasis(basis.basis)
-            start_dinf = start_dual_infeasibility(h)
-            if basis.max_dual_infeasibility is not None and start_dinf > basis.max_dual_infeasibility:
-                h.clearSolver()
-                basis = None  # the design moves: from scratch
-        if basis is None:
-            h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
-        elif isinstance(basis, Repriced):
-            h.setOptionValue("simplex_strategy", PRIMAL)
-        else:
-            h.setBasis(basis)
-            h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
-        try:
-            run_capped(h, cap if basis is not None else None)  # Interrupted if a stop was requested (stop.py)
+        try:  # Interrupted if a stop was requested (stop.py)
+            if isinstance(basis, Repriced):
+                h.setBasis(basis.basis)
+                h.setOptionValue("simplex_strategy", PRIMAL)
+                start_dinf = start_dual_infeasibility(h)
+                if basis.max_dual_infeasibility is not None and start_dinf > basis.max_dual_infeasibility:
+                    h.clearSolver()  # the design moves: from scratch, dual simplex
+                    h.setOptionValue("simplex_strategy", DUAL)
+                    basis = None
+            if basis is None:
+                h.setOptionValue("simplex_dual_edge_weight_strategy", CHOOSE)
+            elif not isinstance(basis, Repriced):
+                h.setBasis(basis)
+                h.setOptionValue("simplex_dual_edge_weight_strategy", DEVEX)
+            run_capped(h, cap if basis is not None else None)
         finally:
             h.setOptionValue("simplex_strategy", DUAL)
         ms = h.getModelStatus()
