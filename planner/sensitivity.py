@@ -163,8 +163,8 @@ def _solve_warm(job: Job, sc: Scenario):
         if key not in _CACHE:
             cache_base(job.base, job.opts)
         built, hm, start, (plan_basis, root_basis) = _CACHE[key]
-        if plan_basis.valid:
-            hm.h.clearSolver()
+        hm.h.clearSolver()  # nothing of the case solved before
+        if plan_basis.valid:  # (HiGHS's MIP keeps no basis)
             hm.h.setBasis(plan_basis)
         hm.root_basis = root_basis
         reprice(built, hm, sc)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -148,9 +149,9 @@ def test_a_re_priced_root_starts_primal_from_the_last_roots_basis():
 
 
 def test_a_re_priced_root_that_would_move_the_design_is_solved_from_scratch():
-    """The probe of a Repriced start measures the largest reduced-cost violation the new costs leave at its
-    basis (none when no price changed); above the start's limit the LP is solved from scratch with presolve,
-    exactly as a cold root (same iterations, same optimum)."""
+    """The probe of a Repriced start with a limit measures the largest reduced-cost violation the new costs
+    leave at its basis (none beyond the tolerance when no price changed); above the limit the LP is solved from
+    scratch with presolve, exactly as a cold root (same iterations, same optimum); without a limit, no probe."""
     from planner.solve import reprice
     from planner.solve.bnb import Repriced, _Pool
 
@@ -175,7 +176,8 @@ def test_a_re_priced_root_that_would_move_the_design_is_solved_from_scratch():
     cheap.gas.capex_usd_per_kw *= 0.5  # the gas size's cost: the root's relaxed design moves
     reprice(built, hm, cheap)
     basis = hm.root_basis
-    warm, warm_iterations = root(Repriced(basis))
+    assert math.isnan(root(Repriced(basis))[0].start_dual_infeasibility)  # no limit: not measured
+    warm, warm_iterations = root(Repriced(basis, math.inf))  # measured, never exceeded
     assert warm.start_dual_infeasibility > tol  # the gas size (or an hour it sets) now pays to move
     limited, limited_iterations = root(Repriced(basis, max_dual_infeasibility=0.5 * warm.start_dual_infeasibility))
     scratch, scratch_iterations = root(None)

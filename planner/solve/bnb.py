@@ -43,9 +43,9 @@ DUAL, PRIMAL = 1, 4  # HiGHS simplex_strategy
 # a hot start that needs more dual simplex iterations than this fraction of the rows is abandoned for a solve
 # from scratch with presolve (a from-scratch solve of an example takes 0.55-0.85 x its rows in iterations)
 HOT_ITERATIONS_PER_ROW = 0.25
-# the same for the base design and the root LP of a re-priced model, each started from the last solve's basis
-# with the primal simplex (`Repriced`): they either stay near the base plan (a few thousand iterations) or
-# re-plan the year, and then a solve from scratch with presolve is faster
+# the same for the base design and the root LP of a re-priced model, each started from the basis the instance
+# holds (a sensitivity case: the base solve's) with the primal simplex (`Repriced`): they either stay near the
+# base plan (a few thousand iterations) or re-plan the year, and then a solve from scratch with presolve is faster
 HELD_ITERATIONS_PER_ROW = 0.1
 # the root of a re-priced model goes on from its held basis only if the new costs leave it no larger
 # reduced-cost violation than this many times the base design's (integers fixed): a larger one sits on a sizing
@@ -65,8 +65,9 @@ class Repriced:
     That basis is still primal feasible, so the primal simplex goes on from it (the dual simplex, after a change
     of costs, would first have to repair dual feasibility in every hour whose cost moved).
 
-    `max_dual_infeasibility`: if the new costs leave a larger reduced-cost violation at that basis, the LP is
-    solved from scratch with presolve instead (see `REDESIGN_DUAL_INFEASIBILITY_RATIO`).
+    `max_dual_infeasibility`: if set, a zero-iteration probe measures the largest reduced-cost violation the new
+    costs leave at that basis (`_Solved.start_dual_infeasibility`); above this limit the LP is solved from
+    scratch with presolve instead (`REDESIGN_DUAL_INFEASIBILITY_RATIO`; math.inf: measured only).
     """
 
     basis: object
@@ -145,8 +146,8 @@ class _Lp:
             if isinstance(basis, Repriced):
                 h.setBasis(basis.basis)
                 h.setOptionValue("simplex_strategy", PRIMAL)
-                start_dinf = start_dual_infeasibility(h)
-                if basis.max_dual_infeasibility is not None and start_dinf > basis.max_dual_infeasibility:
+                limit = basis.max_dual_infeasibility
+                if limit is not None and (start_dinf := start_dual_infeasibility(h)) > limit:
                     h.clearSolver()  # the design moves: from scratch, dual simplex
                     h.setOptionValue("simplex_strategy", DUAL)
                     basis = None
@@ -279,7 +280,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
     # a re-priced model (the instance holds a plan's basis; the sensitivity cache sets the base plan's and the
     # base root's): `start` starts from that basis, the root from hm.root_basis (primal feasible: only costs changed)
     basis0 = hm.h.getBasis()
-    held = Repriced(basis0) if basis0.valid else None
+    held = Repriced(basis0, math.inf) if basis0.valid else None  # its violation measured: the root's reference
     root_start = Repriced(hm.root_basis) if held is not None and hm.root_basis is not None else held
     pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, default_workers(opts))
     lb0, ub0, cost = pool.lb0, pool.ub0, pool.cost
