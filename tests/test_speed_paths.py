@@ -114,27 +114,41 @@ def test_every_warm_case_starts_from_the_base_solves_bases_whatever_came_before(
     assert after[1].npv_usd == alone[0].npv_usd and after[1].sizes == alone[0].sizes
 
 
-def test_a_re_priced_root_starts_primal_from_the_last_roots_basis():
-    """After a branch and bound the instance keeps its root's basis; a root LP started from it (Repriced) is
-    already optimal when no price changed (no simplex iteration), and after a re-pricing it reaches the
-    optimum of the same LP solved from scratch."""
-    from planner.solve import reprice
-    from planner.solve.bnb import Repriced, _Pool
-
+def _solved_site():
+    """The 72-hour all-technology site, built and solved by the branch and bound: (sc, built, hm, opts)."""
     sc = synthetic_site(72, "all")
     built = build(sc)
     hm = HighsModel(built.m)
     opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
     solve_model(hm, opts)
+    return sc, built, hm, opts
+
+
+def _root_lp(hm, opts, start):
+    """The root LP (every integer relaxed) on the model's own instance from `start`: (_Solved, iterations)."""
+    from planner.solve.bnb import _Pool
+
+    pool = _Pool(hm, hm.integer_cols, opts, time.perf_counter() + 600, 1)
+    try:
+        r = pool.lps[0].solve(pool.lb0, pool.ub0, start, pool.held_cap)
+        return r, hm.h.getInfo().simplex_iteration_count
+    finally:
+        pool.close()
+
+
+def test_a_re_priced_root_starts_primal_from_the_last_roots_basis():
+    """After a branch and bound the instance keeps its root's basis; a root LP started from it (Repriced) is
+    already optimal when no price changed (no simplex iteration), and after a re-pricing it reaches the
+    optimum of the same LP solved from scratch."""
+    from planner.solve import reprice
+    from planner.solve.bnb import Repriced
+
+    sc, built, hm, opts = _solved_site()
     assert hm.root_basis is not None and hm.root_basis.valid
 
     def root(start):
-        pool = _Pool(hm, hm.integer_cols, opts, time.perf_counter() + 600, 1)
-        try:
-            r = pool.lps[0].solve(pool.lb0, pool.ub0, start, pool.held_cap)
-            return r.obj, hm.h.getInfo().simplex_iteration_count
-        finally:
-            pool.close()
+        r, iterations = _root_lp(hm, opts, start)
+        return r.obj, iterations
 
     same, iterations = root(Repriced(hm.root_basis))
     scratch, scratch_iterations = root(None)
@@ -153,22 +167,13 @@ def test_a_re_priced_root_that_would_move_the_design_is_solved_from_scratch():
     leave at its basis (none beyond the tolerance when no price changed); above the limit the LP is solved from
     scratch with presolve, exactly as a cold root (same iterations, same optimum); without a limit, no probe."""
     from planner.solve import reprice
-    from planner.solve.bnb import Repriced, _Pool
+    from planner.solve.bnb import Repriced
 
-    sc = synthetic_site(72, "all")
-    built = build(sc)
-    hm = HighsModel(built.m)
-    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
-    solve_model(hm, opts)
+    sc, built, hm, opts = _solved_site()
     tol = hm.h.getOptionValue("dual_feasibility_tolerance")[1]
 
     def root(start):
-        pool = _Pool(hm, hm.integer_cols, opts, time.perf_counter() + 600, 1)
-        try:
-            r = pool.lps[0].solve(pool.lb0, pool.ub0, start, pool.held_cap)
-            return r, hm.h.getInfo().simplex_iteration_count
-        finally:
-            pool.close()
+        return _root_lp(hm, opts, start)
 
     unchanged, iterations = root(Repriced(hm.root_basis, max_dual_infeasibility=tol))
     assert unchanged.start_dual_infeasibility <= tol and iterations == 0  # optimal where it starts

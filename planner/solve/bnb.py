@@ -288,7 +288,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
     tried: set[tuple] = set()
     designs: list[tuple[np.ndarray, object]] = []  # rounded designs waiting to be evaluated, and their start
     counter = itertools.count()
-    heap: list[tuple] = [(-math.inf, next(counter), lb0, ub0, root_start)]  # (-bound, tie, lb, ub, start)
+    heap: list[tuple] = []  # open nodes (-bound, tie, lb, ub, start); the root (tie 0) once `start` is evaluated
     status, stopped = "optimal", None  # stopped: "time_limit" or "node_limit" once a limit stops the search
     pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap (or whose LP failed)
     failed: dict[str, int] = {}  # node LPs that ended neither optimal nor infeasible, by HiGHS status
@@ -332,7 +332,8 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
                     # the root goes on from its basis only if the re-pricing moves no more than the dispatch
                     tol = hm.h.getOptionValue("dual_feasibility_tolerance")[1]
                     limit = max(REDESIGN_DUAL_INFEASIBILITY_RATIO * r.start_dual_infeasibility, tol)
-                    heap[0] = heap[0][:4] + (Repriced(root_start.basis, limit),)
+                    root_start = Repriced(root_start.basis, limit)
+        heapq.heappush(heap, (-math.inf, next(counter), lb0, ub0, root_start))
         while heap or designs:
             if not designs and best_open_within_gap():
                 break  # the best open node is within the gap: it stays in the heap, its bound is the proof
