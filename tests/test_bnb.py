@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -148,11 +149,79 @@ def test_a_model_solved_by_branch_and_bound_is_still_a_milp_for_highs():
     hm = HighsModel(build(sc).m)
     lp = hm.h.getLp()
     bounds = (np.array(lp.col_lower_), np.array(lp.col_upper_))
+    objective = (lp.sense_, np.array(lp.col_cost_), lp.offset_)
     first = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="bnb"))
     after = hm.h.getLp()
     assert np.array_equal(np.array(after.col_lower_), bounds[0])
     assert np.array_equal(np.array(after.col_upper_), bounds[1])
+    # the search minimises -NPV (for its cutoff); the instance comes back maximising the same costs, bit for bit
+    assert after.sense_ == objective[0] and after.offset_ == objective[2]
+    assert np.array_equal(np.array(after.col_cost_), objective[1])
     again = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="highs"))
     assert again.objective == pytest.approx(first.objective, rel=1e-5)
     x = np.array(hm.h.getSolution().col_value)[hm.integer_cols]
     assert np.allclose(x, np.round(x), atol=1e-6)
+
+
+def test_a_hot_node_that_cannot_beat_the_incumbent_is_cut_off_and_is_indeed_below_it(monkeypatch):
+    """Once there is an incumbent, a hot-started node LP stops as soon as the dual simplex proves its optimum below
+    it (status "cutoff", planner/solve/bnb.py: _set_cutoff). Each such LP, solved to the end from the same start,
+    is below the incumbent it was cut at; and the search without cutoffs proves the same plan, bound and nodes."""
+    from planner.solve import bnb
+
+    sc = synthetic_site(168, "all")
+    sc.mining.enabled = True
+    cut, solve = [], bnb._Lp.solve
+
+    def record(self, lb, ub, basis=None, cap=None, cutoff=-math.inf):
+        r = solve(self, lb, ub, basis, cap, cutoff)
+        if r.status == "cutoff":
+            cut.append((lb.copy(), ub.copy(), basis, cutoff))
+        return r
+
+    monkeypatch.setattr(bnb._Lp, "solve", record)
+    hm = HighsModel(build(sc).m)
+    with_cutoff = solve_model(hm, SolveOptions(mip_gap=TIGHT, strategy="bnb"))
+    assert with_cutoff.status == "optimal" and cut  # this site branches past its first incumbent
+    pool = bnb._Pool(hm, hm.integer_cols, SolveOptions(), time.perf_counter() + 600.0, 1)
+    try:
+        for lb, ub, basis, cutoff in cut:
+            full = pool.lps[0].solve(lb, ub, basis)  # no cutoff: to the end
+            assert full.status == "infeasible" or (full.status == "optimal" and full.obj < cutoff)
+    finally:
+        pool.close()
+    set_cutoff = bnb._set_cutoff
+    monkeypatch.setattr(bnb, "_set_cutoff", lambda h, cutoff: set_cutoff(h, -math.inf))
+    n_cut = len(cut)
+    without = solve_model(HighsModel(build(sc).m), SolveOptions(mip_gap=TIGHT, strategy="bnb"))
+    assert len(cut) == n_cut  # none cut off this time
+    assert without.nodes == with_cutoff.nodes
+    assert without.objective == pytest.approx(with_cutoff.objective, rel=1e-9)
+    assert without.bound == pytest.approx(with_cutoff.bound, rel=1e-9)
+
+
+
+def test_marginal_units_take_the_design_lps_the_branch_and_bound_solved(monkeypatch):
+    """A +-1 design the branch and bound has solved already (SolverStats.designs_npv_usd) is not solved again, and
+    every marginal unit equals the one computed with all designs solved afresh."""
+    import planner.run as run
+
+    sc = synthetic_site(168, "all")
+    sc.mining.enabled = True
+    asked, evaluate, marginal = [], run.evaluate_designs, run.marginal_units
+
+    def count(hm, cols, designs, *args, **kwargs):
+        asked.append(len(designs))
+        return evaluate(hm, cols, designs, *args, **kwargs)
+
+    monkeypatch.setattr(run, "evaluate_designs", count)
+    reused = optimise(sc, SolveOptions(mip_gap=TIGHT, strategy="bnb"), marginals=True)
+    monkeypatch.setattr(run, "marginal_units", lambda *args, known=None: marginal(*args, known={}))
+    fresh = optimise(sc, SolveOptions(mip_gap=TIGHT, strategy="bnb"), marginals=True)
+    assert asked == [asked[1] - 1, asked[1]]  # the plan's one-less neighbour came from the branch and bound
+    assert fresh.new_sizes == reused.new_sizes
+    for fleet, row in fresh.marginal_units.items():
+        for label, value in row.items():
+            other = reused.marginal_units[fleet][label]
+            assert (value is None) == (other is None)
+            assert value is None or other == pytest.approx(value, rel=1e-7, abs=1e-3)

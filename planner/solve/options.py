@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from planner.errors import SolveError
 
@@ -49,9 +49,14 @@ class SolverStats:
     solver: str = "HiGHS"
     solver_version: str = ""
     lp: bool = False
+    # the branch and bound's design LPs (integer columns fixed, in the model's integer-column order) -> NPV in USD,
+    # for planner/run.py: marginal_units on the same LP; not part of what a result reports
+    designs_npv_usd: dict[tuple[int, ...], float] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["designs_npv_usd"]
+        return out
 
 
 def gap_proved(objective: float, bound: float, mip_gap: float) -> bool:
