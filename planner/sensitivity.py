@@ -138,7 +138,8 @@ def _solve_cold(job: Job, sc: Scenario):
 
 def cache_base(base: Scenario, opts: SolveOptions) -> None:
     """Build and solve the base model once per process and keep it (`_CACHE`, the only entry) with its plan and
-    the bases a re-priced case starts from: the plan's (integers fixed) and the branch and bound's root."""
+    the bases a re-priced case starts from: the plan's (integers fixed) and the branch and bound's root (a
+    one-integer model solved by HiGHS's MIP: the plan's LP is solved once more for its basis)."""
     from planner.model import build
     from planner.solve import HighsModel, solve_model
 
@@ -147,6 +148,11 @@ def cache_base(base: Scenario, opts: SolveOptions) -> None:
     solve_model(hm, opts)
     _CACHE.clear()
     base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
+    if len(hm.integer_cols) == 1 and not hm.h.getBasis().valid:
+        # HiGHS's MIP keeps no basis: the plan's LP gives one, where a case's walk along the integer starts
+        # (planner/solve/bnb.py: solve_one_integer)
+        with hm.columns_held(hm.integer_cols, np.round(base_plan[hm.integer_cols])):
+            hm.h.run()
     _CACHE[_key(base)] = (built, hm, base_plan, (hm.h.getBasis(), hm.root_basis))
 
 

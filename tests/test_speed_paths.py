@@ -189,3 +189,42 @@ def test_a_re_priced_root_that_would_move_the_design_is_solved_from_scratch():
     assert limited.start_dual_infeasibility == warm.start_dual_infeasibility  # the same probe, before solving
     assert limited_iterations == scratch_iterations != warm_iterations  # from scratch, not from the basis
     assert limited.obj == pytest.approx(scratch.obj, rel=1e-12) and warm.obj == pytest.approx(scratch.obj, rel=1e-9)
+
+
+@pytest.mark.parametrize("base_price, case_price", [(40.0, 110.0), (200.0, 40.0)], ids=["up", "down"])
+def test_a_re_priced_one_integer_case_walks_along_its_integer_to_the_mip_optimum(base_price, case_price):
+    """One integer (the mining fleet): the LP's optimum with the fleet fixed is concave in its size, so a warm case
+    walks from the base plan's fleet one container at a time (planner/solve/bnb.py: solve_one_integer). The walk
+    takes the start, one LP per container moved and the first neighbour that is no better: |k1 - k0| + 2 LPs,
+    and ends at HiGHS's MIP optimum from scratch."""
+    from planner.sensitivity import set_param
+    from planner.solve import reprice
+
+    hashprice = "mining.hashprice_usd_per_ph_day"
+    base_sc = synthetic_site(168, "few")
+    set_param(base_sc, hashprice, base_price)
+    case_sc = base_sc.copy()
+    set_param(case_sc, hashprice, case_price)
+    opts = SolveOptions(mip_gap=1e-9)
+    k0 = optimise(base_sc, opts, marginals=False).new_sizes["mining_new_containers"]
+    cold = optimise(case_sc, opts, marginals=False)  # HiGHS's MIP, from scratch
+    k1 = cold.new_sizes["mining_new_containers"]
+    assert cold.solver.solver == "HiGHS" and abs(k1 - k0) >= 5  # 0 <-> 5 containers
+    sx._CACHE.clear()
+    try:
+        sx.cache_base(base_sc, opts)
+        built, hm, start, (plan_basis, _) = sx._CACHE[sx._key(base_sc)]
+        assert plan_basis.valid  # HiGHS's MIP keeps none: the cache solved the plan's LP for it
+        hm.h.clearSolver()
+        hm.h.setBasis(plan_basis)
+        reprice(built, hm, case_sc)
+        stats = solve_model(hm, opts, start=start)
+        assert stats.solver == "HiGHS (LP) + planner walk over one integer"
+        assert stats.status == "optimal" and stats.mip_gap == 0.0 and stats.bound == stats.objective
+        assert stats.nodes == abs(k1 - k0) + 2
+        assert round(hm.columns[hm.integer_cols[0]].value) == k1
+        assert stats.objective == pytest.approx(cold.npv_usd, rel=1e-9)
+        warm = sx.run_cases(base_sc, [sx.Case(0, {hashprice: case_price}, "hashprice")], opts, warm=True)[0]
+        assert warm.warm and warm.npv_usd == pytest.approx(cold.npv_usd, rel=1e-9)
+    finally:
+        sx._CACHE.clear()

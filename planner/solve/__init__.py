@@ -67,13 +67,18 @@ def solve_model(hm: HighsModel, opts: SolveOptions | None = None, progress: Prog
     """
     import numpy as np
 
-    from planner.solve.bnb import solve_bnb
+    from planner.solve.bnb import solve_bnb, solve_one_integer
     from planner.solve.direct import solve_direct
     from planner.solve.options import SolveOptions
 
     opts = opts or SolveOptions()
     if hm.is_mip and choose_strategy(hm, opts) == "bnb":
         return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
+    if hm.is_mip and start is not None and opts.strategy == "auto" and len(hm.integer_cols) == 1:
+        # a re-priced one-integer model holding its plan's basis (a sensitivity case): a walk along the integer
+        stats = solve_one_integer(hm, opts, float(np.asarray(start)[hm.integer_cols[0]]))
+        if stats is not None:
+            return stats
     if hm.is_mip and start is not None:
         hm.h.setSolution(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), np.asarray(start, dtype=float))
     return solve_direct(hm, opts, progress)

@@ -298,6 +298,61 @@ def held_basis(hm: HighsModel):
     return basis if basis.valid else None
 
 
+def solve_one_integer(hm: HighsModel, opts: SolveOptions, start: float) -> SolverStats | None:
+    """A re-priced model with one integer column k, from `start` (the base plan's k) and the plan's basis held on
+    the instance: the exact optimum by a walk along k, or None (then HiGHS's MIP solves it).
+
+    f(k), the LP's optimum with k fixed, is concave in k (an LP's optimal value as a function of one of its
+    bounds; -inf where infeasible), so a k whose neighbours' LPs are no better is optimal over all integers, and
+    the walk goes one unit at a time towards the better neighbour until the next is no better. The first LP goes
+    on from the held basis (primal simplex: only costs changed), each next from the last (dual simplex: one bound
+    moved), within the caps of the branch and bound. The bound equals the plan's NPV (gap 0, to LP tolerances).
+    None when an LP ends neither optimal nor infeasible, or the plan's own design is infeasible.
+    """
+    t0 = time.perf_counter()
+    basis0 = hm.h.getBasis()
+    if len(hm.integer_cols) != 1 or not basis0.valid:
+        return None
+    pool = _Pool(hm, hm.integer_cols, opts, t0 + opts.time_limit_s, 1)
+    lo, hi = float(pool.lb0[0]), float(pool.ub0[0])
+    solved: dict[float, _Solved] = {}
+
+    def at(k: float, basis) -> _Solved:
+        design = np.array([k])
+        cap = pool.held_cap if isinstance(basis, Repriced) else pool.hot_cap
+        solved[k] = pool.run([(design, design, basis, cap)])[0]
+        return solved[k]
+
+    try:
+        k = float(np.clip(round(start), lo, hi))
+        best = at(k, Repriced(basis0))
+        if best.status != "optimal":
+            return None
+        for step in (1.0, -1.0):
+            moved = False
+            while lo <= k + step <= hi:
+                r = at(k + step, best.basis)
+                if r.status not in ("optimal", "infeasible"):
+                    return None
+                if r.status == "infeasible" or r.obj <= best.obj:
+                    break
+                k, best, moved = k + step, r, True
+            if moved:
+                break  # f(k - 1) < f(k) follows from concavity: no need to look the other way
+    finally:
+        pool.close()
+    hm.h.clearSolver()
+    hm.h.setBasis(best.basis)  # a re-priced re-solve goes on from here
+    hm.load(best.solution)
+    npv = pool.sign * best.obj / hm.scale
+    return SolverStats(status="optimal", termination="one integer: the LP's optimum is concave in it, and both its "
+                       "neighbours' LPs are no better", objective=npv, bound=npv, mip_gap=0.0,
+                       seconds=time.perf_counter() - t0, nodes=len(solved),
+                       solver="HiGHS (LP) + planner walk over one integer", solver_version=hm.h.version(),
+                       designs_npv_usd={(int(d),): pool.sign * r.obj / hm.scale
+                                        for d, r in solved.items() if r.status == "optimal"})
+
+
 def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
               start: np.ndarray | None = None) -> SolverStats:
     """Solve a HighsModel's MILP by branch and bound over its integer columns; load the best plan found.
