@@ -142,17 +142,18 @@ def cache_base(base: Scenario, opts: SolveOptions) -> None:
     one-integer model solved by HiGHS's MIP: the plan's LP is solved once more for its basis)."""
     from planner.model import build
     from planner.solve import HighsModel, solve_model
+    from planner.solve.stop import run_highs
 
     built = build(base.copy())
     hm = HighsModel(built.m)
     solve_model(hm, opts)
     _CACHE.clear()
     base_plan = np.array([v.value or 0.0 for v in hm.columns])  # the plan loaded into Pyomo (the incumbent)
-    if len(hm.integer_cols) == 1 and not hm.h.getBasis().valid:
+    if opts.strategy == "auto" and len(hm.integer_cols) == 1 and not hm.h.getBasis().valid:
         # HiGHS's MIP keeps no basis: the plan's LP gives one, where a case's walk along the integer starts
-        # (planner/solve/bnb.py: solve_one_integer)
+        # (planner/solve/bnb.py: solve_one_integer; if this LP fails, a case falls back to HiGHS's MIP)
         with hm.columns_held(hm.integer_cols, np.round(base_plan[hm.integer_cols])):
-            hm.h.run()
+            run_highs(hm.h)  # (a stop request is served)
     _CACHE[_key(base)] = (built, hm, base_plan, (hm.h.getBasis(), hm.root_basis))
 
 

@@ -225,3 +225,33 @@ def test_marginal_units_take_the_design_lps_the_branch_and_bound_solved(monkeypa
             other = reused.marginal_units[fleet][label]
             assert (value is None) == (other is None)
             assert value is None or other == pytest.approx(value, rel=1e-7, abs=1e-3)
+
+
+def test_marginal_units_read_known_designs_in_the_models_integer_column_order(monkeypatch):
+    """`known` is keyed in `hm.integer_cols` order, whatever order the fleets come in: with every +-1 design known
+    (keyed in a reversed column order), nothing is solved and each marginal unit is the known value less the plan's."""
+    import planner.run as run
+    from planner.solve import lp_duals
+
+    sc = synthetic_site(168, "all")
+    built = build(sc)
+    hm = HighsModel(built.m)
+    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
+    solve_model(hm, opts)
+    ints = hm.integer_cols
+    plan = [round(hm.columns[i].value) for i in ints]
+    base = lp_duals(hm, ints, plan, opts).npv_usd
+    hm.integer_cols = list(reversed(ints))  # the order the keys are read in
+    known, expected = {}, {}
+    for n, (name, var) in enumerate(built.ctx.integers.items()):
+        j = ints.index(hm.col_index[id(var)])
+        for label, step in (("plus_one", 1), ("minus_one", -1)):
+            if plan[j] + step >= 0:
+                design = list(plan)
+                design[j] += step
+                known[tuple(design[ints.index(c)] for c in hm.integer_cols)] = base + 1000.0 * (n + 1) * step
+                expected[(name, label)] = 1000.0 * (n + 1) * step
+    monkeypatch.setattr(run, "evaluate_designs", lambda *a, **k: pytest.fail("a known design was solved again"))
+    out = run.marginal_units(built, hm, opts, base, known=known)
+    assert {(k, label): v for k, row in out.items() for label, v in row.items() if v is not None} == \
+        pytest.approx(expected)

@@ -65,6 +65,9 @@ def solve_model(hm: HighsModel, opts: SolveOptions | None = None, progress: Prog
 
     `start`: a full column vector (highs: MIP start) whose integer columns seed the incumbent (bnb).
     """
+    import time
+    from dataclasses import replace
+
     import numpy as np
 
     from planner.solve.bnb import solve_bnb, solve_one_integer
@@ -76,9 +79,12 @@ def solve_model(hm: HighsModel, opts: SolveOptions | None = None, progress: Prog
         return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
     if hm.is_mip and start is not None and opts.strategy == "auto" and len(hm.integer_cols) == 1:
         # a re-priced one-integer model holding its plan's basis (a sensitivity case): a walk along the integer
+        t0 = time.perf_counter()
         stats = solve_one_integer(hm, opts, float(np.asarray(start)[hm.integer_cols[0]]))
         if stats is not None:
             return stats
+        # HiGHS's MIP gets what is left of the time limit
+        opts = replace(opts, time_limit_s=max(opts.time_limit_s - (time.perf_counter() - t0), 1.0))
     if hm.is_mip and start is not None:
         hm.h.setSolution(hm.n_cols, np.arange(hm.n_cols, dtype=np.int32), np.asarray(start, dtype=float))
     return solve_direct(hm, opts, progress)

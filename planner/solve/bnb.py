@@ -193,7 +193,7 @@ class _Pool:
     """Up to `workers` HiGHS instances holding the same LP; solves a list of jobs in parallel.
 
     The first instance is the model's own (`hm.h`): `close()` gives it back as it came (the columns'
-    bounds and integrality, the pricing option).
+    bounds and integrality, the pricing option, the objective's sense), holding the basis of its last LP.
     """
 
     def __init__(self, hm: HighsModel, cols: np.ndarray, opts: SolveOptions, deadline: float, workers: int):
@@ -256,10 +256,14 @@ class _Pool:
 
 
 def _negate_objective(h: highspy.Highs, sense) -> None:
-    """The same problem in the other sense: costs and offset negated (HiGHS keeps the basis it holds)."""
-    cost = -np.asarray(h.getLp().col_cost_)
+    """The same problem in `sense`: costs and offset negated, if it is in the other sense now (HiGHS keeps the
+    basis it holds)."""
+    if h.getObjectiveSense()[1] == sense:
+        return
+    cols = np.arange(h.getNumCol(), dtype=np.int32)
+    cost = -np.asarray(h.getCols(len(cols), cols)[2])  # (no copy of the matrix)
     h.changeObjectiveSense(sense)
-    h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+    h.changeColsCost(len(cols), cols, cost)
     h.changeObjectiveOffset(-h.getObjectiveOffset()[1])
 
 
@@ -345,8 +349,8 @@ def solve_one_integer(hm: HighsModel, opts: SolveOptions, start: float) -> Solve
     hm.h.setBasis(best.basis)  # a re-priced re-solve goes on from here
     hm.load(best.solution)
     npv = pool.sign * best.obj / hm.scale
-    return SolverStats(status="optimal", termination="one integer: the LP's optimum is concave in it, and both its "
-                       "neighbours' LPs are no better", objective=npv, bound=npv, mip_gap=0.0,
+    return SolverStats(status="optimal", termination="one integer: the LP's optimum is concave in it, and its "
+                       "neighbours' LPs (within its bounds) are no better", objective=npv, bound=npv, mip_gap=0.0,
                        seconds=time.perf_counter() - t0, nodes=len(solved),
                        solver="HiGHS (LP) + planner walk over one integer", solver_version=hm.h.version(),
                        designs_npv_usd={(int(d),): pool.sign * r.obj / hm.scale
