@@ -121,11 +121,11 @@ def run_capped(h: highspy.Highs, cap: int | None) -> None:
 def _set_cutoff(h: highspy.Highs, cutoff: float) -> None:
     """Stop the dual simplex once it proves the LP's optimum below `cutoff` ("larger is better"; -inf: never).
 
-    The instance minimises -objective (_Pool), as HiGHS's `objective_bound` needs. HiGHS checks the bound at the
-    true costs, and reads a bound of -inf as soon as one reduced cost has the wrong sign on a column with an
-    infinite bound; its cost perturbation leaves such signs (1e-9 against perturbations of 2e-6), so with a
-    cutoff the costs are not perturbed (iceland: a node 31 % below the incumbent, cut off after 100 iterations
-    instead of solved in 13,076, 0.1 s against 3.8 s).
+    The instance minimises (_Pool: a maximised objective negated), as HiGHS's `objective_bound` needs. HiGHS
+    checks the bound at the true costs, and reads a bound of -inf as soon as one reduced cost has the wrong sign on
+    a column with an infinite bound; its cost perturbation leaves such signs (1e-9 against perturbations of
+    2e-6), so with a cutoff the costs are not perturbed (iceland: a node 31 % below the incumbent, cut off after
+    100 iterations instead of solved in 13,076, 0.1 s against 3.8 s).
     """
     h.setOptionValue("objective_bound", -cutoff)
     h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0 if cutoff > -math.inf else 1.0)
@@ -134,8 +134,8 @@ def _set_cutoff(h: highspy.Highs, cutoff: float) -> None:
 class _Lp:
     """The relaxed model on one HiGHS instance, re-solved under different bounds of the integer columns."""
 
-    def __init__(self, h: highspy.Highs, cols: np.ndarray, sign: float, opts: SolveOptions, deadline: float):
-        self.h, self.cols, self.sign, self.deadline = h, cols, sign, deadline
+    def __init__(self, h: highspy.Highs, cols: np.ndarray, opts: SolveOptions, deadline: float):
+        self.h, self.cols, self.deadline = h, cols, deadline
         # HiGHS's own `threads` is left alone: its simplex is serial here, and a process cannot change it
         # once HiGHS has started its scheduler
         h.setOptionValue("output_flag", bool(opts.log))
@@ -185,7 +185,7 @@ class _Lp:
         if status != "optimal":
             return _Solved(status)
         solution = np.asarray(h.getSolution().col_value)
-        return _Solved("optimal", self.sign * float(h.getInfo().objective_function_value),
+        return _Solved("optimal", -float(h.getInfo().objective_function_value),  # (the instance minimises: _Pool)
                        solution[self.cols].copy(), solution.copy(), h.getBasis(), start_dinf)
 
 
@@ -202,12 +202,14 @@ class _Pool:
         _, _, cost, self.lb0, self.ub0, _ = hm.h.getCols(n, self.cols)  # as HiGHS has them
         self.cost = np.abs(cost)
         self.integrality0 = np.array([int(hm.h.getColIntegrality(int(i))[1]) for i in self.cols], dtype=np.uint8)
-        self.sign = 1.0 if hm.maximize else -1.0  # work in "larger is better"
         self.opts, self.deadline, self.workers = opts, deadline, max(1, workers)
-        if hm.maximize:  # minimise -objective instead: HiGHS's dual simplex cuts off (objective_bound) only then
-            _negate_objective(hm.h, highspy.ObjSense.kMinimize)  # (its internal costs are the same either way)
-        self.maximize = hm.maximize
-        self.lps = [_Lp(hm.h, self.cols, -1.0, opts, deadline)]
+        # every instance minimises (a maximised objective is negated), so that minus its LPs' objectives is "larger
+        # is better", and HiGHS's dual simplex can cut off (objective_bound works only then; its internal costs are
+        # the same either way)
+        if hm.maximize:
+            _negate_objective(hm.h, highspy.ObjSense.kMinimize)
+        self.maximize, self.scale = hm.maximize, hm.scale
+        self.lps = [_Lp(hm.h, self.cols, opts, deadline)]
         self.hot_cap = max(1000, int(HOT_ITERATIONS_PER_ROW * hm.n_rows))  # iterations (HOT_ITERATIONS_PER_ROW)
         self.held_cap = max(1000, int(HELD_ITERATIONS_PER_ROW * hm.n_rows))
         self.solved = 0
@@ -218,7 +220,11 @@ class _Pool:
             h = highspy.Highs()
             h.setOptionValue("output_flag", False)
             h.passModel(self.lps[0].h.getLp())  # a copy of instance 0; every job sets its own bounds
-            self.lps.append(_Lp(h, self.cols, -1.0, self.opts, self.deadline))
+            self.lps.append(_Lp(h, self.cols, self.opts, self.deadline))
+
+    def usd(self, obj: float) -> float:
+        """A "larger is better" objective of these instances as the model's objective (NPV, USD)."""
+        return (obj if self.maximize else -obj) / self.scale
 
     def run(self, jobs: list[tuple]) -> list[_Solved]:
         """Solve (lb, ub, basis[, cap[, cutoff]]) jobs on up to `workers` threads, each job on a free instance; results
@@ -293,7 +299,7 @@ def evaluate_designs(hm: HighsModel, cols: np.ndarray, designs: list[np.ndarray]
         results = pool.run([(d, d, basis, pool.hot_cap) for d in designs])
     finally:
         pool.close()
-    return [pool.sign * r.obj / hm.scale if r.status == "optimal" else None for r in results]
+    return [pool.usd(r.obj) if r.status == "optimal" else None for r in results]
 
 
 def held_basis(hm: HighsModel):
@@ -348,13 +354,13 @@ def solve_one_integer(hm: HighsModel, opts: SolveOptions, start: float) -> Solve
     hm.h.clearSolver()
     hm.h.setBasis(best.basis)  # a re-priced re-solve goes on from here
     hm.load(best.solution)
-    npv = pool.sign * best.obj / hm.scale
+    npv = pool.usd(best.obj)
     return SolverStats(status="optimal", termination="one integer: the LP's optimum is concave in it, and its "
                        "neighbours' LPs (within its bounds) are no better", objective=npv, bound=npv, mip_gap=0.0,
                        seconds=time.perf_counter() - t0, nodes=len(solved),
                        solver="HiGHS (LP) + planner walk over one integer", solver_version=hm.h.version(),
-                       designs_npv_usd={(int(d),): pool.sign * r.obj / hm.scale
-                                        for d, r in solved.items() if r.status == "optimal"})
+                       designs_npv_usd={(int(d),): pool.usd(r.obj) for d, r in solved.items()
+                                        if r.status == "optimal"})
 
 
 def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
@@ -402,7 +408,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
 
     def keep_design(d: np.ndarray, r: _Solved) -> None:
         if r.status == "optimal":
-            design_values[tuple(int(v) for v in d)] = pool.sign * r.obj / hm.scale
+            design_values[tuple(int(v) for v in d)] = pool.usd(r.obj)
             keep_if_better(r)
 
     def keep_if_better(r: _Solved) -> None:
@@ -490,8 +496,8 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
             if stopped:
                 break
             if progress:
-                progress({"incumbent": best_obj / hm.scale * pool.sign if best_x is not None else None,
-                          "bound": open_bound() / hm.scale * pool.sign, "gap": gap_of(open_bound()),
+                progress({"incumbent": pool.usd(best_obj) if best_x is not None else None,
+                          "bound": pool.usd(open_bound()), "gap": gap_of(open_bound()),
                           "nodes": pool.solved, "elapsed_s": time.perf_counter() - t0})
     finally:  # also on Ctrl-C or an error
         pool.close()
@@ -516,8 +522,8 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
         return stats
     hm.load(best_solution)  # the incumbent's LP solution (integers fixed): optimal dispatch for that design
     stats.seconds = time.perf_counter() - t0
-    stats.objective = pool.sign * best_obj / hm.scale
-    stats.bound = pool.sign * bound / hm.scale  # open_bound() is never below the incumbent
+    stats.objective = pool.usd(best_obj)
+    stats.bound = pool.usd(bound)  # open_bound() is never below the incumbent
     stats.mip_gap = gap_of(bound)
     if stopped:
         stats.status = stopped
