@@ -354,15 +354,16 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: floa
                 d[i] = target
                 designs.append(d)
                 moves.append((k, label))
-    order = [list(cols).index(c) for c in hm.integer_cols] if sorted(cols) == sorted(hm.integer_cols) else None
-    done = {i: (known or {}).get(tuple(int(d[j]) for j in order)) for i, d in enumerate(designs)} if order else {}
-    todo = [d for i, d in enumerate(designs) if done.get(i) is None]
+    at = {c: j for j, c in enumerate(cols)}  # `known` is keyed in hm.integer_cols order
+    keyed = known and set(at) == set(hm.integer_cols)
+    reused = [known.get(tuple(int(d[at[c]]) for c in hm.integer_cols)) if keyed else None for d in designs]
+    todo = [d for d, v in zip(designs, reused, strict=True) if v is None]
     if base_npv_usd is None:  # solved with the others, in the same parallel batch, from scratch
         base_npv_usd, *solved = evaluate_designs(hm, cols, [base, *todo], opts)
     else:  # hot from the basis the duals' LP (the plan's own LP) left on the instance
         solved = evaluate_designs(hm, cols, todo, opts, basis=held_basis(hm)) if todo else []
     fresh = iter(solved)
-    values = [done[i] if done.get(i) is not None else next(fresh) for i in range(len(designs))]
+    values = [next(fresh) if v is None else v for v in reused]
     out: dict[str, dict[str, float | None]] = {k: {"plus_one": None, "minus_one": None} for k in ints}
     if base_npv_usd is None:
         return out
