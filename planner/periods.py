@@ -42,6 +42,12 @@ from planner.technologies import active, decisions, for_typical_days, price_path
 from planner.technologies.spec import Decision, Technology
 
 DEFAULT_TYPICAL_DAYS = 48  # a multi-period plan's typical days when none are asked for (docs/periods.md)
+# the last sizing in full goes on from the held round's model and optimum only if the previous full sizing's root
+# LP was within this relative distance of its plan: releasing the fleets then moves little (west_texas: 0.02 %,
+# its root 9.2k primal iterations, 5.0 s, against 52k from scratch, 23.8 s); permian_gas's root was 10 % above
+# its plan, and there the primal simplex reached its cap and the root was solved from scratch anyway, 21 s
+# instead of ~10 (docs/periods.md, Performance)
+REUSE_ROOT_GAP = 0.01
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -330,16 +336,18 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
     added, lookback, previous, rounds, log = 0, 1, None, 0, []
     held, fleets = False, {}  # held: this round keeps the fleets at `fleets` while the short days are found
     scs = None if typical_days else full  # the period inputs on the current days (None: days were added)
+    reused = None  # the last round's model holding its fleets-held optimum, sized in full next (size_periods)
     while True:
         t1 = t_round = time.perf_counter()
         if scs is None:
             scs = with_changes(aggregate(aggregatable, typical_days, own_days=tuple(sorted(own_days))), sc)
-        design = None
+        design, held_model = None, None
         if held:  # the fleets as the last design had them, the rest re-sized: an LP
-            mp, design = size_holding_fleets(scs, periods, opts, fleets)
+            mp, hm, design = size_holding_fleets(scs, periods, opts, fleets)
             held = design is not None
+            held_model = (mp, hm) if held else None
         if design is None:
-            mp, design, stats = size_periods(scs, periods, opts, progress, previous, full)
+            mp, design, stats = size_periods(scs, periods, opts, progress, previous, full, reused)
         timings["sizing"] += time.perf_counter() - t1
         previous = design
         t1 = time.perf_counter()
@@ -350,8 +358,10 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
         new = set()
         if run is None and typical_days and rounds < MAX_ADD_ROUNDS:
             new, lookback = days_to_add(short_days, own_days, lookback)
+        reused = None
         if held and (run is not None or not new):
-            held = False  # the fleets held serve every year (or no day is left to add): sized in full, from it
+            # the fleets held serve every year (or no day is left to add): sized in full, from it (on its model)
+            held, reused = False, held_model if root_near_plan(stats) else None
             continue
         if not new:
             break
@@ -375,13 +385,22 @@ def optimise_periods(sc: Scenario, opts: SolveOptions | None = None, progress: P
 
 
 def size_periods(scs: list[Scenario], periods: list[PeriodSpan], opts: SolveOptions, progress: ProgressFn | None,
-                 previous: Design | None, full: list[Scenario]) -> tuple[MultiPeriod, Design, SolverStats]:
+                 previous: Design | None, full: list[Scenario],
+                 reused: tuple[MultiPeriod, HighsModel] | None = None) -> tuple[MultiPeriod, Design, SolverStats]:
     """The multi-period MILP on these period inputs, its branch and bound started from `previous`; rebuilt with
-    integer vintages if its vintages come back fractional (build_periods). SolveError if it has no plan."""
+    integer vintages if its vintages come back fractional (build_periods). SolveError if it has no plan.
+
+    `reused`: the model of these inputs holding the optimum of `previous`'s fleets held (size_holding_fleets): not
+    rebuilt, and its search reads the start from that optimum and starts the root from it (solve_bnb:
+    fixed_start)."""
     for integer_vintages in (False, True):
-        mp = build_periods(scs, periods, integer_vintages)
-        hm = HighsModel(mp.m)
-        stats = solve_model(hm, opts, progress, start=start_vector(mp, hm, previous, opts))
+        fixed_start = reused is not None and not integer_vintages
+        if fixed_start:
+            mp, hm = reused
+        else:
+            mp = build_periods(scs, periods, integer_vintages)
+            hm = HighsModel(mp.m)
+        stats = solve_model(hm, opts, progress, start=start_vector(mp, hm, previous, opts), fixed_start=fixed_start)
         if stats.objective is None:
             raise SolveError(f"The multi-period model has no plan ({stats.status}):",
                              explain_periods(full, opts) or [
@@ -393,18 +412,26 @@ def size_periods(scs: list[Scenario], periods: list[PeriodSpan], opts: SolveOpti
     return mp, design, stats
 
 
+def root_near_plan(stats: SolverStats) -> bool:
+    """Whether a branch and bound's root LP optimum was within REUSE_ROOT_GAP of its plan's NPV."""
+    if stats.root_bound_usd is None or stats.objective is None:
+        return False
+    return stats.root_bound_usd - stats.objective <= REUSE_ROOT_GAP * abs(stats.objective)
+
+
 def size_holding_fleets(scs: list[Scenario], periods: list[PeriodSpan], opts: SolveOptions,
-                        fleets: dict[tuple[int, str], float]) -> tuple[MultiPeriod, Design | None]:
+                        fleets: dict[tuple[int, str], float]) -> tuple[MultiPeriod, HighsModel, Design | None]:
     """The multi-period model with each fleet's units in service held per period (`fleets`, design_fleets): an LP
-    that re-sizes the continuous plant on these inputs. (model, design), the design None if the LP has no plan
-    or its vintages are not whole."""
+    that re-sizes the continuous plant on these inputs. (model, its HiGHS instance, design), the design None if
+    the LP has no plan or its vintages are not whole. The instance comes back a MILP again (the fleets free),
+    holding the LP's optimal basis: size_periods goes on from it."""
     mp = build_periods(scs, periods)
     hm = HighsModel(mp.m)
-    hm.relax_integers()
-    hm.fix_columns([(mp.blocks[p].ctx.new[k], units) for (p, k), units in fleets.items()])
-    if solve_model(hm, opts).status != "optimal":
-        return mp, None
-    return mp, read_design(mp)
+    held = [(hm.col_index[id(mp.blocks[p].ctx.new[k])], units) for (p, k), units in fleets.items()
+            if id(mp.blocks[p].ctx.new[k]) in hm.col_index]
+    with hm.columns_held([i for i, _ in held], [units for _, units in held]):
+        solved = solve_model(hm, opts).status == "optimal"
+    return mp, hm, read_design(mp) if solved else None  # (freeing the fleets' bounds keeps HiGHS's basis)
 
 
 def design_fleets(mp: MultiPeriod, design: Design) -> dict[tuple[int, str], float]:

@@ -255,3 +255,45 @@ def test_marginal_units_read_known_designs_in_the_models_integer_column_order(mo
     out = run.marginal_units(built, hm, opts, base, known=known)
     assert {(k, label): v for k, row in out.items() for label, v in row.items() if v is not None} == \
         pytest.approx(expected)
+
+
+def test_a_search_started_from_the_held_optimum_of_a_design_reads_it_and_proves_the_same_plan(monkeypatch):
+    """`fixed_start` (planner/periods.py: the fleets held, then sized in full): the instance holds the LP optimum of
+    a design, here the plan with one AI block less. The start is read from that basis in zero simplex
+    iterations, the root goes on from it (not from scratch), and the search proves the plan a fresh one proves."""
+    from planner.solve import bnb
+
+    sc = synthetic_site(336, "all")
+    sc.mining.enabled = True
+    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
+    lps, solve = [], bnb._Lp.solve
+
+    def record(self, lb, ub, basis=None, cap=None, cutoff=-math.inf):
+        r = solve(self, lb, ub, basis, cap, cutoff)
+        lps.append((bool(np.all(lb == ub)), type(basis).__name__, self.h.getInfo().simplex_iteration_count, r))
+        return r
+
+    monkeypatch.setattr(bnb._Lp, "solve", record)
+    hm = HighsModel(build(sc).m)
+    fresh = solve_model(hm, opts)
+    root_from_scratch = lps[0][2]
+    ints = list(hm.integer_cols)
+    start = np.array([v.value for v in hm.columns])  # the plan, as loaded (HiGHS holds the last LP it ran)
+    plan = np.round(start[ints])
+    ai = [hm.columns[i].name for i in ints].index("ai_new_blocks")
+    assert plan[ai] >= 1
+    start[ints] = plan - (np.arange(len(ints)) == ai)
+    hm = HighsModel(build(sc).m)
+    with hm.columns_held(ints, start[ints]):
+        held = solve_model(hm, opts)
+    del lps[:]
+    again = solve_model(hm, opts, start=start, fixed_start=True)
+    (design, kind, iterations, first), (root_design, root_kind, root_iterations, _) = lps[0], lps[1]
+    assert design and kind == "Repriced" and iterations == 0  # the start: read from the held optimum
+    assert first.obj / hm.scale == pytest.approx(held.objective, rel=1e-9)
+    assert not root_design and root_kind == "Repriced"  # the root: on from that basis, not from scratch
+    assert root_iterations < root_from_scratch / 2
+    assert again.status == "optimal" and again.mip_gap <= TIGHT
+    assert again.objective == pytest.approx(fresh.objective, rel=1e-9)
+    assert again.objective > held.objective  # the search left the start
+    assert np.array_equal(np.round([hm.columns[i].value for i in ints]), plan)

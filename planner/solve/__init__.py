@@ -60,10 +60,12 @@ def choose_strategy(hm: HighsModel, opts: SolveOptions) -> str:
 
 
 def solve_model(hm: HighsModel, opts: SolveOptions | None = None, progress: ProgressFn | None = None,
-                start=None) -> SolverStats:
+                start=None, fixed_start: bool = False) -> SolverStats:
     """Solve with the chosen strategy: MILPs by the branch and bound ("bnb") or HiGHS's MIP solver ("highs").
 
     `start`: a full column vector (highs: MIP start) whose integer columns seed the incumbent (bnb).
+    `fixed_start` (bnb): the instance holds this model's optimum with the integers fixed at `start`
+    (planner/solve/bnb.py: solve_bnb).
     """
     import time
     from dataclasses import replace
@@ -76,7 +78,8 @@ def solve_model(hm: HighsModel, opts: SolveOptions | None = None, progress: Prog
 
     opts = opts or SolveOptions()
     if hm.is_mip and choose_strategy(hm, opts) == "bnb":
-        return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols])
+        return solve_bnb(hm, opts, progress, None if start is None else np.asarray(start)[hm.integer_cols],
+                         fixed_start)
     if hm.is_mip and start is not None and opts.strategy == "auto" and len(hm.integer_cols) == 1:
         # a re-priced one-integer model holding its plan's basis (a sensitivity case): a walk along the integer
         t0 = time.perf_counter()

@@ -52,10 +52,13 @@ class SolverStats:
     # the branch and bound's design LPs (integer columns fixed, in the model's integer-column order) -> NPV in USD,
     # for planner/run.py: marginal_units on the same LP; not part of what a result reports
     designs_npv_usd: dict[tuple[int, ...], float] = field(default_factory=dict, repr=False)
+    # the branch and bound's root LP optimum (NPV in USD; None if another solver or no root LP), for
+    # planner/periods.py: size_periods; not part of what a result reports
+    root_bound_usd: float | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        del out["designs_npv_usd"]
+        del out["designs_npv_usd"], out["root_bound_usd"]
         return out
 
 
