@@ -215,7 +215,7 @@ def _optimise(sc: Scenario, opts: SolveOptions, progress: ProgressFn | None, mar
                                  f"integer fleet(s), the rest re-optimised ...", "elapsed_s": 0.0})
         t3 = time.perf_counter()
         result.marginal_units = marginal_units(built, hm, opts, None if duals is None else duals.npv_usd,
-                                               known=stats.designs_npv_usd)
+                                               known=stats.designs_npv_usd, infeasible=stats.infeasible_boxes)
         result.extra["timings_s"]["marginal_units"] = time.perf_counter() - t3
     result.binding_limits = binding_limits(built, hm, duals, result.marginal_units, result.new_sizes,
                                            result.npv_usd, computed=marginals)
@@ -325,7 +325,8 @@ def optimise_typical(sc: Scenario, n_days: int, opts: SolveOptions, progress: Pr
 
 
 def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: float | None = None,
-                   known: dict[tuple[int, ...], float] | None = None) -> dict[str, dict[str, float | None]]:
+                   known: dict[tuple[int, ...], float] | None = None, infeasible=()
+                   ) -> dict[str, dict[str, float | None]]:
     """For each integer fleet: NPV change (USD) of one unit more and one unit less, other sizes re-optimised.
 
     One more is evaluated also at the workbook's maximum, one less also at its minimum (never below zero):
@@ -338,7 +339,9 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: floa
     optimal basis: factory 54 s from scratch -> 0.17 s, the same value to the USD; docs/performance.md).
     Else the plan's LP is solved here as one more design, every design from scratch. `known`: designs whose LP
     the branch and bound has solved already (SolverStats.designs_npv_usd, keyed in `hm.integer_cols` order)
-    are taken from it, not solved again (iceland: one unit more mining, 0.57 s of its 0.94 s).
+    are taken from it, not solved again (iceland: one unit more mining, 0.57 s of its 0.94 s). `infeasible`: the
+    integer bounds (lower, upper, in the same order) of its LPs proved infeasible (SolverStats.infeasible_boxes):
+    a design inside one has no plan, and is not solved (iceland: one more heat unit, 0.31 s).
     """
     ints = built.ctx.integers
     chosen = {k: round(v.value or 0) for k, v in ints.items()}
@@ -354,16 +357,19 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: floa
                 d[i] = target
                 designs.append(d)
                 moves.append((k, label))
-    at = {c: j for j, c in enumerate(cols)}  # `known` is keyed in hm.integer_cols order
-    keyed = known and set(at) == set(hm.integer_cols)
-    reused = [known.get(tuple(int(d[at[c]]) for c in hm.integer_cols)) if keyed else None for d in designs]
-    todo = [d for d, v in zip(designs, reused, strict=True) if v is None]
+    at = {c: j for j, c in enumerate(cols)}  # `known` and `infeasible` are in hm.integer_cols order
+    keyed = set(at) == set(hm.integer_cols)  # (no integer fixed by the caller)
+    ordered = [tuple(int(d[at[c]]) for c in hm.integer_cols) if keyed else None for d in designs]
+    reused = [known.get(x) if known and x is not None else None for x in ordered]
+    impossible = [x is not None and any(all(lo <= v <= hi for v, lo, hi in zip(x, lb, ub, strict=True))
+                                        for lb, ub in infeasible) for x in ordered]
+    todo = [d for d, v, no in zip(designs, reused, impossible, strict=True) if v is None and not no]
     if base_npv_usd is None:  # solved with the others, in the same parallel batch, from scratch
         base_npv_usd, *solved = evaluate_designs(hm, cols, [base, *todo], opts)
     else:  # hot from the basis the duals' LP (the plan's own LP) left on the instance
         solved = evaluate_designs(hm, cols, todo, opts, basis=held_basis(hm)) if todo else []
     fresh = iter(solved)
-    values = [next(fresh) if v is None else v for v in reused]
+    values = [None if no else next(fresh) if v is None else v for v, no in zip(reused, impossible, strict=True)]
     out: dict[str, dict[str, float | None]] = {k: {"plus_one": None, "minus_one": None} for k in ints}
     if base_npv_usd is None:
         return out

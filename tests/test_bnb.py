@@ -216,7 +216,7 @@ def test_marginal_units_take_the_design_lps_the_branch_and_bound_solved(monkeypa
 
     monkeypatch.setattr(run, "evaluate_designs", count)
     reused = optimise(sc, SolveOptions(mip_gap=TIGHT, strategy="bnb"), marginals=True)
-    monkeypatch.setattr(run, "marginal_units", lambda *args, known=None: marginal(*args, known={}))
+    monkeypatch.setattr(run, "marginal_units", lambda *args, known=None, infeasible=(): marginal(*args, known={}))
     fresh = optimise(sc, SolveOptions(mip_gap=TIGHT, strategy="bnb"), marginals=True)
     assert asked == [asked[1] - 1, asked[1]]  # the plan's one-less neighbour came from the branch and bound
     assert fresh.new_sizes == reused.new_sizes
@@ -297,3 +297,41 @@ def test_a_search_started_from_the_held_optimum_of_a_design_reads_it_and_proves_
     assert again.objective == pytest.approx(fresh.objective, rel=1e-9)
     assert again.objective > held.objective  # the search left the start
     assert np.array_equal(np.round([hm.columns[i].value for i in ints]), plan)
+
+
+def test_marginal_units_skip_a_design_inside_a_box_the_branch_and_bound_proved_infeasible(monkeypatch):
+    """A +-1 design inside the integer bounds of an LP the search proved infeasible (SolverStats.infeasible_boxes)
+    has no plan: it is not solved, its marginal unit is None, and the other designs are solved as before."""
+    import planner.run as run
+    from planner.solve import lp_duals
+
+    sc = synthetic_site(168, "all")
+    built = build(sc)
+    hm = HighsModel(built.m)
+    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
+    solve_model(hm, opts)
+    ints = hm.integer_cols
+    plan = [round(hm.columns[i].value) for i in ints]
+    base = lp_duals(hm, ints, plan, opts).npv_usd
+    name, var = next(iter(built.ctx.integers.items()))
+    j = ints.index(hm.col_index[id(var)])
+    box_lb = [float(v) for v in plan]
+    box_lb[j] += 1  # "this fleet one more or above, the others anywhere": a box holding its plus_one design only
+    box = (tuple(box_lb), tuple(math.inf if k == j else float(v) for k, v in enumerate(plan)))
+    asked, evaluate = [], run.evaluate_designs
+
+    def count(hm_, cols, designs, *args, **kwargs):
+        asked.extend(tuple(d) for d in designs)
+        return evaluate(hm_, cols, designs, *args, **kwargs)
+
+    monkeypatch.setattr(run, "evaluate_designs", count)
+    every = run.marginal_units(built, hm, opts, base)
+    n_every = len(asked)
+    skipped = run.marginal_units(built, hm, opts, base, infeasible=[box])
+    assert len(asked) - n_every == n_every - 1  # the design in the box was not solved
+    assert skipped[name]["plus_one"] is None
+    for fleet, row in every.items():
+        for label, value in row.items():
+            if (fleet, label) != (name, "plus_one"):
+                assert (value is None) == (skipped[fleet][label] is None)
+                assert value is None or skipped[fleet][label] == pytest.approx(value, rel=1e-7, abs=1e-3)

@@ -411,6 +411,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
     pruned_bound = -math.inf  # the best LP bound of the nodes pruned within the gap (or whose LP failed)
     failed: dict[str, int] = {}  # node LPs that ended neither optimal nor infeasible, by HiGHS status
     root_bound = None  # the root LP's optimum (USD)
+    infeasible: list[tuple[tuple[float, ...], tuple[float, ...]]] = []  # integer bounds of LPs proved infeasible
     node_limit = opts.node_limit or math.inf
 
     def gap_of(bound: float) -> float:
@@ -426,6 +427,8 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
         return best_x is not None and gap_of(-heap[0][0]) <= opts.mip_gap
 
     def keep_design(d: np.ndarray, r: _Solved) -> None:
+        if r.status == "infeasible":
+            infeasible.append((tuple(d), tuple(d)))
         if r.status == "optimal":
             design_values[tuple(int(v) for v in d)] = pool.usd(r.obj)
             keep_if_better(r)
@@ -466,11 +469,13 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
             del designs[:len(evaluate)]
             # nodes first (they take longest); the designs' incumbents are taken first all the same
             # the root of a re-priced model starts from hm.root_basis, within the cap (else from scratch)
-            # a hot-started LP stops once it cannot beat the incumbent (cutoff): it would be pruned anyway
+            # a hot-started LP stops once it cannot beat the incumbent (cutoff): it would be pruned anyway; a design
+            # runs to the end in a first solve, whose marginal units take its value (planner/run.py: marginal_units)
             cutoff = best_obj if best_x is not None else -math.inf
+            design_cutoff = cutoff if held is not None else -math.inf
             results = pool.run([(n[2], n[3], n[4], pool.cap(n[4].iterations_per_row)
                                  if isinstance(n[4], Repriced) else None, cutoff) for n in nodes]
-                               + [(d, d, b, pool.hot_cap, cutoff) for d, b in evaluate])
+                               + [(d, d, b, pool.hot_cap, design_cutoff) for d, b in evaluate])
             for (d, _), r in zip(evaluate, results[len(nodes):], strict=True):
                 keep_design(d, r)
             for node, r in zip(nodes, results[:len(nodes)], strict=True):
@@ -487,6 +492,8 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
                     continue
                 if r.status == "cutoff":
                     continue  # its LP's optimum is below the incumbent: nothing for the proof beyond the incumbent
+                if r.status == "infeasible":
+                    infeasible.append((tuple(lb), tuple(ub)))
                 if r.status != "optimal":
                     if r.status != "infeasible":  # e.g. a solver error: the parent's bound stays in the proof
                         pruned_bound = max(pruned_bound, -neg_bound)
@@ -527,7 +534,7 @@ def solve_bnb(hm: HighsModel, opts: SolveOptions | None = None, progress: Progre
     stats = SolverStats(status="optimal", termination="branch and bound over the sizing integers",
                         objective=None, bound=None, mip_gap=None, seconds=0.0, nodes=pool.solved,
                         solver="HiGHS (LP) + planner branch and bound", solver_version=hm.h.version(),
-                        designs_npv_usd=design_values, root_bound_usd=root_bound)
+                        designs_npv_usd=design_values, root_bound_usd=root_bound, infeasible_boxes=infeasible)
     if status in ("unbounded", "infeasible_or_unbounded"):
         stats.status, stats.termination = status, "a node of the branch and bound was " + status.replace("_", " ")
         stats.seconds = time.perf_counter() - t0

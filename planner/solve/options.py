@@ -55,10 +55,13 @@ class SolverStats:
     # the branch and bound's root LP optimum (NPV in USD; None if another solver or no root LP), for
     # planner/periods.py: size_periods; not part of what a result reports
     root_bound_usd: float | None = field(default=None, repr=False)
+    # the integer bounds (lower, upper; model's integer-column order) of the branch and bound's LPs proved
+    # infeasible: every design inside one is infeasible too (planner/run.py: marginal_units); not reported
+    infeasible_boxes: list[tuple[tuple[float, ...], tuple[float, ...]]] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        del out["designs_npv_usd"], out["root_bound_usd"]
+        del out["designs_npv_usd"], out["root_bound_usd"], out["infeasible_boxes"]
         return out
 
 
