@@ -341,7 +341,7 @@ def marginal_units(built, hm: HighsModel, opts: SolveOptions, base_npv_usd: floa
     the branch and bound has solved already (SolverStats.designs_npv_usd, keyed in `hm.integer_cols` order)
     are taken from it, not solved again (iceland: one unit more mining, 0.57 s of its 0.94 s). `infeasible`: the
     integer bounds (lower, upper, in the same order) of its LPs proved infeasible (SolverStats.infeasible_boxes):
-    a design inside one has no plan, and is not solved (iceland: one more heat unit, 0.31 s).
+    a design inside one has no plan, and is not solved (iceland: one more AI block, 0.31 s).
     """
     ints = built.ctx.integers
     chosen = {k: round(v.value or 0) for k, v in ints.items()}
