@@ -227,20 +227,26 @@ def test_marginal_units_take_the_design_lps_the_branch_and_bound_solved(monkeypa
             assert value is None or other == pytest.approx(value, rel=1e-7, abs=1e-3)
 
 
-def test_marginal_units_read_known_designs_in_the_models_integer_column_order(monkeypatch):
-    """`known` is keyed in `hm.integer_cols` order, whatever order the fleets come in: with every +-1 design known
-    (keyed in a reversed column order), nothing is solved and each marginal unit is the known value less the plan's."""
-    import planner.run as run
+def solved_plan_and_its_lp():
+    """The all-technology 168-h site solved by the branch and bound: (built, hm, opts, integer columns, plan, the
+    plan's LP NPV with its integers fixed)."""
     from planner.solve import lp_duals
 
-    sc = synthetic_site(168, "all")
-    built = build(sc)
+    built = build(synthetic_site(168, "all"))
     hm = HighsModel(built.m)
     opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
     solve_model(hm, opts)
     ints = hm.integer_cols
     plan = [round(hm.columns[i].value) for i in ints]
-    base = lp_duals(hm, ints, plan, opts).npv_usd
+    return built, hm, opts, ints, plan, lp_duals(hm, ints, plan, opts).npv_usd
+
+
+def test_marginal_units_read_known_designs_in_the_models_integer_column_order(monkeypatch):
+    """`known` is keyed in `hm.integer_cols` order, whatever order the fleets come in: with every +-1 design known
+    (keyed in a reversed column order), nothing is solved and each marginal unit is the known value less the plan's."""
+    import planner.run as run
+
+    built, hm, opts, ints, plan, base = solved_plan_and_its_lp()
     hm.integer_cols = list(reversed(ints))  # the order the keys are read in
     known, expected = {}, {}
     for n, (name, var) in enumerate(built.ctx.integers.items()):
@@ -303,16 +309,8 @@ def test_marginal_units_skip_a_design_inside_a_box_the_branch_and_bound_proved_i
     """A +-1 design inside the integer bounds of an LP the search proved infeasible (SolverStats.infeasible_boxes)
     has no plan: it is not solved, its marginal unit is None, and the other designs are solved as before."""
     import planner.run as run
-    from planner.solve import lp_duals
 
-    sc = synthetic_site(168, "all")
-    built = build(sc)
-    hm = HighsModel(built.m)
-    opts = SolveOptions(mip_gap=TIGHT, strategy="bnb")
-    solve_model(hm, opts)
-    ints = hm.integer_cols
-    plan = [round(hm.columns[i].value) for i in ints]
-    base = lp_duals(hm, ints, plan, opts).npv_usd
+    built, hm, opts, ints, plan, base = solved_plan_and_its_lp()
     name, var = next(iter(built.ctx.integers.items()))
     j = ints.index(hm.col_index[id(var)])
     box_lb = [float(v) for v in plan]
